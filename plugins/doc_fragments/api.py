@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection options shared by every module (plugins/module_utils/module.py builds them).
+    DOCUMENTATION = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the RunCloud API v2.
+      - If not set, the value of the E(RUNCLOUD_API_URL) environment variable is used.
+    type: str
+    default: https://manage.runcloud.io/api/v2
+  api_token:
+    description:
+      - Workspace API token, sent as C(Authorization: Bearer <token>).
+      - If not set, the value of the E(RUNCLOUD_API_TOKEN) environment variable is used.
+      - Give either O(api_token) or O(api_key) with O(api_secret), not both.
+    type: str
+  api_key:
+    description:
+      - Legacy API key (personal space), sent with O(api_secret) as HTTP Basic authentication.
+      - If not set, the value of the E(RUNCLOUD_API_KEY) environment variable is used.
+    type: str
+  api_secret:
+    description:
+      - Legacy API secret that goes with O(api_key).
+      - If not set, the value of the E(RUNCLOUD_API_SECRET) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API.
+      - If not set, the value of the E(RUNCLOUD_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  api_timeout:
+    description:
+      - Seconds to wait for the API to answer one request.
+      - If not set, the value of the E(RUNCLOUD_API_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+  api_retries:
+    description:
+      - How many times one request is tried in all before giving up.
+      - Rate-limited requests (HTTP 429) are always retried; HTTP 502/503/504 and lost connections only
+        for GET, PUT, PATCH and DELETE. A POST whose answer was lost is repeated only after the
+        module has read the state again and found that it did not take effect.
+      - If not set, the value of the E(RUNCLOUD_API_RETRIES) environment variable is used.
+    type: int
+    default: 5
+  api_retry_budget:
+    description:
+      - The most seconds one request may spend waiting between its tries (C(Retry-After), backoff).
+      - If not set, the value of the E(RUNCLOUD_API_RETRY_BUDGET) environment variable is used.
+    type: float
+    default: 120
+requirements:
+  - requests
+notes:
+  - The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
+    C(delegate_to: localhost) or C(connection: local) when the play targets your servers.
+  - Credentials are only sent in the C(Authorization) header and are never part of a result or an
+    error message.
+'''
+
+    # The same options for plugins that read Ansible configuration (the inventory plugin).
+    PLUGIN = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the RunCloud API v2.
+    type: str
+    default: https://manage.runcloud.io/api/v2
+    env:
+      - name: RUNCLOUD_API_URL
+  api_token:
+    description:
+      - Workspace API token, sent as C(Authorization: Bearer <token>).
+      - Give either O(api_token) or O(api_key) with O(api_secret), not both.
+    type: str
+    env:
+      - name: RUNCLOUD_API_TOKEN
+  api_key:
+    description:
+      - Legacy API key (personal space), sent with O(api_secret) as HTTP Basic authentication.
+    type: str
+    env:
+      - name: RUNCLOUD_API_KEY
+  api_secret:
+    description:
+      - Legacy API secret that goes with O(api_key).
+    type: str
+    env:
+      - name: RUNCLOUD_API_SECRET
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the API.
+    type: bool
+    default: true
+    env:
+      - name: RUNCLOUD_VALIDATE_CERTS
+  api_timeout:
+    description:
+      - Seconds to wait for the API to answer one request.
+    type: float
+    default: 30
+    env:
+      - name: RUNCLOUD_API_TIMEOUT
+  api_retries:
+    description:
+      - How many times one request is tried in all before giving up. HTTP 429 is always retried.
+    type: int
+    default: 5
+    env:
+      - name: RUNCLOUD_API_RETRIES
+  api_retry_budget:
+    description:
+      - The most seconds one request may spend waiting between its tries.
+    type: float
+    default: 120
+    env:
+      - name: RUNCLOUD_API_RETRY_BUDGET
+requirements:
+  - requests
+'''

@@ -1,0 +1,468 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one RunCloud API v2 client of the collection.
+
+Modules, the inventory plugin and the tests all talk to RunCloud through ``RunCloudClient``. It
+knows nothing about Ansible: callers adapt its errors (``errors.py``) to their own world.
+
+What it guarantees:
+- credentials travel only in the ``Authorization`` header and never appear in an error or log line;
+- every request has a timeout, sends and accepts JSON, and refuses redirects;
+- 429 is always retried (``Retry-After`` first, then ``X-RateLimit-Reset``, else exponential
+  backoff with jitter), 502/503/504 and lost connections only for idempotent methods; a POST whose
+  fate is unknown is only repeated after the caller re-read the state (``on_uncertain``);
+- retries are bounded by a number of tries and a total waiting budget.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import email.utils
+import random
+import threading
+import time
+import traceback
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
+    AmbiguousMatchError,
+    ConfigurationError,
+    RateLimitedError,
+    RunCloudError,
+    TransportError,
+    error_class_for_status,
+)
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from urllib.parse import urlsplit, quote
+except ImportError:  # pragma: no cover - Python 2 is not supported, but the import must not crash sanity
+    from urlparse import urlsplit  # type: ignore
+    from urllib import quote  # type: ignore
+
+COLLECTION_VERSION = '0.1.0'
+DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
+MAX_PER_PAGE = 40
+IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
+TRANSIENT_STATUSES = frozenset([502, 503, 504])
+
+
+class RetryPolicy:
+    """How long the client keeps trying.
+
+    ``max_tries`` counts every attempt (1 = never retry); ``budget`` is the total number of
+    seconds the client may spend waiting between attempts of one request.
+    """
+
+    def __init__(self, max_tries=5, budget=120.0, base_delay=1.0, max_delay=30.0):
+        if max_tries < 1:
+            raise ConfigurationError('api_retries must be at least 1')
+        if budget < 0:
+            raise ConfigurationError('api_retry_budget must not be negative')
+        self.max_tries = int(max_tries)
+        self.budget = float(budget)
+        self.base_delay = float(base_delay)
+        self.max_delay = float(max_delay)
+
+    def backoff(self, attempt, rng=random.random):
+        """Exponential backoff with 'equal jitter': half fixed, half random, so waits never collapse to 0."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return ceiling / 2.0 + rng() * ceiling / 2.0
+
+
+class ApiResponse:
+    def __init__(self, status, data, headers):
+        self.status = status
+        self.data = data
+        self.headers = headers
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_tz(value)
+        if moment is None:
+            return None
+        return max(0.0, email.utils.mktime_tz(moment) - (now if now is not None else time.time()))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def parse_rate_limit_reset(value, now=None):
+    """``X-RateLimit-Reset`` is an epoch timestamp in Laravel; accept a small delta too."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    now = now if now is not None else time.time()
+    if number > 10 ** 9:
+        return max(0.0, number - now)
+    return max(0.0, number)
+
+
+def split_list_body(data):
+    """Return (items, pagination) of a list answer: the paginated envelope or a bare array."""
+    if isinstance(data, list):
+        return data, None
+    if isinstance(data, dict) and isinstance(data.get('data'), list):
+        meta = data.get('meta') or {}
+        return data['data'], meta.get('pagination') or None
+    raise TransportError('expected a list answer (a JSON array or {"data": [...]}) but got %s' % type(data).__name__)
+
+
+def total_pages_of(pagination):
+    if not pagination:
+        return 1
+    try:
+        return max(1, int(pagination.get('total_pages') or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+class RunCloudClient:
+    """A RunCloud API v2 session. Thread-safe for concurrent requests."""
+
+    def __init__(self, api_url=DEFAULT_API_URL, api_token=None, api_key=None, api_secret=None,
+                 validate_certs=True, timeout=30.0, retry_policy=None, log=None,
+                 user_agent_suffix=None, sleep=time.sleep, clock=time.monotonic, rng=random.random,
+                 pool_size=10):
+        if not HAS_REQUESTS:
+            raise ConfigurationError('the Python library "requests" is required by the RunCloud client')
+        self.api_url = self._checked_url(api_url)
+        self._authorization = self._authorization_header(api_token, api_key, api_secret)
+        self.validate_certs = validate_certs
+        self.timeout = float(timeout)
+        if self.timeout <= 0:
+            raise ConfigurationError('api_timeout must be a positive number of seconds')
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.log = log or (lambda message: None)
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng
+        self._lock = threading.Lock()
+        self._pause_until = 0.0
+        self.rate_limit = {}
+        self.request_count = 0
+        user_agent = 'runcloud.cloud/%s (Ansible collection) python-requests/%s' % (COLLECTION_VERSION, requests.__version__)
+        if user_agent_suffix:
+            user_agent += ' ' + user_agent_suffix
+        self.session = requests.Session()
+        self.session.trust_env = True
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount('http://', adapter)
+        self.session.mount('https://', adapter)
+        self._headers = {
+            'Accept': 'application/json',
+            'Content-Type': 'application/json',
+            'User-Agent': user_agent,
+            'Authorization': self._authorization,
+        }
+
+    # -- configuration -------------------------------------------------------------------------
+
+    @staticmethod
+    def _checked_url(api_url):
+        if not api_url:
+            raise ConfigurationError('api_url must not be empty')
+        parts = urlsplit(api_url)
+        if parts.scheme not in ('http', 'https') or not parts.netloc:
+            raise ConfigurationError('api_url must be an http:// or https:// URL')
+        if parts.username or parts.password:
+            # Refuse rather than strip: a secret in a URL ends up in logs and shell history.
+            raise ConfigurationError('api_url must not contain credentials; use api_token or api_key/api_secret')
+        return api_url.rstrip('/')
+
+    @staticmethod
+    def _authorization_header(api_token, api_key, api_secret):
+        has_token = bool(api_token)
+        has_basic = bool(api_key) or bool(api_secret)
+        if has_token and has_basic:
+            raise ConfigurationError('give either api_token or api_key with api_secret, not both')
+        if has_token:
+            return 'Bearer %s' % api_token
+        if has_basic:
+            if not (api_key and api_secret):
+                raise ConfigurationError('api_key and api_secret must be given together')
+            pair = ('%s:%s' % (api_key, api_secret)).encode('utf-8')
+            return 'Basic %s' % base64.b64encode(pair).decode('ascii')
+        raise ConfigurationError(
+            'no RunCloud credentials: set api_token (RUNCLOUD_API_TOKEN) or api_key and api_secret '
+            '(RUNCLOUD_API_KEY, RUNCLOUD_API_SECRET)')
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def path(template, **values):
+        """Fill a path template such as ``servers/{server_id}/users``, quoting each value."""
+        return template.format(**dict((key, quote(str(value), safe='')) for key, value in values.items()))
+
+    def url_for(self, path):
+        return '%s/%s' % (self.api_url, path.lstrip('/'))
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def get(self, path, params=None):
+        return self.request('GET', path, params=params).data
+
+    def post(self, path, body=None, on_uncertain=None):
+        return self.request('POST', path, body=body, on_uncertain=on_uncertain).data
+
+    def patch(self, path, body=None):
+        return self.request('PATCH', path, body=body).data
+
+    def put(self, path, body=None):
+        return self.request('PUT', path, body=body).data
+
+    def delete(self, path, body=None):
+        return self.request('DELETE', path, body=body).data
+
+    def ping(self):
+        return self.get('ping')
+
+    def request(self, method, path, params=None, body=None, on_uncertain=None):
+        """Send one API request with the retry rules; return an ``ApiResponse``.
+
+        ``on_uncertain`` is for non-idempotent writes: when a POST was sent but its answer was lost
+        (or was 502/503/504), it is called to re-read the state. If it returns a value, the write
+        landed and that value becomes the response data; if it returns None the write did not land
+        and it is safe to send it again. Without it such a POST is never repeated.
+        """
+        method = method.upper()
+        display_path = '/' + path.lstrip('/')
+        policy = self.retry_policy
+        idempotent = method in IDEMPOTENT_METHODS
+        waited = 0.0
+        tries = 0
+        while True:
+            waited += self._wait_for_rate_limit_pause(policy.budget - waited)
+            tries += 1
+            outcome, retry_delay, uncertain = self._attempt(method, path, display_path, params, body)
+            if not isinstance(outcome, RunCloudError):
+                return outcome
+            failure = outcome
+            failure.tries, failure.waited = tries, waited
+            if retry_delay is None:
+                raise failure
+            if uncertain and not idempotent:
+                if on_uncertain is None:
+                    failure.message += ' (the request may have been applied; it was not repeated)'
+                    raise failure
+                self.log('RunCloud API: %s %s: answer lost (%s); re-reading state before repeating'
+                         % (method, display_path, failure.message))
+                recovered = on_uncertain()
+                if recovered is not None:
+                    return ApiResponse(200, recovered, {})
+            if tries >= policy.max_tries:
+                failure.message += ' (gave up: no tries left)'
+                raise failure
+            if retry_delay > policy.budget - waited:
+                failure.message += ' (gave up: waiting %.1fs more would exceed the retry budget of %.1fs)' % (retry_delay, policy.budget)
+                raise failure
+            self.log('RunCloud API: %s %s: %s; try %d of %d in %.2fs'
+                     % (method, display_path, failure.message, tries + 1, policy.max_tries, retry_delay))
+            self._sleep(retry_delay)
+            waited += retry_delay
+
+    def _attempt(self, method, path, display_path, params, body):
+        """One HTTP exchange. Returns (response, None, False) or (error, retry_delay or None, uncertain)."""
+        with self._lock:
+            self.request_count += 1
+            attempt_number = self.request_count
+        try:
+            response = self.session.request(
+                method, self.url_for(path), params=params,
+                data=None if body is None else _json_dumps(body),
+                headers=self._headers, timeout=(min(10.0, self.timeout), self.timeout),
+                allow_redirects=False, verify=self.validate_certs)
+        except requests.exceptions.ConnectTimeout:
+            return TransportError('connection timed out', method, display_path), self._backoff(attempt_number), False
+        except requests.exceptions.ConnectionError as exc:
+            # A refused connection never reached the API; anything else may have.
+            sent = not _is_connect_failure(exc)
+            return (TransportError('connection failed: %s' % _short_reason(exc), method, display_path),
+                    self._backoff(attempt_number), sent)
+        except requests.exceptions.Timeout:
+            return TransportError('no answer within %.0fs' % self.timeout, method, display_path), self._backoff(attempt_number), True
+        except requests.exceptions.RequestException as exc:
+            return TransportError('request failed: %s' % _short_reason(exc), method, display_path), None, False
+
+        self._note_rate_limit(response.headers)
+        status = response.status_code
+        if 300 <= status < 400:
+            return TransportError('refused to follow a redirect (HTTP %s); check api_url' % status, method, display_path, status), None, False
+        data = _decode_json(response)
+        if status < 300:
+            if data is _NOT_JSON:
+                return TransportError('the API answered HTTP %s with a body that is not JSON' % status, method, display_path, status), None, False
+            return ApiResponse(status, data, response.headers), None, False
+
+        payload = data if isinstance(data, dict) else {}
+        message = payload.get('message') or response.reason or 'HTTP %s' % status
+        errors = payload.get('errors') if isinstance(payload.get('errors'), dict) else None
+        error = error_class_for_status(status)(message, method, display_path, status, errors, body=payload or None)
+        if status == 429:
+            return error, self._rate_limit_delay(response.headers, attempt_number), False
+        if status in TRANSIENT_STATUSES:
+            return error, self._backoff(attempt_number), True
+        return error, None, False
+
+    # -- rate limiting ---------------------------------------------------------------------------
+
+    def _backoff(self, attempt_number):
+        # Jitter comes from the per-client attempt counter so concurrent callers spread out.
+        return self.retry_policy.backoff(min(attempt_number, 8), self._rng)
+
+    def _rate_limit_delay(self, headers, attempt_number):
+        delay = parse_retry_after(headers.get('Retry-After'))
+        if delay is None:
+            delay = parse_rate_limit_reset(headers.get('X-RateLimit-Reset'))
+        if delay is None:
+            delay = self._backoff(attempt_number)
+        with self._lock:
+            self._pause_until = max(self._pause_until, self._clock() + delay)
+        return delay
+
+    def _note_rate_limit(self, headers):
+        limit = _int_or_none(headers.get('X-RateLimit-Limit'))
+        remaining = _int_or_none(headers.get('X-RateLimit-Remaining'))
+        if limit is None and remaining is None:
+            return
+        with self._lock:
+            self.rate_limit = {'limit': limit, 'remaining': remaining}
+            if remaining == 0:
+                # The next request would be refused: pause everyone until the window likely resets.
+                pause = parse_rate_limit_reset(headers.get('X-RateLimit-Reset'))
+                if pause is None:
+                    pause = self.retry_policy.base_delay
+                self._pause_until = max(self._pause_until, self._clock() + pause)
+
+    def _wait_for_rate_limit_pause(self, budget_left):
+        """Sleep while a rate-limit pause is in force (shared by all threads); return seconds slept."""
+        with self._lock:
+            delay = self._pause_until - self._clock()
+        if delay <= 0:
+            return 0.0
+        delay = min(delay, max(0.0, budget_left))
+        if delay > 0:
+            self.log('RunCloud API: rate limit reached; pausing %.2fs' % delay)
+            self._sleep(delay)
+        return delay
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def get_page(self, path, page=1, per_page=MAX_PER_PAGE, params=None):
+        """One page of a list endpoint: (items, pagination or None)."""
+        query = dict(params or {})
+        query.update(page=page, perPage=per_page)
+        return split_list_body(self.get(path, params=query))
+
+    def iter_items(self, path, params=None, per_page=MAX_PER_PAGE):
+        """Every item of a list endpoint, page after page, fetched lazily."""
+        page = 1
+        while True:
+            items, pagination = self.get_page(path, page, per_page, params)
+            for item in items:
+                yield item
+            if page >= total_pages_of(pagination) or not items:
+                return
+            page += 1
+
+    def list_all(self, path, params=None, per_page=MAX_PER_PAGE, concurrency=1):
+        """Every item of a list endpoint. With ``concurrency`` > 1 the pages after the first are
+        fetched in parallel once the first page tells how many there are."""
+        items, pagination = self.get_page(path, 1, per_page, params)
+        pages = total_pages_of(pagination)
+        if pages <= 1 or not items:
+            return list(items)
+        rest = range(2, pages + 1)
+        if concurrency <= 1:
+            pages_data = [self.get_page(path, page, per_page, params)[0] for page in rest]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+            with ThreadPoolExecutor(max_workers=min(concurrency, len(rest))) as pool:
+                pages_data = list(pool.map(lambda page: self.get_page(path, page, per_page, params)[0], rest))
+        result = list(items)
+        for page_items in pages_data:
+            result.extend(page_items)
+        return result
+
+    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True):
+        """The one item of a list whose ``field`` equals ``value`` exactly, or None.
+
+        Uses the API's server-side ``search`` (a substring match) to narrow the list, then matches
+        exactly. Two exact matches are an error: the caller must use the id instead.
+        """
+        query = dict(params or {})
+        if searchable:
+            query['search'] = value
+        matches = [item for item in self.iter_items(path, query) if _same(item.get(field), value)]
+        if len(matches) > 1:
+            raise AmbiguousMatchError(
+                '%d %ss have %s %r (ids %s); give the id instead of the name'
+                % (len(matches), description, field, value, ', '.join(str(item.get('id')) for item in matches)),
+                'GET', '/' + path.lstrip('/'))
+        return matches[0] if matches else None
+
+
+_NOT_JSON = object()
+
+
+def _json_dumps(body):
+    import json
+    return json.dumps(body)
+
+
+def _decode_json(response):
+    if not response.content or not response.content.strip():
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        return _NOT_JSON
+
+
+def _same(left, right):
+    if left is None or right is None:
+        return left is right
+    return str(left) == str(right)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_connect_failure(exc):
+    """True when the connection was never established (refused, DNS), so nothing was sent."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    if type(reason).__name__ in ('NewConnectionError', 'NameResolutionError'):
+        return True
+    return 'Connection refused' in repr(reason)
+
+
+def _short_reason(exc):
+    text = str(exc.args[0]) if exc.args else exc.__class__.__name__
+    return text[:300]

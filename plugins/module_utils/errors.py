@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Typed errors of the RunCloud API client.
+
+Every error knows the request it belongs to (method and path, never the credentials) so that
+modules and the inventory plugin can report it the same way.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class RunCloudError(Exception):
+    """Base class of everything the client raises."""
+
+    kind = 'error'
+
+    def __init__(self, message, method=None, path=None, status=None, errors=None, tries=None, waited=None, body=None):
+        super(RunCloudError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.errors = errors or {}
+        self.tries = tries
+        self.waited = waited
+        self.body = body
+
+    def __str__(self):
+        parts = []
+        if self.method and self.path:
+            parts.append('%s %s' % (self.method, self.path))
+        if self.status is not None:
+            parts.append('HTTP %s' % self.status)
+        text = ': '.join(parts + [self.message]) if parts else self.message
+        if self.errors:
+            text += ' (%s)' % '; '.join(
+                '%s: %s' % (field, ' '.join(messages) if isinstance(messages, list) else messages)
+                for field, messages in sorted(self.errors.items())
+            )
+        if self.tries and self.tries > 1:
+            text += ' [after %d tries, %.1fs waiting]' % (self.tries, self.waited or 0.0)
+        return text
+
+    def to_dict(self):
+        """What modules put into their failure result."""
+        return dict(
+            kind=self.kind,
+            method=self.method,
+            path=self.path,
+            status=self.status,
+            api_message=self.message,
+            field_errors=self.errors,
+            tries=self.tries,
+            waited=round(self.waited, 3) if self.waited is not None else None,
+        )
+
+
+class ConfigurationError(RunCloudError):
+    """The client options are unusable (no or two kinds of credentials, bad URL)."""
+
+    kind = 'configuration'
+
+
+class AuthenticationError(RunCloudError):
+    kind = 'authentication'
+
+
+class ForbiddenError(RunCloudError):
+    kind = 'forbidden'
+
+
+class NotFoundError(RunCloudError):
+    kind = 'not_found'
+
+
+class ValidationError(RunCloudError):
+    kind = 'validation'
+
+
+class RateLimitedError(RunCloudError):
+    kind = 'rate_limited'
+
+
+class ServerError(RunCloudError):
+    kind = 'server_error'
+
+
+class TransportError(RunCloudError):
+    """No usable HTTP answer: connection refused or dropped, timeout, redirect, non-JSON body."""
+
+    kind = 'transport'
+
+
+class AmbiguousMatchError(RunCloudError):
+    """A name matched more than one resource; the caller must give the id."""
+
+    kind = 'ambiguous'
+
+
+ERROR_BY_STATUS = {
+    401: AuthenticationError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    422: ValidationError,
+    429: RateLimitedError,
+}
+
+
+def error_class_for_status(status):
+    if status in ERROR_BY_STATUS:
+        return ERROR_BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return RunCloudError

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""HTTP-scripted tests: a stand-in for ``requests.Session`` that plays a script of expected
+requests and canned answers, and records everything that was sent."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+
+def answer(status=200, body=None, headers=None, raw=None):
+    """A canned ``requests.Response``."""
+    response = requests.Response()
+    response.status_code = status
+    response.reason = requests.status_codes._codes.get(status, ('',))[0].replace('_', ' ').title()
+    response.headers = CaseInsensitiveDict(headers or {})
+    if raw is not None:
+        response._content = raw
+    else:
+        response._content = b'' if body is None else json.dumps(body).encode('utf-8')
+    return response
+
+
+class Exchange:
+    def __init__(self, method, path, reply, query=None, body=None):
+        self.method = method
+        self.path = path
+        self.reply = reply
+        self.query = query
+        self.body = body
+
+
+class ScriptedSession:
+    """Plays ``Exchange`` items in order; an unexpected request fails the test."""
+
+    def __init__(self, base_url, script):
+        self.base_url = base_url.rstrip('/')
+        self.script = list(script)
+        self.sent = []
+
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        self.sent.append(dict(method=method, url=url, params=params, data=data, headers=headers, kwargs=kwargs))
+        assert self.script, 'unexpected request %s %s' % (method, url)
+        step = self.script.pop(0)
+        path = url[len(self.base_url):]
+        assert method == step.method, 'expected %s %s, got %s %s' % (step.method, step.path, method, path)
+        assert re.match('^%s$' % step.path, path), 'expected %s %s, got %s %s' % (step.method, step.path, method, path)
+        if step.query is not None:
+            for key, value in step.query.items():
+                assert (params or {}).get(key) == value, 'query %s: expected %r, got %r' % (key, value, (params or {}).get(key))
+        if step.body is not None:
+            assert json.loads(data) == step.body, 'body: expected %r, got %r' % (step.body, data)
+        if isinstance(step.reply, BaseException):
+            raise step.reply
+        return step.reply
+
+    def mount(self, prefix, adapter):
+        pass
+
+    def assert_done(self):
+        assert not self.script, 'expected requests were not sent: %s' % ', '.join('%s %s' % (s.method, s.path) for s in self.script)
