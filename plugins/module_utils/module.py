@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Adapts the API client to AnsibleModule: shared options, client construction, parent lookup,
+error reporting. Everything Ansible-specific about talking to RunCloud lives here."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
+    DEFAULT_API_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    RetryPolicy,
+    RunCloudClient,
+)
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
+
+
+def api_argument_spec():
+    """The connection options of every module (documented in the runcloud.cloud.api fragment)."""
+    return dict(
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['RUNCLOUD_API_URL'])),
+        api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_TOKEN'])),
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_KEY'])),
+        api_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_SECRET'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['RUNCLOUD_VALIDATE_CERTS'])),
+        api_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['RUNCLOUD_API_TIMEOUT'])),
+        api_retries=dict(type='int', default=5, fallback=(env_fallback, ['RUNCLOUD_API_RETRIES'])),
+        api_retry_budget=dict(type='float', default=120.0, fallback=(env_fallback, ['RUNCLOUD_API_RETRY_BUDGET'])),
+    )
+
+
+def is_id(value):
+    """A parent given as a number (or a string of digits) is an id; anything else is a name."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+class ParentRef:
+    """A parent resource a module needs the id of, given by the user as an id or a name.
+
+    ``path`` is the list endpoint (it may contain the ids of earlier parents), ``field`` the name
+    field matched exactly after the API's ``search`` narrowed the list.
+    """
+
+    def __init__(self, option, key, path, description, field='name', searchable=True):
+        self.option = option
+        self.key = key
+        self.path = path
+        self.description = description
+        self.field = field
+        self.searchable = searchable
+
+
+SERVER = ParentRef('server', 'server_id', 'servers', 'server')
+WEB_APP = ParentRef('web_app', 'web_app_id', 'servers/{server_id}/webapps', 'web application')
+SYSTEM_USER = ParentRef('system_user', 'system_user_id', 'servers/{server_id}/users', 'system user', field='username')
+DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases', 'database')
+DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
+
+
+class RunCloudModule:
+    """An AnsibleModule with a RunCloud client, for every module of the collection."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = api_argument_spec()
+        spec.update(argument_spec)
+        mutually_exclusive = list(kwargs.pop('mutually_exclusive', [])) + [('api_token', 'api_key'), ('api_token', 'api_secret')]
+        required_together = list(kwargs.pop('required_together', [])) + [('api_key', 'api_secret')]
+        self.module = AnsibleModule(argument_spec=spec, mutually_exclusive=mutually_exclusive,
+                                    required_together=required_together, **kwargs)
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.params = self.module.params
+        self.api_log = []
+        try:
+            self.client = self._create_client()
+        except RunCloudError as error:
+            self.module.fail_json(msg=str(error), **error.to_dict())
+        self.resolved = {}
+
+    def _create_client(self):
+        params = self.params
+        return RunCloudClient(
+            api_url=params['api_url'],
+            api_token=params['api_token'],
+            api_key=params['api_key'],
+            api_secret=params['api_secret'],
+            validate_certs=params['validate_certs'],
+            timeout=params['api_timeout'],
+            retry_policy=RetryPolicy(max_tries=params['api_retries'], budget=params['api_retry_budget']),
+            log=self._log,
+            user_agent_suffix='ansible-core/%s' % getattr(self.module, 'ansible_version', 'unknown'),
+        )
+
+    def _log(self, message):
+        self.api_log.append(message)
+        self.module.debug(message)
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    def is_set(self, option):
+        return self.params.get(option) is not None
+
+    # -- parents -------------------------------------------------------------------------------
+
+    def resolve_parent(self, parent, required=True):
+        """Fill ``self.resolved[parent.key]`` from the option (an id, used as is, or a name)."""
+        value = self.params.get(parent.option)
+        if value is None:
+            if required:
+                self.fail('%s is required' % parent.option)
+            return None
+        if is_id(value):
+            self.resolved[parent.key] = int(value)
+            return self.resolved[parent.key]
+        path = parent.path.format(**self.resolved)
+        item = self.client.find_by_field(path, value, parent.field, description=parent.description,
+                                         searchable=parent.searchable)
+        if item is None:
+            raise NotFoundError('no %s with %s %r' % (parent.description, parent.field, value), 'GET', '/' + path)
+        self.resolved[parent.key] = item['id']
+        return item['id']
+
+    def resolve_parents(self, *parents):
+        for parent in parents:
+            self.resolve_parent(parent)
+        return self.resolved
+
+    def path(self, template, **extra):
+        values = dict(self.resolved)
+        values.update(extra)
+        return self.client.path(template, **values)
+
+    # -- results -------------------------------------------------------------------------------
+
+    def _with_log(self, result):
+        if self.api_log and getattr(self.module, '_verbosity', 0) >= 3:
+            result['api_log'] = list(self.api_log)
+        return result
+
+    def exit(self, **result):
+        self.module.exit_json(**self._with_log(result))
+
+    def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **self._with_log(result))
+
+    def fail_from_error(self, error):
+        self.fail(str(error), **error.to_dict())
+
+    def run(self, work):
+        """Call ``work()`` and turn any API error into a clean module failure."""
+        try:
+            return work()
+        except RunCloudError as error:
+            self.fail_from_error(error)

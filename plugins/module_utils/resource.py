@@ -1,0 +1,425 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The declarative base of the resource modules.
+
+A module describes its resource (where it lives, how it is identified, which fields can be set on
+create and which endpoint changes which field) and ``ResourceModule`` does the rest:
+resolve parents → find → create / update only what differs / replace / delete, check mode,
+diff and the result. Only options the user set are compared, after normalising the API's
+types (0/1 and "1" versus booleans, "80" versus 80, null versus "").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
+
+TRUE_STRINGS = frozenset(['1', 'true', 'yes', 'on'])
+
+
+def normalize(kind, value):
+    """The comparable form of a value of the given kind; unknown shapes are left as they are."""
+    if value is None:
+        return None
+    if kind == 'bool':
+        if isinstance(value, str):
+            return value.strip().lower() in TRUE_STRINGS
+        return bool(value)
+    if kind == 'int':
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return value
+    if kind == 'str':
+        text = value if isinstance(value, str) else str(value)
+        return text if text != '' else None
+    return value
+
+
+def camel_case(option):
+    head, _sep, tail = option.partition('_')
+    return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+
+
+class Field:
+    """One module option and the API field it maps to.
+
+    - ``api``: the API field name (default: the option in camelCase).
+    - ``read_as``: the field name in the API's answer when it differs from the request (SSL ``provider``
+      comes back as ``method``).
+    - ``kind``: ``str``, ``int``, ``bool`` or ``raw`` - how values are normalised before comparing.
+    - ``create``: sent when creating. ``create_default``: sent on create when the option is not set.
+    - ``update``: the name of the update group (endpoint) that changes it; None means it cannot
+      change after creation (see ``ResourceModule.on_immutable_change``).
+    - ``reader``: the name of a ``Reader`` whose answer holds the current value, when the main
+      object does not.
+    - ``write_only``: never returned by the API (passwords); governed by ``update_password``.
+    - ``to_api``: converts the option value into what the API wants.
+    - ``matches(desired, current)``: a comparison of its own, for options that are not plain values
+      (``deployment_key: true`` is satisfied by any key); ``predict(desired)`` is then what check mode
+      shows as the new value.
+    """
+
+    def __init__(self, option, api=None, kind='str', create=True, update=None, create_default=None,
+                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None):
+        self.option = option
+        self.api = api or camel_case(option)
+        self.read_as = read_as or self.api
+        self.kind = kind
+        self.create = create
+        self.update = update
+        self.create_default = create_default
+        self.reader = reader
+        self.write_only = write_only
+        self.to_api = to_api
+        self.matches = matches
+        self.predict = predict
+
+
+class UpdateGroup:
+    """An endpoint that changes some fields of an existing resource.
+
+    ``path`` is a template filled with the resolved parent ids and ``id`` (the resource id).
+    ``send``: ``changed`` sends only the fields that differ; ``all`` sends every field of the group,
+    taking the current value for those the user did not set (for endpoints that want the full set);
+    ``none`` sends no body (the endpoint itself is the change, such as generating a key).
+    ``extra_body(module, current)`` may add fields the API requires but the user does not manage.
+    """
+
+    def __init__(self, name, path, method='PATCH', send='changed', extra_body=None):
+        self.name = name
+        self.path = path
+        self.method = method
+        self.send = send
+        self.extra_body = extra_body
+
+
+class Reader:
+    """An extra GET for current values that the main object lacks; done only when a field of it is set.
+
+    Its answer is kept in the resource under ``key`` so that diff and result show it.
+    """
+
+    def __init__(self, name, path, key):
+        self.name = name
+        self.path = path
+        self.key = key
+
+
+class Action:
+    """A non-idempotent operation triggered by a boolean option (rebuild, deploy, renew): it runs
+    every time the option is true and always reports a change."""
+
+    def __init__(self, option, path, method='POST', body=None):
+        self.option = option
+        self.path = path
+        self.method = method
+        self.body = body
+
+
+class ResourceModule(RunCloudModule):
+    """Base of every module that converges one RunCloud resource."""
+
+    # What the resource is called in messages, and the key of the result holding it.
+    resource = 'resource'
+    result_key = 'resource'
+    # Parents resolved before anything else (module.ParentRef), in order.
+    parents = ()
+    # Where the resources live. ``list_path`` is searched by ``identity``; ``item_path`` adds ``{id}``.
+    list_path = None
+    item_path = None
+    create_path = None
+    # Option naming the resource; searched with the API's ``search`` when ``searchable``.
+    identity = 'name'
+    searchable = True
+    # For per-parent singletons (SSL, git, installer of a web app): GET here answers the one object.
+    singleton_path = None
+    fields = ()
+    update_groups = ()
+    readers = ()
+    actions = ()
+    # What to do when a field without update endpoint differs: 'fail', 'replace', or 'option' (replace
+    # only when the module's ``replace`` option is true).
+    on_immutable_change = 'fail'
+
+    def __init__(self, argument_spec, **kwargs):
+        super(ResourceModule, self).__init__(argument_spec, **kwargs)
+        self.changed = False
+        self._reader_cache = {}
+
+    # -- helpers for subclasses ------------------------------------------------------------------
+
+    def field(self, option):
+        for candidate in self.fields:
+            if candidate.option == option:
+                return candidate
+        raise KeyError(option)
+
+    def desired(self, field):
+        value = self.params.get(field.option)
+        if value is not None and field.to_api is not None:
+            value = field.to_api(self, value)
+        return value
+
+    def item_url(self, current):
+        return self.path(self.item_path, id=current['id'])
+
+    # -- main flow -------------------------------------------------------------------------------
+
+    def main(self):
+        self.run(self._converge)
+
+    def _converge(self):
+        self.resolve_parents(*self.parents)
+        self.prepare()
+        current = self.find()
+        if self.params.get('state') == 'absent':
+            before = self.public(current)
+            if current is not None:
+                self.delete(current)
+            self.finish(before, {}, {} if current is not None else None)
+            return
+        before = self.public(current)
+        if current is None:
+            after = self.create()
+        else:
+            after = self.converge_existing(current)
+        after = self.run_actions(after)
+        self.finish(before, self.public(after), after)
+
+    def prepare(self):
+        """Hook: resolve references the body needs (a system user's id, ...) after the parents."""
+
+    def finish(self, before, after, resource):
+        result = dict(changed=self.changed)
+        result[self.result_key] = self.result_value(resource)
+        if self.module._diff:
+            result['diff'] = dict(before=before or {}, after=after or {})
+        self.exit(**result)
+
+    def result_value(self, resource):
+        return self.public(resource) if resource else {}
+
+    def public(self, resource):
+        """What a user may see of a resource: no write-only field."""
+        if not resource:
+            return {}
+        shown = copy.deepcopy(resource)
+        for field in self.fields:
+            if field.write_only:
+                shown.pop(field.api, None)
+        return shown
+
+    # -- find ----------------------------------------------------------------------------------
+
+    def find(self):
+        if self.singleton_path:
+            return self.read_singleton()
+        if self.params.get('id') is not None:
+            try:
+                return self.client.get(self.path(self.item_path, id=self.params['id']))
+            except NotFoundError:
+                if self.params.get('state') == 'absent':
+                    return None
+                raise
+        identity = self.field(self.identity)
+        value = self.desired(identity)
+        if value is None:
+            self.fail('%s is required to find the %s' % (identity.option, self.resource))
+        return self.client.find_by_field(self.path(self.list_path), value, identity.read_as,
+                                         description=self.resource, searchable=self.searchable)
+
+    def read_singleton(self):
+        try:
+            data = self.client.get(self.path(self.singleton_path))
+        except NotFoundError:
+            return None
+        return data if self.singleton_present(data) else None
+
+    def singleton_present(self, data):
+        return isinstance(data, dict) and data.get('id') is not None
+
+    # -- create --------------------------------------------------------------------------------
+
+    def create_body(self):
+        body = {}
+        for field in self.fields:
+            if not field.create:
+                continue
+            value = self.desired(field)
+            if value is None:
+                value = field.create_default
+            if value is not None:
+                body[field.api] = value
+        return body
+
+    def create(self):
+        body = self.create_body()
+        self.changed = True
+        if self.check_mode:
+            created = self.predict_created(body)
+            return self.apply_updates(created, predicted_only=True, just_created=True)
+        created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
+                                   on_uncertain=self.find)
+        if not isinstance(created, dict) or created.get('id') is None:
+            # Some create endpoints answer {} or a message: read the resource back.
+            created = self.find() or self.predict_created(body)
+        return self.apply_updates(created, just_created=True)
+
+    def predict_created(self, body):
+        predicted = dict((field.read_as, body[field.api]) for field in self.fields if field.api in body)
+        predicted['id'] = None
+        return predicted
+
+    # -- update --------------------------------------------------------------------------------
+
+    def converge_existing(self, current):
+        differing = self.immutable_differences(current)
+        if not differing:
+            return self.apply_updates(current)
+        names = ', '.join(sorted(field.option for field in differing))
+        policy = self.on_immutable_change
+        if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
+            self.delete(current)
+            return self.create()
+        hint = ' Set replace=true to delete and re-create it.' if policy == 'option' else ''
+        self.fail('the %s exists with different %s, which the API cannot change.%s' % (self.resource, names, hint),
+                  **{self.result_key: self.public(current)})
+
+    def immutable_differences(self, current):
+        return [field for field in self.fields
+                if field.update is None and not field.write_only and field.option != self.identity
+                and field.create and self.params.get(field.option) is not None
+                and not self.same(field, self.desired(field), self.current_value(field, current))]
+
+    def same(self, field, desired, current):
+        if field.matches is not None:
+            return field.matches(desired, current)
+        return normalize(field.kind, desired) == normalize(field.kind, current)
+
+    def current_value(self, field, current):
+        if field.reader is None:
+            return current.get(field.read_as)
+        reader = self.reader(field.reader)
+        return self.read(reader, current).get(field.read_as)
+
+    def reader(self, name):
+        for reader in self.readers:
+            if reader.name == name:
+                return reader
+        raise KeyError(name)
+
+    def read(self, reader, current):
+        """The reader's data, fetched once and kept in ``current[reader.key]``."""
+        if reader.key not in current:
+            if current.get('id') is None:
+                current[reader.key] = {}
+            else:
+                current[reader.key] = self.client.get(self.path(reader.path, id=current['id'])) or {}
+        return current[reader.key]
+
+    def wants_write_only_update(self, field):
+        return self.params.get('update_password', 'on_create') == 'always'
+
+    def pending_changes(self, current, just_created=False):
+        """{group name: [fields]} of the updatable fields the user set that differ."""
+        changes = {}
+        for field in self.fields:
+            if field.update is None or self.params.get(field.option) is None:
+                continue
+            if field.write_only:
+                if (just_created and field.create) or not self.wants_write_only_update(field):
+                    continue
+            elif self.same(field, self.desired(field), self.current_value(field, current)):
+                continue
+            changes.setdefault(field.update, []).append(field)
+        return changes
+
+    def apply_updates(self, current, predicted_only=False, just_created=False):
+        changes = self.pending_changes(current, just_created)
+        result = copy.deepcopy(current)
+        for group in self.update_groups:
+            if group.name not in changes:
+                continue
+            self.changed = True
+            changed_fields = changes[group.name]
+            body = self.update_body(group, changed_fields, current)
+            for field in changed_fields:
+                if not field.write_only:
+                    value = self.desired(field)
+                    self._store(result, field, field.predict(value) if field.predict else value)
+            if self.check_mode or predicted_only:
+                continue
+            answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body).data
+            if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
+                readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
+                result = dict(answer)
+                result.update(readers)
+        return result
+
+    def looks_like_resource(self, answer):
+        identity = self.field(self.identity).read_as
+        return identity in answer
+
+    def _store(self, resource, field, value):
+        target = resource if field.reader is None else resource.setdefault(self.reader(field.reader).key, {})
+        target[field.read_as] = value
+
+    def update_body(self, group, changed_fields, current):
+        if group.send == 'none':
+            return None
+        body = {}
+        if group.send == 'all':
+            for field in self.fields:
+                if field.update == group.name and not field.write_only:
+                    body[field.api] = self.current_value(field, current)
+        for field in changed_fields:
+            body[field.api] = self.desired(field)
+        if group.extra_body is not None:
+            extra = group.extra_body(self, current)
+            for key, value in extra.items():
+                body.setdefault(key, value)
+        return body
+
+    # -- delete --------------------------------------------------------------------------------
+
+    def delete_body(self, current):
+        return None
+
+    def delete(self, current):
+        self.changed = True
+        if self.check_mode:
+            return
+        try:
+            self.client.delete(self.item_url(current), body=self.delete_body(current))
+        except NotFoundError:
+            # Gone in the meantime (or a retried DELETE that had landed): that is what we wanted.
+            pass
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def run_actions(self, resource):
+        for action in self.actions:
+            if not self.params.get(action.option):
+                continue
+            self.changed = True
+            if self.check_mode or resource.get('id') is None:
+                continue
+            body = action.body(self, resource) if callable(action.body) else action.body
+            answer = self.client.request(action.method, self.path(action.path, id=resource['id']), body=body).data
+            if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
+                resource = dict(resource, **answer)
+        return resource
+
+
+def resource_argument_spec(**options):
+    """``state`` plus the module's own options."""
+    spec = dict(state=dict(type='str', default='present', choices=['present', 'absent']))
+    spec.update(options)
+    return spec

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run a module's ``main()`` in-process with given arguments and a scripted HTTP session.
+
+Works on ansible-core 2.16 to 2.21: from 2.19 on, module arguments also need a serialization
+profile, which ``patch_module_args`` sets where it exists.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import json
+
+from ansible.module_utils import basic
+
+from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import ScriptedSession
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    patch_module_args = None
+
+API_URL = 'https://api.example.test/api/v2'
+
+
+class ModuleExit(Exception):
+    def __init__(self, result, failed):
+        super(ModuleExit, self).__init__(result.get('msg', ''))
+        self.result = result
+        self.failed = failed
+
+
+@contextlib.contextmanager
+def module_args(args):
+    if patch_module_args is not None:
+        with patch_module_args(args):
+            yield
+        return
+    saved = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved
+
+
+def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=False):
+    """Run the module; return (result, session). ``result['failed']`` tells whether it failed."""
+    full_args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0)
+    full_args.update(args)
+    if check_mode:
+        full_args['_ansible_check_mode'] = True
+    if diff:
+        full_args['_ansible_diff'] = True
+    session = ScriptedSession(API_URL, script)
+
+    def fake_exit(self, **result):
+        raise ModuleExit(result, False)
+
+    def fake_fail(self, msg, **result):
+        result['msg'] = msg
+        raise ModuleExit(result, True)
+
+    original_init = client_module.RunCloudClient.__init__
+
+    def init_with_script(self, *a, **kw):
+        original_init(self, *a, **kw)
+        self.session = session
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', fake_exit)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fake_fail)
+    monkeypatch.setattr(client_module.RunCloudClient, '__init__', init_with_script)
+    with module_args(full_args):
+        try:
+            module_main()
+        except ModuleExit as outcome:
+            outcome.result['failed'] = outcome.failed
+            return outcome.result, session
+    raise AssertionError('the module returned without exit_json or fail_json')
