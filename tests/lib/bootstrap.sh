@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+# Shared helpers for tests/run-tests.sh and examples/run-demo.sh.
+# Source it; it defines functions only and changes no shell options.
+#
+# Virtual environments (all at the repository root, ignored by git and by the collection build):
+#   .venv                Python 3.11 + tests/requirements.txt       (ansible-core 2.19, main venv)
+#   .venvs/ansible-2.16  Python 3.11 + tests/requirements-2.16.txt  (oldest supported ansible-core)
+#   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt  (newest ansible-core)
+# A venv is reused while its stamp (Python version + hash of its requirements file) is unchanged.
+
+rc_log() {
+    printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2
+}
+
+rc_die() {
+    rc_log "ERROR: $*"
+    exit 1
+}
+
+# rc_find_python X.Y -> prints the path of a working pythonX.Y interpreter.
+# Order: pyenv's versions/X.Y.* (newest first), then pythonX.Y on PATH. pyenv shims for versions
+# that are not installed exist on PATH but do not run, so every candidate is executed once.
+rc_find_python() {
+    local want="$1" candidate root
+    local -a candidates=()
+    if command -v pyenv >/dev/null 2>&1; then
+        root="$(pyenv root 2>/dev/null || true)"
+        if [ -n "$root" ] && [ -d "$root/versions" ]; then
+            while IFS= read -r candidate; do
+                candidates+=("$candidate")
+            done < <(find "$root/versions" -maxdepth 3 -path "*/versions/${want}.*/bin/python${want}" 2>/dev/null | sort -rV)
+        fi
+    fi
+    if command -v "python${want}" >/dev/null 2>&1; then
+        candidates+=("$(command -v "python${want}")")
+    fi
+    for candidate in "${candidates[@]}"; do
+        if [ -x "$candidate" ] && "$candidate" -c "import sys, venv; assert '%d.%d' % sys.version_info[:2] == '${want}'" >/dev/null 2>&1; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# rc_ensure_venv DIR X.Y REQUIREMENTS_FILE
+# Creates (or reuses) a venv at DIR with Python X.Y and the pinned requirements installed.
+rc_ensure_venv() {
+    local dir="$1" pyver="$2" req="$3" python stamp_want stamp_have
+    [ -f "$req" ] || rc_die "requirements file not found: $req"
+    python="$(rc_find_python "$pyver")" || rc_die "Python ${pyver} not found (looked in \$(pyenv root)/versions/${pyver}.* and for python${pyver} on PATH); install it, e.g. 'pyenv install ${pyver}'"
+    stamp_want="python=$("$python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])') req=$(sha256sum "$req" | cut -d' ' -f1)"
+    if [ -x "$dir/bin/python" ] && [ -f "$dir/.runcloud-stamp" ] && "$dir/bin/python" -c 'import ansible' >/dev/null 2>&1; then
+        stamp_have="$(cat "$dir/.runcloud-stamp")"
+        if [ "$stamp_have" = "$stamp_want" ]; then
+            rc_log "venv $dir is up to date ($stamp_want)"
+            return 0
+        fi
+        rc_log "venv $dir is outdated; rebuilding"
+    fi
+    rc_log "creating venv $dir with $python and $req"
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    "$python" -m venv "$dir" || rc_die "could not create venv $dir"
+    "$dir/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip \
+        || rc_die "could not upgrade pip in $dir"
+    "$dir/bin/python" -m pip install --disable-pip-version-check --quiet -r "$req" \
+        || rc_die "could not install $req into $dir"
+    printf '%s\n' "$stamp_want" > "$dir/.runcloud-stamp"
+    rc_log "venv $dir ready: $("$dir/bin/ansible" --version 2>/dev/null | head -n1)"
+}
+
+# rc_ensure_get_pip_standin VENV_DIR
+# ansible-test bootstraps pip in the venvs it creates by downloading a get-pip script
+# (ansible_test/_util/target/setup/requirements.py). Without internet access that download fails;
+# a stand-in in ansible-test's cache makes it use ensurepip and the normal package index instead.
+# The pip versions are the ones pinned in the installed ansible_test/_internal/python_requirements.py.
+rc_ensure_get_pip_standin() {
+    local venv="$1" pyreq pip_version cache file found=0
+    pyreq="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))' 2>/dev/null)" \
+        || rc_die "ansible_test not importable in $venv"
+    cache="${HOME}/.ansible/test/cache"
+    mkdir -p "$cache"
+    while IFS= read -r pip_version; do
+        found=1
+        file="$cache/get_pip_${pip_version//./_}.py"
+        rc_write_get_pip_standin > "$file.tmp"
+        if [ -f "$file" ] && cmp -s "$file" "$file.tmp"; then
+            rm -f "$file.tmp"
+        else
+            mv "$file.tmp" "$file"
+            rc_log "wrote ansible-test get-pip stand-in $file (pip $pip_version)"
+        fi
+    done < <(grep -oE "pip=['\"][0-9][0-9.]*['\"]" "$pyreq" | grep -oE '[0-9][0-9.]*' | sort -u)
+    [ "$found" = 1 ] || rc_die "could not find the pinned pip version in $pyreq"
+}
+
+rc_write_get_pip_standin() {
+    cat <<'PY'
+"""Offline stand-in for the get-pip script that ansible-test would download.
+
+Bootstraps pip with ensurepip, then installs what ansible-test asked for from the configured
+package index. Written by the collection's test runner (tests/lib/bootstrap.sh).
+"""
+import subprocess
+import sys
+
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
+args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
+if args:
+    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--disable-pip-version-check'] + args)
+PY
+}
+
+# rc_ensure_main_venv REPO_ROOT -> the venv used by the quick tests and the demo.
+rc_ensure_main_venv() {
+    rc_ensure_venv "$1/.venv" 3.11 "$1/tests/requirements.txt"
+}

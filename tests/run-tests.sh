@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# The collection's test runner: `make test` runs this script from the repository root.
+#
+#   tests/run-tests.sh                      all stages on every supported ansible-core, then pytest
+#   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
+#   tests/run-tests.sh units-2.16 pytest    one stage of one version, then pytest
+#   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) + pytest
+#
+# Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version) and
+# pytest (plain pytest over tests/, always last so the run ends with pytest's summary line).
+# Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
+#
+# It installs what it needs: the venvs (tests/lib/bootstrap.sh), the offline get-pip stand-in for
+# ansible-test, and shellcheck (via apt-get, when running as root and it is missing).
+# ansible-test needs a real .../ansible_collections/runcloud/cloud directory, so each ansible-core
+# version tests a fresh copy of the checkout's files in a temporary directory.
+
+# Functions below are called indirectly (traps, run_stage).
+# shellcheck disable=SC2317
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 1
+# shellcheck source=tests/lib/bootstrap.sh
+source "$ROOT/tests/lib/bootstrap.sh"
+
+# version label | python | venv dir | requirements file
+MATRIX=(
+    "2.16|3.11|.venvs/ansible-2.16|tests/requirements-2.16.txt"
+    "2.19|3.11|.venv|tests/requirements.txt"
+    "2.21|3.13|.venvs/ansible-2.21|tests/requirements-2.21.txt"
+)
+MAIN_VERSION="2.19"
+# sanity takes ~2 minutes per version on a cold cache; run it on both ends of the supported range
+# and on the main version.
+SANITY_VERSIONS=" 2.16 2.19 2.21 "
+
+usage() {
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+QUICK="${RUNCLOUD_TEST_QUICK:-0}"
+SELECTED=()
+for arg in "$@"; do
+    case "$arg" in
+        -h|--help) usage; exit 0 ;;
+        --quick) QUICK=1 ;;
+        sanity|units|integration|pytest|sanity-*|units-*|integration-*) SELECTED+=("$arg") ;;
+        *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
+    esac
+done
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration pytest)
+
+selected() {  # selected KIND [VERSION]
+    local s
+    for s in "${SELECTED[@]}"; do
+        if [ "$s" = "$1" ] || { [ -n "${2:-}" ] && [ "$s" = "$1-$2" ]; }; then
+            return 0
+        fi
+    done
+    return 1
+}
+
+TMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-tests.XXXXXX")"
+cleanup() {
+    rm -rf "$TMP_ROOT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+STAGE_NAMES=()
+STAGE_RESULTS=()
+STAGE_TIMES=()
+FAILED=0
+TESTS_RAN=0
+
+header() {
+    printf '\n==================== %s ====================\n' "$*"
+}
+
+# run_stage NAME COMMAND... : runs the command, records result and duration.
+run_stage() {
+    local name="$1" start end rc
+    shift
+    header "$name"
+    start="$(date +%s)"
+    "$@"
+    rc=$?
+    end="$(date +%s)"
+    STAGE_NAMES+=("$name")
+    STAGE_TIMES+=("$((end - start))")
+    if [ "$rc" -eq 0 ]; then
+        STAGE_RESULTS+=("ok")
+        TESTS_RAN=1
+    elif [ "$rc" -eq 100 ]; then
+        STAGE_RESULTS+=("skipped")
+    else
+        STAGE_RESULTS+=("FAILED (exit $rc)")
+        FAILED=1
+    fi
+    printf -- '---- %s: %s in %ss\n' "$name" "${STAGE_RESULTS[-1]}" "$((end - start))"
+}
+
+ensure_shellcheck() {
+    command -v shellcheck >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        rc_log "installing shellcheck (needed by the shellcheck sanity test)"
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1 || true
+        fi
+    fi
+    command -v shellcheck >/dev/null 2>&1 || rc_log "WARNING: shellcheck unavailable; the shellcheck sanity test will be skipped"
+}
+
+# copy_collection DEST : copies the checkout's files (tracked + untracked, not ignored) to DEST.
+copy_collection() {
+    local dest="$1"
+    mkdir -p "$dest"
+    if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$ROOT" ls-files -z -co --exclude-standard \
+            | while IFS= read -r -d '' f; do
+                if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+            done \
+            | tar -C "$ROOT" --null -T - -cf - | tar -C "$dest" -xf -
+    else
+        tar -C "$ROOT" -cf - \
+            --exclude=./.git --exclude=./.venv --exclude=./.venvs --exclude=./tests/output \
+            --exclude=./tests/integration/inventory --exclude=__pycache__ --exclude=.pytest_cache \
+            --exclude=./.ansible --exclude='./*.tar.gz' . | tar -C "$dest" -xf -
+    fi
+}
+
+has_unit_tests() {
+    [ -d tests/unit ] && [ -n "$(find tests/unit -name 'test_*.py' -print -quit)" ]
+}
+
+has_integration_targets() {
+    [ -d tests/integration/targets ] && [ -n "$(find tests/integration/targets -mindepth 1 -maxdepth 1 -type d -print -quit)" ]
+}
+
+# ansible_test VENV COLLECTION_DIR ARGS... : runs ansible-test of that venv inside the copy.
+ansible_test() {
+    local venv="$ROOT/$1" dir="$2"
+    shift 2
+    (
+        cd "$dir" || exit 1
+        export PATH="$venv/bin:$PATH"
+        "$venv/bin/ansible-test" "$@"
+    )
+}
+
+stage_skip() {
+    echo "skipped: $*"
+    return 100
+}
+
+if [ "$QUICK" = 1 ]; then
+    rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
+fi
+
+overall_start="$(date +%s)"
+if selected sanity; then ensure_shellcheck; fi
+for s in "${SELECTED[@]}"; do
+    case "$s" in sanity-*) ensure_shellcheck ;; esac
+done
+
+for row in "${MATRIX[@]}"; do
+    IFS='|' read -r version python venv req <<< "$row"
+    if [ "$QUICK" = 1 ] && [ "$version" != "$MAIN_VERSION" ]; then
+        continue
+    fi
+    want_sanity=0; want_units=0; want_integration=0
+    if selected sanity "$version" && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]] || selected "sanity-$version"; }; then
+        want_sanity=1
+    fi
+    selected units "$version" && want_units=1
+    selected integration "$version" && want_integration=1
+    [ $((want_sanity + want_units + want_integration)) -gt 0 ] || continue
+
+    header "setup ansible-core $version (Python $python, $venv)"
+    if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
+        for kind in sanity units integration; do
+            eval "want=\$want_$kind"
+            # shellcheck disable=SC2154
+            if [ "$want" = 1 ]; then
+                STAGE_NAMES+=("$kind-$version"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
+            fi
+        done
+        continue
+    fi
+
+    copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
+    copy_collection "$copy"
+    # ansible-test passes only a fixed set of environment variables to integration targets; they
+    # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
+
+    if [ "$want_sanity" = 1 ]; then
+        run_stage "sanity-$version" ansible_test "$venv" "$copy" sanity --python "$python" --venv
+    fi
+    if [ "$want_units" = 1 ]; then
+        if has_unit_tests; then
+            run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
+        else
+            run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
+        fi
+    fi
+    if [ "$want_integration" = 1 ]; then
+        if has_integration_targets; then
+            run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
+        else
+            run_stage "integration-$version" stage_skip "no tests/integration/targets"
+        fi
+    fi
+done
+
+if selected pytest; then
+    header "setup main venv for pytest"
+    if ! rc_ensure_main_venv "$ROOT"; then
+        STAGE_NAMES+=("pytest"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
+    fi
+fi
+
+header "summary (before pytest)"
+for i in "${!STAGE_NAMES[@]}"; do
+    printf '  %-18s %6ss  %s\n' "${STAGE_NAMES[$i]}" "${STAGE_TIMES[$i]}" "${STAGE_RESULTS[$i]}"
+done
+printf '  %-18s %6ss\n' "total so far" "$(( $(date +%s) - overall_start ))"
+if [ "$FAILED" = 1 ]; then
+    echo "  some stages FAILED (see above); the run will exit non-zero"
+fi
+
+if selected pytest && [ -x "$ROOT/.venv/bin/python" ]; then
+    header "pytest"
+    "$ROOT/.venv/bin/python" -m pytest tests
+    rc=$?
+    if [ "$rc" -eq 5 ]; then
+        # pytest collected nothing: fine only if an earlier stage ran tests.
+        if [ "$TESTS_RAN" = 1 ]; then
+            echo "pytest: no tests collected; earlier stages ran tests"
+        else
+            echo "pytest: no tests collected and no other stage ran tests"
+            FAILED=1
+        fi
+    elif [ "$rc" -ne 0 ]; then
+        FAILED=1
+    fi
+fi
+
+exit "$FAILED"
