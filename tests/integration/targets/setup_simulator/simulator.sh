@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Sourced by the runme.sh of every integration target: starts a private RunCloud API simulator on a
+# free loopback port, exports what the modules need, and stops it when the target ends.
+#
+#   source ../setup_simulator/simulator.sh [simulator flags...]
+#
+# Exports RUNCLOUD_API_URL, RUNCLOUD_API_TOKEN, RUNCLOUD_SIM_CONTROL (the /__sim__ control API),
+# ANSIBLE_ROLES_PATH (so playbooks can use the setup_simulator role's task files).
+
+_sim_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+_sim_script="${RUNCLOUD_SIM_SCRIPT:-}"
+if [ -z "${_sim_script}" ]; then
+    # ansible-test points ANSIBLE_COLLECTIONS_PATH at the collection root it runs from.
+    _sim_script="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/runcloud/cloud/tests/simulator/runcloud_sim.py"
+fi
+if [ ! -f "${_sim_script}" ]; then
+    echo "setup_simulator: cannot find runcloud_sim.py (set RUNCLOUD_SIM_SCRIPT)" >&2
+    exit 1
+fi
+
+_sim_dir="$(mktemp -d)"
+"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 "$@" >"${_sim_dir}/stdout" 2>"${_sim_dir}/stderr" &
+RUNCLOUD_SIM_PID=$!
+
+_sim_stop() {
+    kill "${RUNCLOUD_SIM_PID}" 2>/dev/null || true
+    wait "${RUNCLOUD_SIM_PID}" 2>/dev/null || true
+    rm -rf "${_sim_dir}"
+}
+trap _sim_stop EXIT
+
+for _ in $(seq 1 100); do
+    if grep -q '^RUNCLOUD_API_URL=' "${_sim_dir}/stdout" 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "${RUNCLOUD_SIM_PID}" 2>/dev/null; then
+        cat "${_sim_dir}/stderr" >&2
+        echo "setup_simulator: the simulator exited early" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+
+RUNCLOUD_API_URL="$(sed -n 's/^RUNCLOUD_API_URL=//p' "${_sim_dir}/stdout" | head -n 1)"
+if [ -z "${RUNCLOUD_API_URL}" ]; then
+    echo "setup_simulator: the simulator did not announce its URL" >&2
+    exit 1
+fi
+export RUNCLOUD_API_URL
+export RUNCLOUD_API_TOKEN="runcloud-sim-token"
+export RUNCLOUD_SIM_CONTROL="${RUNCLOUD_API_URL%/api/v2}/__sim__"
+export ANSIBLE_ROLES_PATH="$(dirname "${_sim_here}")${ANSIBLE_ROLES_PATH:+:${ANSIBLE_ROLES_PATH}}"
