@@ -105,10 +105,10 @@ package index. Written by the collection's test runner (tests/lib/bootstrap.sh).
 import subprocess
 import sys
 
-subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'], stdout=subprocess.DEVNULL)
 args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
 if args:
-    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--disable-pip-version-check'] + args)
+    subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + args)
 PY
 }
 
