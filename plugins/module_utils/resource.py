@@ -185,13 +185,13 @@ class ResourceModule(RunCloudModule):
                 self.delete(current)
             self.finish(before, {}, {} if current is not None else None)
             return
-        before = self.public(current)
         if current is None:
             after = self.create()
         else:
             after = self.converge_existing(current)
         after = self.run_actions(after)
-        self.finish(before, self.public(after), after)
+        # Computed last: readers add what they fetched to ``current`` while converging.
+        self.finish(self.public(current), self.public(after), after)
 
     def prepare(self):
         """Hook: resolve references the body needs (a system user's id, ...) after the parents."""
