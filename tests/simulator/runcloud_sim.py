@@ -1,0 +1,542 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A stateful, standard-library-only RunCloud API v2 simulator (see docs/simulator.md and docs/simulator-contract.md).
+
+Run `python3 tests/simulator/runcloud_sim.py --help`, or use `Simulator` in-process.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import argparse
+import base64
+import binascii
+import http
+import ipaddress
+import json
+import os
+import random
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import sim_api
+import sim_resources
+from sim_core import ApiError, Router
+
+DEFAULT_TOKEN = "runcloud-sim-token"
+DEFAULT_API_KEY = "runcloud-sim-key"
+DEFAULT_API_SECRET = "runcloud-sim-secret"
+API_PREFIX = "/api/v2"
+CONTROL_PREFIX = "/__sim__"
+FAULT_ACTIONS = ("status", "drop", "delay", "apply_and_drop")
+
+
+class DropConnection(Exception):
+    """Close the connection without any answer (fault injection)."""
+
+
+class Answer:
+    def __init__(self, status, body, headers=None):
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _status_message(status):
+    if status == 429:
+        return "Too Many Attempts."
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class RateLimiter:
+    """Laravel-style fixed window per credential: the window starts with the credential's first request."""
+
+    def __init__(self, limit, window):
+        self.limit = limit
+        self.window = window
+        self.buckets = {}
+
+    def hit(self, key):
+        """Counts a request; returns (allowed, headers)."""
+        now = time.monotonic()
+        started, count = self.buckets.get(key, (now, 0))
+        if now - started >= self.window:
+            started, count = now, 0
+        headers = {"X-RateLimit-Limit": str(self.limit)}
+        if count >= self.limit:
+            reset_in = max(1, int(round(started + self.window - now + 0.499)))
+            headers.update({"X-RateLimit-Remaining": "0", "Retry-After": str(reset_in), "X-RateLimit-Reset": str(int(time.time()) + reset_in)})
+            return False, headers
+        self.buckets[key] = (started, count + 1)
+        headers["X-RateLimit-Remaining"] = str(self.limit - count - 1)
+        return True, headers
+
+
+class Simulator:
+    """The simulator: an HTTP server on loopback plus the in-memory store it serves."""
+
+    def __init__(self, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, api_key=DEFAULT_API_KEY, api_secret=DEFAULT_API_SECRET,
+                 rate_limit=6000, rate_window=60, latency_ms=0, latency_jitter_ms=0, seed_servers=0, seed_fixtures=False,
+                 state_file=None, random_fault_rate=0.0, random_seed=None):
+        if not _is_loopback(host):
+            raise ValueError("the simulator only binds loopback addresses, not %r" % host)
+        self.host = host
+        self.port = port
+        self.token = token
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.state_file = state_file
+        self._startup = {"rate_limit": rate_limit, "rate_window": rate_window, "latency_ms": latency_ms,
+                         "latency_jitter_ms": latency_jitter_ms, "random_fault_rate": random_fault_rate, "random_seed": random_seed}
+        self.lock = threading.RLock()
+        self.router = Router(sim_api.ROUTES)
+        self.store = sim_resources.Store(self._load_state())
+        self._configure_runtime()
+        self._server = None
+        self._thread = None
+        if seed_servers:
+            sim_api.seed(self.store, servers=seed_servers, fixtures=seed_fixtures)
+            self.save()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _configure_runtime(self):
+        """(Re)sets everything that is not the store: rate limit, latency, faults, request log."""
+        startup = self._startup
+        self.rate_limiter = RateLimiter(startup["rate_limit"], startup["rate_window"])
+        self.latency_ms = startup["latency_ms"]
+        self.latency_jitter_ms = startup["latency_jitter_ms"]
+        self._latency_rng = random.Random(startup["random_seed"])
+        self.fault_rules = []
+        self.random_faults = {"rate": startup["random_fault_rate"], "statuses": [503]}
+        self._fault_rng = random.Random(startup["random_seed"])
+        self.requests = []
+        self.counters = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}
+
+    def start(self):
+        handler = type("BoundRequestHandler", (RequestHandler,), {"simulator": self})
+        self._server = ThreadingHTTPServer((self.host, self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="runcloud-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def root_url(self):
+        return "http://%s:%d" % (self.host, self.port)
+
+    @property
+    def url(self):
+        return self.root_url + API_PREFIX
+
+    @property
+    def control_url(self):
+        return self.root_url + CONTROL_PREFIX
+
+    @property
+    def state(self):
+        return self.store.state
+
+    # -- persistence -------------------------------------------------------
+
+    def _load_state(self):
+        if self.state_file and os.path.exists(self.state_file):
+            with open(self.state_file, "r", encoding="utf-8") as handle:
+                return json.load(handle)
+        return None
+
+    def save(self):
+        """Atomically writes the store to --state-file (no-op without one)."""
+        if not self.state_file:
+            return
+        with self.lock:
+            payload = json.dumps(self.store.state)
+        directory = os.path.dirname(os.path.abspath(self.state_file))
+        descriptor, temporary = tempfile.mkstemp(prefix=".runcloud-sim-", dir=directory)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(temporary, self.state_file)
+
+    # -- request handling --------------------------------------------------
+
+    def _credential(self, header):
+        """Returns (rate-limit key, authenticated?) for an Authorization header."""
+        scheme, _, value = (header or "").partition(" ")
+        value = value.strip()
+        if scheme.lower() == "bearer" and value:
+            return "bearer:" + value, value == self.token
+        if scheme.lower() == "basic" and value:
+            try:
+                user, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return "basic:invalid", False
+            return "basic:" + user, (user, password) == (self.api_key, self.api_secret)
+        return None, False
+
+    def _next_fault(self, method, path):
+        with self.lock:
+            for rule in self.fault_rules:
+                if rule["remaining"] > 0 and rule["method"] in (None, method) and re.search(rule["path"], path):
+                    rule["remaining"] -= 1
+                    return rule
+            if self.random_faults["rate"] and self._fault_rng.random() < self.random_faults["rate"]:
+                return {"action": "status", "status": self._fault_rng.choice(self.random_faults["statuses"]), "random": True}
+        return None
+
+    def handle_api(self, method, path, query, raw_body, auth_header, client):
+        """Runs one /api/v2 request; returns (Answer, fault rule or None, parsed body). Raises DropConnection."""
+        rate_key, authenticated = self._credential(auth_header)
+        with self.lock:
+            allowed, limit_headers = self.rate_limiter.hit(rate_key or "anonymous:" + client)
+        if not allowed:
+            return Answer(429, {"message": "Too Many Attempts."}, limit_headers), None, None
+        if not authenticated:
+            return Answer(401, {"message": "Unauthenticated."}, limit_headers), None, None
+        fault = self._next_fault(method, path)
+        if fault and fault["action"] == "drop":
+            raise DropConnection()
+        if fault and fault["action"] == "status":
+            headers = dict(limit_headers)
+            if fault.get("retry_after") is not None:
+                headers["Retry-After"] = str(fault["retry_after"])
+            return Answer(fault["status"], {"message": fault.get("message") or _status_message(fault["status"])}, headers), fault, None
+        if fault and fault["action"] == "delay":
+            time.sleep(fault.get("delay_ms", 0) / 1000.0)
+        answer, body = self._dispatch(method, path, query, raw_body)
+        answer.headers.update(limit_headers)
+        return answer, fault, body
+
+    def _dispatch(self, method, path, query, raw_body):
+        try:
+            handler, params = self.router.resolve(method, path)
+            body = _parse_body(raw_body)
+        except ApiError as error:
+            return Answer(error.status, error.body), None
+        context = sim_resources.Context(self.store, params, body, query, self.url + path)
+        with self.lock:
+            try:
+                result = handler(context)
+                status = 200
+            except ApiError as error:
+                result, status = error.body, error.status
+        if method != "GET" and status < 400:
+            self.save()
+        return Answer(status, result), body
+
+    def record(self, method, path, query, status, started, body, fault):
+        entry = {"method": method, "path": path, "query": query, "status": status, "time": time.time(),
+                 "duration_ms": round((time.monotonic() - started) * 1000.0, 3), "body": body}
+        if fault:
+            entry["fault"] = fault["action"]
+        with self.lock:
+            self.requests.append(entry)
+            counters = self.counters
+            counters["total"] += 1
+            counters["by_method"][method] = counters["by_method"].get(method, 0) + 1
+            counters["by_status"][str(status)] = counters["by_status"].get(str(status), 0) + 1
+            if method != "GET":
+                counters["writes"] += 1
+
+    def latency_seconds(self):
+        with self.lock:
+            jitter = self._latency_rng.uniform(0, self.latency_jitter_ms) if self.latency_jitter_ms else 0
+            return (self.latency_ms + jitter) / 1000.0
+
+    # -- control API ------------------------------------------------------
+
+    def handle_control(self, method, path, raw_body):
+        try:
+            body = _parse_body(raw_body)
+            with self.lock:
+                for route_method, pattern, action in CONTROL_ROUTES:
+                    match = re.fullmatch(pattern, path)
+                    if match and route_method == method:
+                        result = action(self, body, *[int(group) for group in match.groups()])
+                        break
+                else:
+                    raise ApiError(404, "Unknown control endpoint %s %s" % (method, path))
+        except ApiError as error:
+            return Answer(error.status, error.body)
+        if method != "GET":
+            self.save()
+        return Answer(200, result)
+
+    def control_reset(self, _body):
+        self.store.state.clear()
+        self.store.state.update(sim_resources.new_state())
+        self._configure_runtime()
+        return {"message": "reset"}
+
+    def control_seed(self, body):
+        ids = sim_api.seed(self.store, servers=_int_option(body, "servers", 1), fixtures=bool(body.get("fixtures")),
+                           connected=body.get("connected", True) is not False, name_prefix=str(body.get("name_prefix") or "web"),
+                           shared=bool(body.get("shared")), seed_value=body.get("seed", 0))
+        return {"servers": ids}
+
+    def control_requests(self, _body):
+        return {"requests": list(self.requests), "counters": json.loads(json.dumps(self.counters))}
+
+    def control_clear_requests(self, _body):
+        self.requests = []
+        self.counters = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}
+        return {"message": "cleared"}
+
+    def control_add_faults(self, body):
+        rules = body.get("rules")
+        if not isinstance(rules, list):
+            raise ApiError(400, "rules must be a list")
+        for rule in rules:
+            self.fault_rules.append(_fault_rule(rule))
+        return self.control_list_faults(body)
+
+    def control_list_faults(self, _body):
+        return {"rules": [dict(rule) for rule in self.fault_rules if rule["remaining"] > 0]}
+
+    def control_clear_faults(self, _body):
+        self.fault_rules = []
+        return {"rules": []}
+
+    def control_random_faults(self, body):
+        rate = _float_option(body, "rate", 0.0)
+        statuses = body.get("statuses") or [503]
+        if not 0 <= rate <= 1 or not all(isinstance(status, int) for status in statuses):
+            raise ApiError(400, "rate must be within 0..1 and statuses a list of integers")
+        self.random_faults = {"rate": rate, "statuses": statuses}
+        self._fault_rng = random.Random(body.get("seed"))
+        return dict(self.random_faults)
+
+    def control_latency(self, body):
+        self.latency_ms = _float_option(body, "ms", 0.0)
+        self.latency_jitter_ms = _float_option(body, "jitter_ms", 0.0)
+        return {"ms": self.latency_ms, "jitter_ms": self.latency_jitter_ms}
+
+    def control_ratelimit(self, body):
+        self.rate_limiter = RateLimiter(_int_option(body, "limit", self.rate_limiter.limit), _float_option(body, "window", self.rate_limiter.window))
+        return {"limit": self.rate_limiter.limit, "window": self.rate_limiter.window}
+
+    def _control_server(self, server_id):
+        server = self.store.state["servers"].get(str(server_id))
+        if server is None:
+            raise ApiError(404, "Server not found")
+        return server
+
+    def control_server_state(self, body, server_id):
+        server = self._control_server(server_id)
+        sim_resources.set_connection(server, body.get("connected"), body.get("online"))
+        return sim_resources.public(server)
+
+    def control_blocked_ips(self, body, server_id):
+        server = self._control_server(server_id)
+        for address in body.get("ips") or []:
+            if not isinstance(address, str) or not _is_ip(address):
+                raise ApiError(400, "not an IP address: %r" % (address,))
+            if address not in server["_blockedIps"]:
+                server["_blockedIps"].append(address)
+        return {"ips": list(server["_blockedIps"])}
+
+    def control_state(self, _body):
+        return self.store.state
+
+    def control_endpoints(self, _body):
+        return {"endpoints": [{"method": method, "path": template} for method, template in self.router.endpoints()]}
+
+
+CONTROL_ROUTES = [
+    ("POST", r"/reset", Simulator.control_reset),
+    ("POST", r"/seed", Simulator.control_seed),
+    ("GET", r"/requests", Simulator.control_requests),
+    ("DELETE", r"/requests", Simulator.control_clear_requests),
+    ("GET", r"/faults", Simulator.control_list_faults),
+    ("POST", r"/faults", Simulator.control_add_faults),
+    ("DELETE", r"/faults", Simulator.control_clear_faults),
+    ("POST", r"/random_faults", Simulator.control_random_faults),
+    ("POST", r"/latency", Simulator.control_latency),
+    ("POST", r"/ratelimit", Simulator.control_ratelimit),
+    ("POST", r"/servers/(\d+)/state", Simulator.control_server_state),
+    ("POST", r"/servers/(\d+)/blockedips", Simulator.control_blocked_ips),
+    ("GET", r"/state", Simulator.control_state),
+    ("GET", r"/endpoints", Simulator.control_endpoints),
+]
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_body(raw_body):
+    if not raw_body or not raw_body.strip():
+        return {}
+    try:
+        body = json.loads(raw_body)
+    except ValueError as error:
+        raise ApiError(400, "Malformed JSON body: %s" % error) from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return body
+
+
+def _int_option(body, name, default):
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ApiError(400, "%s must be a non-negative integer" % name)
+    return value
+
+
+def _float_option(body, name, default):
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ApiError(400, "%s must be a non-negative number" % name)
+    return float(value)
+
+
+def _fault_rule(rule):
+    if not isinstance(rule, dict) or rule.get("action", "status") not in FAULT_ACTIONS:
+        raise ApiError(400, "each rule needs an action out of %s" % ", ".join(FAULT_ACTIONS))
+    try:
+        re.compile(rule.get("path", ".*"))
+    except re.error as error:
+        raise ApiError(400, "bad path regex: %s" % error) from None
+    action = rule.get("action", "status")
+    if action == "status" and not isinstance(rule.get("status", 503), int):
+        raise ApiError(400, "status must be an integer")
+    return {
+        "method": rule["method"].upper() if rule.get("method") else None, "path": rule.get("path", ".*"), "action": action,
+        "status": rule.get("status", 503), "retry_after": rule.get("retry_after"), "delay_ms": _float_option(rule, "delay_ms", 0.0),
+        "message": rule.get("message"), "remaining": _int_option(rule, "count", 1),
+    }
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "RunCloudSimulator/1.0"
+    simulator = None
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Quiet: the request log is available through the control API."""
+
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length).decode("utf-8", "replace") if length else ""
+
+    def _send(self, answer):
+        payload = json.dumps(answer.body).encode("utf-8")
+        self.send_response(answer.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _handle(self):
+        simulator = self.simulator
+        started = time.monotonic()
+        method = self.command
+        parts = urlsplit(self.path)
+        path = parts.path.rstrip("/") or "/"
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        raw_body = self._read_body()
+        if path.startswith(CONTROL_PREFIX + "/"):
+            self._send(simulator.handle_control(method, path[len(CONTROL_PREFIX):], raw_body))
+            return
+        if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+            self._send(Answer(404, {"message": "Not found"}))
+            return
+        api_path = path[len(API_PREFIX):] or "/"
+        time.sleep(simulator.latency_seconds())
+        try:
+            answer, fault, body = simulator.handle_api(method, api_path, query, raw_body, self.headers.get("Authorization"), self.client_address[0])
+        except DropConnection:
+            simulator.record(method, api_path, query, None, started, None, {"action": "drop"})
+            self.close_connection = True
+            return
+        simulator.record(method, api_path, query, answer.status, started, body, fault)
+        if fault and fault["action"] == "apply_and_drop":
+            self.close_connection = True
+            return
+        self._send(answer)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
+
+
+# ---------------------------------------------------------------------------
+# Command line
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(description="RunCloud API v2 simulator (loopback only).")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    parser.add_argument("--token", default=DEFAULT_TOKEN, help="accepted Bearer token")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="accepted Basic-auth user (legacy API key)")
+    parser.add_argument("--api-secret", default=DEFAULT_API_SECRET, help="accepted Basic-auth password (legacy API secret)")
+    parser.add_argument("--rate-limit", type=int, default=6000, help="requests per window and credential")
+    parser.add_argument("--rate-window", type=float, default=60, help="rate-limit window in seconds")
+    parser.add_argument("--latency-ms", type=float, default=0, help="fixed latency added to every API request")
+    parser.add_argument("--latency-jitter-ms", type=float, default=0, help="random extra latency, 0..J ms")
+    parser.add_argument("--seed-servers", type=int, default=0, help="add N realistic connected servers at start")
+    parser.add_argument("--seed-fixtures", action="store_true", help="give every seeded server a user, app, database ...")
+    parser.add_argument("--state-file", default=None, help="JSON file: loaded at start if present, rewritten after each write")
+    parser.add_argument("--random-fault-rate", type=float, default=0.0, help="share of API requests answered 503 at random")
+    parser.add_argument("--random-seed", type=int, default=None, help="seed for latency jitter and random faults")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        simulator = Simulator(**vars(options))
+    except ValueError as error:
+        print("runcloud_sim: %s" % error, file=sys.stderr)
+        return 2
+    simulator.start()
+    print("RUNCLOUD_API_URL=%s" % simulator.url, flush=True)
+    stop_requested = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stop_requested.set())
+    while not stop_requested.wait(0.5):
+        pass
+    simulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
