@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""One simulator per test session, wiped before every test; `api` talks to it like a client would."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from sim_testlib import Api  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    sim = Simulator(token="test-token", api_key="test-key", api_secret="test-secret")
+    sim.start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sim(simulator):
+    simulator.handle_control("POST", "/reset", "")
+    return simulator
+
+
+@pytest.fixture
+def api(sim):
+    return Api(sim)
