@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -245,6 +246,10 @@ class Simulator:
                 status = 200
             except ApiError as error:
                 result, status = error.body, error.status
+            except Exception:  # pylint: disable=broad-except
+                # A simulator bug must look like a server error to the client, not like a dropped connection.
+                traceback.print_exc()
+                result, status = {"message": "Server Error"}, 500
         if method != "GET" and status < 400:
             self.save()
         return Answer(status, result), body

@@ -96,7 +96,7 @@ class Router:
 #
 # A schema maps field name -> rule string, e.g. "required|string|max:255" or "nullable|in:a,b".
 # Supported rules: required, required_if:field,value[,value], sometimes, nullable, string, integer,
-# boolean, in:a,b, min:n, max:n (length for strings, value for integers), regex:<python regex>,
+# boolean, in:a,b, min:n, max:n (length for strings, value for integers), regex:<python regex> (last),
 # ip, ip_or_cidr. validate() returns only the fields named in the schema, with integers and booleans
 # coerced the way Laravel accepts them ("5" -> 5, 1/"1" -> True, 0/"0" -> False).
 
@@ -106,8 +106,13 @@ _FALSE_VALUES = (False, 0, "0")
 
 def _parse_rules(rule_string):
     rules = []
-    for part in rule_string.split("|"):
-        name, _, argument = part.partition(":")
+    parts = rule_string.split("|")
+    while parts:
+        name, _, argument = parts.pop(0).partition(":")
+        if name == "regex":
+            # A regex may contain '|', so it has to be the last rule and takes the rest of the string.
+            argument = "|".join([argument] + parts)
+            parts = []
         rules.append((name, argument))
     return rules
 
