@@ -26,7 +26,8 @@ PUBLIC_KEY = r"(ssh-rsa|ssh-ed25519|ssh-dss|ecdsa-sha2-nistp\d+|sk-\S+) [A-Za-z0
 PEM = r"(?s)\s*-----BEGIN [A-Z ]+-----.+-----END [A-Z ]+-----\s*"
 
 
-def _one_of(values):
+def one_of(values):
+    """The Laravel `in:` rule for a list of allowed values."""
     return "in:" + ",".join(values)
 
 
@@ -246,7 +247,7 @@ def php_versions(ctx):
 
 def change_php_cli(ctx):
     server = ctx.server()
-    fields = ctx.validate({"phpVersion": "required|string|" + _one_of(server["_phpVersions"])})
+    fields = ctx.validate({"phpVersion": "required|string|" + one_of(server["_phpVersions"])})
     server["phpCLIVersion"] = fields["phpVersion"]
     log_event(server, "php", "PHP-CLI version changed to %s" % fields["phpVersion"])
     return public(server)
@@ -307,7 +308,7 @@ def get_services(ctx):
 
 def control_service(ctx):
     server = ctx.server()
-    fields = ctx.validate({"action": "required|string|" + _one_of(data.SERVICE_ACTIONS), "realName": "required|string"})
+    fields = ctx.validate({"action": "required|string|" + one_of(data.SERVICE_ACTIONS), "realName": "required|string"})
     service = find_by(server["_services"], "realName", fields["realName"])
     if service is None:
         raise invalid("realName", "The selected realName is invalid.")
@@ -393,7 +394,7 @@ def add_database_user(store, server, username, password):
 
 def create_database(ctx):
     server = ctx.server()
-    fields = ctx.validate({"name": "required|string|max:64|regex:" + SQL_NAME, "collation": "nullable|string|" + _one_of(data.COLLATIONS)})
+    fields = ctx.validate({"name": "required|string|max:64|regex:" + SQL_NAME, "collation": "nullable|string|" + one_of(data.COLLATIONS)})
     ensure_unique(server["_databases"], "name", fields["name"])
     database = add_database(ctx.store, server, fields["name"], fields.get("collation"))
     log_event(server, "database", "Created database %s" % database["name"])
@@ -563,9 +564,9 @@ def reload_supervisor(ctx):
 # Firewall and Fail2Ban
 
 FIREWALL_CREATE = {
-    "type": "required|string|" + _one_of(data.FIREWALL_TYPES), "port": "required|regex:" + PORT_OR_RANGE,
-    "protocol": "required|string|" + _one_of(data.FIREWALL_PROTOCOLS), "ipAddress": "required_if:type,rich|ip_or_cidr",
-    "firewallAction": "required_if:type,rich|string|" + _one_of(data.FIREWALL_ACTIONS),
+    "type": "required|string|" + one_of(data.FIREWALL_TYPES), "port": "required|regex:" + PORT_OR_RANGE,
+    "protocol": "required|string|" + one_of(data.FIREWALL_PROTOCOLS), "ipAddress": "required_if:type,rich|ip_or_cidr",
+    "firewallAction": "required_if:type,rich|string|" + one_of(data.FIREWALL_ACTIONS),
 }
 
 
@@ -632,7 +633,7 @@ def external_api_view(record):
 
 def create_external_api(ctx):
     fields = ctx.validate({
-        "label": "required|string|max:255", "service": "required|string|" + _one_of(data.EXTERNAL_API_SERVICES),
+        "label": "required|string|max:255", "service": "required|string|" + one_of(data.EXTERNAL_API_SERVICES),
         "username": "required_if:service,cloudflare|nullable|string", "secret": "required|string",
     })
     record = ctx.store.add(ctx.store.state["externalapi"], "externalapi", {

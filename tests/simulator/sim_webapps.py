@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import sim_data as data
 from sim_core import invalid, not_found, public, timestamp_in, validate
-from sim_resources import HOSTNAME, PEM, TIMEZONE, ensure_unique, find_by, log_event
+from sim_resources import HOSTNAME, PEM, TIMEZONE, ensure_unique, find_by, log_event, one_of
 
 APP_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 PUBLIC_PATH = r"/?[A-Za-z0-9._/-]*"
@@ -18,18 +18,14 @@ REPOSITORY = r"[\w.-]+(/[\w.-]+)+"
 BRANCH = r"[\w./-]+"
 
 
-def _one_of(values):
-    return "in:" + ",".join(values)
-
-
 SETTINGS_SCHEMA = {
     "publicPath": "nullable|string|regex:" + PUBLIC_PATH,
-    "stack": "required|string|" + _one_of(data.STACKS),
-    "stackMode": "required|string|" + _one_of(data.STACK_MODES),
+    "stack": "required|string|" + one_of(data.STACKS),
+    "stackMode": "required|string|" + one_of(data.STACK_MODES),
     "clickjackingProtection": "required|boolean",
     "xssProtection": "required|boolean",
     "mimeSniffingProtection": "required|boolean",
-    "processManager": "required|string|" + _one_of(data.PROCESS_MANAGERS),
+    "processManager": "required|string|" + one_of(data.PROCESS_MANAGERS),
     "processManagerStartServers": "required_if:processManager,dynamic|integer|min:1",
     "processManagerMinSpareServers": "required_if:processManager,dynamic|integer|min:1",
     "processManagerMaxSpareServers": "required_if:processManager,dynamic|integer|min:1",
@@ -52,7 +48,7 @@ CREATE_SCHEMA = dict({
     "name": "required|string|max:60|regex:" + APP_NAME,
     "domainName": "required|string|max:253|regex:" + HOSTNAME,
     "user": "required|integer",
-    "phpVersion": "required|string|" + _one_of(data.ALL_PHP_VERSIONS),
+    "phpVersion": "required|string|" + one_of(data.ALL_PHP_VERSIONS),
 }, **SETTINGS_SCHEMA)
 
 # PATCH settings/fpmnginx accepts any subset; the merged result must still satisfy SETTINGS_SCHEMA.
@@ -62,19 +58,19 @@ PARTIAL_SETTINGS_SCHEMA = {
 
 DOMAIN_CREATE = {
     "name": "required|string|max:253|regex:" + HOSTNAME, "www": "nullable|boolean",
-    "redirection": "nullable|string|" + _one_of(data.REDIRECTIONS), "type": "nullable|string|" + _one_of(data.DOMAIN_TYPES),
+    "redirection": "nullable|string|" + one_of(data.REDIRECTIONS), "type": "nullable|string|" + one_of(data.DOMAIN_TYPES),
 }
 
 SSL_INSTALL = {
-    "provider": "required|string|" + _one_of(data.SSL_PROVIDERS),
+    "provider": "required|string|" + one_of(data.SSL_PROVIDERS),
     "enableHttp": "required|boolean",
     "enableHsts": "required|boolean",
-    "authorizationMethod": "required_if:provider,letsencrypt|string|" + _one_of(data.SSL_AUTHORIZATION_METHODS),
+    "authorizationMethod": "required_if:provider,letsencrypt|string|" + one_of(data.SSL_AUTHORIZATION_METHODS),
     "externalApi": "required_if:authorizationMethod,dns-01|integer",
-    "environment": "nullable|string|" + _one_of(data.SSL_ENVIRONMENTS),
+    "environment": "nullable|string|" + one_of(data.SSL_ENVIRONMENTS),
     "privateKey": "required_if:provider,custom|string|regex:" + PEM,
     "certificate": "required_if:provider,custom|string|regex:" + PEM,
-    "ssl_protocol_id": "nullable|integer|" + _one_of([str(protocol["id"]) for protocol in data.SSL_PROTOCOLS]),
+    "ssl_protocol_id": "nullable|integer|" + one_of([str(protocol["id"]) for protocol in data.SSL_PROTOCOLS]),
 }
 
 SSL_UPDATE = {
@@ -83,7 +79,7 @@ SSL_UPDATE = {
 }
 
 GIT_CLONE = {
-    "provider": "required|string|" + _one_of(data.GIT_PROVIDERS),
+    "provider": "required|string|" + one_of(data.GIT_PROVIDERS),
     "repository": "required|string|max:255|regex:" + REPOSITORY,
     "branch": "required|string|max:255|regex:" + BRANCH,
     "gitUser": "required_if:provider,custom,selfhostedgitlab|string|max:255",
@@ -207,7 +203,7 @@ def get_settings(ctx):
 
 def change_php_version(ctx):
     server, app = ctx.server(), ctx.webapp()
-    version = ctx.validate({"phpVersion": "required|string|" + _one_of(server["_phpVersions"])})["phpVersion"]
+    version = ctx.validate({"phpVersion": "required|string|" + one_of(server["_phpVersions"])})["phpVersion"]
     app["phpVersion"] = version
     log_event(app, "php", "PHP version changed to %s" % version)
     return public(app)
@@ -434,7 +430,7 @@ def install_script(ctx):
     app = ctx.webapp()
     if app["_installer"] is not None:
         raise invalid("name", "A script is already installed on this web application.")
-    name = ctx.validate({"name": "required|string|" + _one_of(data.INSTALLERS)})["name"]
+    name = ctx.validate({"name": "required|string|" + one_of(data.INSTALLERS)})["name"]
     app["_installer"] = ctx.store.new_record("installer", {"name": name, "realName": data.INSTALLERS[name]})
     if name == "wordpress":
         app["type"] = "wordpress"
