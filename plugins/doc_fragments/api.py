@@ -20,7 +20,7 @@ options:
     default: https://manage.runcloud.io/api/v2
   api_token:
     description:
-      - Workspace API token, sent as C(Authorization: Bearer <token>).
+      - "Workspace API token, sent as C(Authorization: Bearer <token>)."
       - If not set, the value of the E(RUNCLOUD_API_TOKEN) environment variable is used.
       - Give either O(api_token) or O(api_key) with O(api_secret), not both.
     type: str
@@ -64,8 +64,8 @@ options:
 requirements:
   - requests
 notes:
-  - The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
-    C(delegate_to: localhost) or C(connection: local) when the play targets your servers.
+  - "The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
+    C(delegate_to: localhost) or C(connection: local) when the play targets your servers."
   - Credentials are only sent in the C(Authorization) header and are never part of a result or an
     error message.
 '''
@@ -82,7 +82,7 @@ options:
       - name: RUNCLOUD_API_URL
   api_token:
     description:
-      - Workspace API token, sent as C(Authorization: Bearer <token>).
+      - "Workspace API token, sent as C(Authorization: Bearer <token>)."
       - Give either O(api_token) or O(api_key) with O(api_secret), not both.
     type: str
     env:
