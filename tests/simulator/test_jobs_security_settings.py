@@ -67,8 +67,8 @@ def test_supervisor_validation(api, server):
 
 
 def test_firewall_rules_and_deploy(api, sim, server):
-    rich = api.ok("POST", server + "/security/firewalls", {"type": "rich", "port": 9000, "protocol": "tcp",
-                                                            "ipAddress": "192.168.43.0/24", "firewallAction": "accept"})
+    rule = {"type": "rich", "port": 9000, "protocol": "tcp", "ipAddress": "192.168.43.0/24", "firewallAction": "accept"}
+    rich = api.ok("POST", server + "/security/firewalls", rule)
     assert rich == {"id": rich["id"], "type": "rich", "port": "9000", "protocol": "tcp", "ipAddress": "192.168.43.0/24",
                     "firewallAction": "accept", "created_at": rich["created_at"]}
     glob = api.ok("POST", server + "/security/firewalls", {"type": "global", "port": "8000-8999", "protocol": "udp", "firewallAction": "reject"})

@@ -40,8 +40,8 @@ def test_basic_letsencrypt_ssl_lifecycle(api, app_path):
 
 
 def test_custom_ssl_keeps_the_given_certificate_and_cannot_be_redeployed(api, app_path):
-    ssl = api.ok("POST", app_path + "/ssl", {"provider": "custom", "enableHttp": True, "enableHsts": False,
-                                              "privateKey": PEM_KEY, "certificate": PEM_CERTIFICATE})
+    body = {"provider": "custom", "enableHttp": True, "enableHsts": False, "privateKey": PEM_KEY, "certificate": PEM_CERTIFICATE}
+    ssl = api.ok("POST", app_path + "/ssl", body)
     assert (ssl["method"], ssl["privateKey"], ssl["certificate"], ssl["authorizationMethod"]) == ("custom", PEM_KEY, PEM_CERTIFICATE, None)
     assert_invalid(api.put(app_path + "/ssl/%d" % ssl["id"]), "provider")
 
@@ -104,8 +104,8 @@ def test_git_validation_and_self_hosted(api, app_path):
     assert_invalid(api.post(app_path + "/git", {}), "provider", "repository", "branch")
     assert_invalid(api.post(app_path + "/git", {"provider": "svn", "repository": "a/b", "branch": "main"}), "provider")
     assert_invalid(api.post(app_path + "/git", {"provider": "custom", "repository": "a/b", "branch": "main"}), "gitUser", "gitHost")
-    git = api.ok("POST", app_path + "/git", {"provider": "selfhostedgitlab", "repository": "team/app", "branch": "main",
-                                              "gitUser": "git", "gitHost": "git.example.com"})
+    body = {"provider": "selfhostedgitlab", "repository": "team/app", "branch": "main", "gitUser": "git", "gitHost": "git.example.com"}
+    git = api.ok("POST", app_path + "/git", body)
     assert git["repositoryData"] == {"url": "https://git.example.com/team/app", "repo": "git@git.example.com:team/app.git"}
     assert (git["gitHost"], git["gitUser"]) == ("git.example.com", "git")
 
