@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Golden-file tests of the inventory plugin: the real ``ansible-inventory --list`` of the running
+Python environment against the simulator seeded with fixed data, compared with ``golden/*.json``.
+
+Each golden file holds the normalised inventory (see ``inventory_harness.normalise``) and the
+sorted API requests the run made. Regenerate them with ``RUNCLOUD_UPDATE_GOLDEN=1``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import inventory_harness as harness  # noqa: E402  pylint: disable=wrong-import-position
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONFIG_DIR = os.path.join(HERE, 'configs')
+GOLDEN_DIR = os.path.join(HERE, 'golden')
+UPDATE = os.environ.get('RUNCLOUD_UPDATE_GOLDEN') == '1'
+LOOKUP_MARKER = 'runcloud-lookup-ran'
+LOOKUP_NAME = "{{ lookup('pipe', 'touch %s') }}" % LOOKUP_MARKER
+CONFIGS = sorted(name[:-len('.runcloud.yml')] for name in os.listdir(CONFIG_DIR) if name.endswith('.runcloud.yml'))
+
+
+def seed_scenario(session):
+    """45 servers over two pages: shop-01..03 (web app, domains, database), web-01..40, and the
+    disconnected new-01..02; web-03 (id 6) is renamed web-01 and web-05 (id 8) to a lookup."""
+    session.reset()
+    assert session.seed(servers=3, fixtures=True, name_prefix='shop') == [1, 2, 3]
+    assert session.seed(servers=40, name_prefix='web') == list(range(4, 44))
+    assert session.seed(servers=2, connected=False, name_prefix='new') == [44, 45]
+    session.rename_server(6, 'web-01')
+    session.rename_server(8, LOOKUP_NAME)
+    session.clear_log()
+
+
+@pytest.fixture(scope='module')
+def simulator():
+    session = harness.SimulatorSession()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def scenario(simulator):
+    seed_scenario(simulator)
+    return simulator
+
+
+def run_config(session, name, workdir, extra_env=None):
+    env = {'INVENTORY_TEST_TOKEN': harness.TOKEN}
+    env.update(extra_env or {})
+    inventory, output, _seconds = harness.run_inventory(
+        os.path.join(CONFIG_DIR, name + '.runcloud.yml'), session.url, str(workdir), extra_env=env)
+    return harness.normalise(inventory), output
+
+
+@pytest.mark.parametrize('name', CONFIGS)
+def test_golden(scenario, tmp_path, name):
+    result, output = run_config(scenario, name, tmp_path)
+    result['api_requests'] = harness.api_calls(scenario.request_log())
+    golden_path = os.path.join(GOLDEN_DIR, name + '.json')
+    if UPDATE:
+        with open(golden_path, 'w') as handle:
+            json.dump(result, handle, indent=2, sort_keys=True)
+            handle.write('\n')
+    with open(golden_path) as handle:
+        expected = json.load(handle)
+    assert result == expected, 'ansible-inventory output differs from %s; output:\n%s' % (golden_path, output)
+    assert not os.path.exists(os.path.join(str(tmp_path), LOOKUP_MARKER)), 'a lookup in a server name was executed'
+
+
+def test_server_named_like_a_lookup_is_listed_by_name_and_nothing_runs(scenario, tmp_path):
+    result, _output = run_config(scenario, 'default', tmp_path)
+    assert LOOKUP_NAME in result['hostvars']
+    assert result['hostvars'][LOOKUP_NAME]['runcloud_name'] == LOOKUP_NAME
+    assert LOOKUP_NAME in result['groups']['runcloud']['hosts']
+    result, _output = run_config(scenario, 'hostname_template', tmp_path)
+    assert "{{ lookup('pipe', 'touch runcloud-lookup-ran') }}.aws.example.com" in result['hostvars']
+    assert not os.path.exists(os.path.join(str(tmp_path), LOOKUP_MARKER))
+
+
+def test_duplicate_names_are_warned_about_and_kept(scenario, tmp_path):
+    result, output = run_config(scenario, 'duplicates', tmp_path)
+    assert sorted(result['hostvars']) == ['web-01', 'web-01_6']
+    assert result['hostvars']['web-01']['runcloud_id'] == 4
+    assert result['hostvars']['web-01_6']['runcloud_id'] == 6
+    assert "server 6 is named 'web-01_6'" in ' '.join(output.split())
+
+
+def test_all_pages_are_read_concurrently_after_the_first(scenario, tmp_path):
+    result, _output = run_config(scenario, 'default', tmp_path)
+    assert len(result['hostvars']) == 45
+    assert harness.api_calls(scenario.request_log()) == [
+        'GET /servers?page=1&perPage=40', 'GET /servers?page=2&perPage=40']
+
+
+def test_cache_serves_a_second_run_without_requests_and_regroups(scenario, tmp_path):
+    cache_dir = os.path.join(str(tmp_path), 'cache')
+    config = os.path.join(str(tmp_path), 'cached.runcloud.yml')
+
+    def write_config(keyed_key):
+        with open(config, 'w') as handle:
+            handle.write('plugin: runcloud.cloud.runcloud\nsearch: shop\ncache: true\n'
+                         'cache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n'
+                         'keyed_groups:\n  - key: %s\n    prefix: by\n' % (cache_dir, keyed_key))
+
+    write_config('runcloud_provider')
+    first, _output, _seconds = harness.run_inventory(config, scenario.url, str(tmp_path))
+    assert len(scenario.request_log()['requests']) == 1
+    scenario.clear_log()
+    write_config('runcloud_php_cli_version')
+    second, _output, _seconds = harness.run_inventory(config, scenario.url, str(tmp_path))
+    assert scenario.request_log()['requests'] == []
+    first, second = harness.normalise(first), harness.normalise(second)
+    assert first['hostvars'] == second['hostvars']
+    assert any(group.startswith('by_php') for group in second['groups'])
+    assert not any(group.startswith('by_php') for group in first['groups'])
+    if harness.ansible_inventory_has_option('--flush-cache'):  # ansible-core 2.17+
+        harness.run_inventory(config, scenario.url, str(tmp_path), extra_args=['--flush-cache'])
+        assert len(scenario.request_log()['requests']) == 1
