@@ -19,20 +19,38 @@ from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-p
 from sim_testlib import Api  # noqa: E402  pylint: disable=wrong-import-position
 
 
-@pytest.fixture(scope="session")
-def simulator():
+@pytest.fixture(scope="session", name="simulator")
+def fixture_simulator():
     sim = Simulator(token="test-token", api_key="test-key", api_secret="test-secret")
     sim.start()
     yield sim
     sim.stop()
 
 
-@pytest.fixture
-def sim(simulator):
+@pytest.fixture(name="sim")
+def fixture_sim(simulator):
     simulator.handle_control("POST", "/reset", "")
     return simulator
 
 
-@pytest.fixture
-def api(sim):
+@pytest.fixture(name="api")
+def fixture_api(sim):
     return Api(sim)
+
+
+@pytest.fixture(name="server_id")
+def fixture_server_id(api):
+    """A fresh server's id."""
+    return api.server()["id"]
+
+
+@pytest.fixture(name="server")
+def fixture_server(server_id):
+    """A fresh server's API path, /servers/<id>."""
+    return "/servers/%d" % server_id
+
+
+@pytest.fixture(name="app_path")
+def fixture_app_path(api, server_id):
+    """A fresh web app's API path, /servers/<id>/webapps/<id>."""
+    return "/servers/%d/webapps/%d" % (server_id, api.webapp(server_id)["id"])

@@ -8,14 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
 from sim_testlib import assert_invalid, assert_not_found, assert_page
-
-
-@pytest.fixture
-def server_id(api):
-    return api.server()["id"]
 
 
 def _database(api, server_id, name="shop_db", collation=None):

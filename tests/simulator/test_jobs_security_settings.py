@@ -8,19 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
 from sim_testlib import assert_invalid, assert_not_found, assert_page
 
 CRON = {"label": "backup", "username": "runcloud", "command": "/bin/bash /home/runcloud/backup.sh",
         "minute": "0", "hour": "*/2", "dayOfMonth": "*", "month": "*", "dayOfWeek": "*"}
 SUPERVISOR = {"label": "queue", "username": "runcloud", "numprocs": 2, "command": "/home/runcloud/queue.php",
               "binary": "/RunCloud/Packages/php81rc/bin/php"}
-
-
-@pytest.fixture
-def server(api):
-    return "/servers/%d" % api.server()["id"]
 
 
 def test_cron_job_lifecycle(api, server):

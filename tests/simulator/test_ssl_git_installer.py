@@ -8,19 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
 from sim_testlib import PEM_CERTIFICATE, PEM_KEY, assert_invalid, assert_not_found
 
 SSL_FIELDS = {"id", "method", "privateKey", "certificate", "validUntil", "renewalDate", "enableHttp", "enableHsts",
               "authorizationMethod", "staging", "apiId", "ssl_protocol_id", "created_at"}
 LETSENCRYPT = {"provider": "letsencrypt", "enableHttp": False, "enableHsts": True, "authorizationMethod": "http-01"}
-
-
-@pytest.fixture
-def app_path(api):
-    server_id = api.server()["id"]
-    return "/servers/%d/webapps/%d" % (server_id, api.webapp(server_id)["id"])
 
 
 def test_basic_letsencrypt_ssl_lifecycle(api, app_path):

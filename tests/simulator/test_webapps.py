@@ -8,17 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
-
 from sim_testlib import APP_SETTINGS, assert_invalid, assert_not_found, assert_page
 
 APP_FIELDS = {"id", "server_user_id", "name", "rootPath", "publicPath", "phpVersion", "stack", "stackMode", "type", "defaultApp",
               "alias", "pullKey1", "pullKey2", "created_at"}
-
-
-@pytest.fixture
-def server_id(api):
-    return api.server()["id"]
 
 
 def test_create_custom_app_paths_and_primary_domain(api, server_id):
