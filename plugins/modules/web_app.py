@@ -1,0 +1,457 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: web_app
+short_description: Manage the PHP web applications of a RunCloud server
+version_added: 0.1.0
+description:
+  - Create a custom PHP web application (or an alias of another one) on a server managed by RunCloud,
+    change its PHP version and its PHP-FPM/NGINX settings, make it the server's default application,
+    rebuild its configuration, or delete it.
+  - The settings options (O(stack) to O(allow_url_fopen)) have RunCloud's defaults, which are sent only
+    when the application is created. On an existing application only the options you set are compared;
+    when one differs the module sends the full settings set, taking the current values for the others.
+  - Reading the current PHP-FPM/NGINX settings costs one request, made only when you set one of the
+    options that live there (O(public_path), the protections, the process manager, O(open_basedir),
+    O(timezone), O(disable_functions) and the PHP limits).
+  - More domain names, SSL, git deployment and script installers are managed with
+    M(runcloud.cloud.domain), M(runcloud.cloud.ssl), M(runcloud.cloud.git) and
+    M(runcloud.cloud.script_installer).
+author:
+  - runcloud.cloud contributors (@runcloud-community)
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  name:
+    description:
+      - The application name; it identifies the application on the server and names its directory
+        C(/home/<user>/webapps/<name>).
+    type: str
+    required: true
+  domain_name:
+    description:
+      - The first domain name of the application. Required to create it.
+      - Only used on creation; it is not compared on an existing application. Manage the domain
+        names of an existing application with M(runcloud.cloud.domain).
+    type: str
+  system_user:
+    description:
+      - The system user the application runs as, by id or by user name. Required to create it.
+      - The API cannot change the owner of an application; the module fails if it differs.
+    type: raw
+  alias_of:
+    description:
+      - Create the application as an alias of this web application (id or name) of the same server.
+      - The API cannot turn an application into an alias or back; the module fails if it differs.
+    type: raw
+  php_version:
+    description:
+      - The PHP version, such as V(php82rc). It must be installed on the server.
+      - Defaults to V(php82rc) when the application is created.
+    type: str
+  public_path:
+    description:
+      - The folder inside the application root that NGINX serves, such as V(/public). Empty means the root.
+    type: str
+  stack:
+    description:
+      - The web server stack; defaults to V(hybrid) (NGINX in front of Apache) on creation.
+    type: str
+    choices: [hybrid, nativenginx, customnginx]
+  stack_mode:
+    description:
+      - Defaults to V(production) on creation.
+    type: str
+    choices: [production, development]
+  clickjacking_protection:
+    description:
+      - Send C(X-Frame-Options). Defaults to V(true) on creation.
+    type: bool
+  xss_protection:
+    description:
+      - Send C(X-XSS-Protection). Defaults to V(true) on creation.
+    type: bool
+  mime_sniffing_protection:
+    description:
+      - Send C(X-Content-Type-Options). Defaults to V(true) on creation.
+    type: bool
+  process_manager:
+    description:
+      - The PHP-FPM process manager; defaults to V(ondemand) on creation.
+      - V(dynamic) also needs O(process_manager_start_servers), O(process_manager_min_spare_servers)
+        and O(process_manager_max_spare_servers) on creation.
+    type: str
+    choices: [dynamic, ondemand, static]
+  process_manager_start_servers:
+    description:
+      - PHP-FPM C(pm.start_servers), for the V(dynamic) process manager.
+    type: int
+  process_manager_min_spare_servers:
+    description:
+      - PHP-FPM C(pm.min_spare_servers), for the V(dynamic) process manager.
+    type: int
+  process_manager_max_spare_servers:
+    description:
+      - PHP-FPM C(pm.max_spare_servers), for the V(dynamic) process manager.
+    type: int
+  process_manager_max_children:
+    description:
+      - PHP-FPM C(pm.max_children); defaults to V(50) on creation.
+    type: int
+  process_manager_max_requests:
+    description:
+      - PHP-FPM C(pm.max_requests); defaults to V(500) on creation.
+    type: int
+  open_basedir:
+    description:
+      - PHP C(open_basedir). Without it RunCloud uses C(<root>:/var/lib/php/session:/tmp).
+    type: str
+  timezone:
+    description:
+      - PHP C(date.timezone), a name from the API's timezone list. Defaults to V(UTC) on creation.
+    type: str
+  disable_functions:
+    description:
+      - PHP C(disable_functions), a comma separated list. Empty disables nothing.
+    type: str
+  max_execution_time:
+    description:
+      - PHP C(max_execution_time) in seconds; defaults to V(30) on creation.
+    type: int
+  max_input_time:
+    description:
+      - PHP C(max_input_time) in seconds; defaults to V(60) on creation.
+    type: int
+  max_input_vars:
+    description:
+      - PHP C(max_input_vars); defaults to V(1000) on creation.
+    type: int
+  memory_limit:
+    description:
+      - PHP C(memory_limit) in MB; defaults to V(256) on creation.
+    type: int
+  post_max_size:
+    description:
+      - PHP C(post_max_size) in MB; defaults to V(256) on creation.
+    type: int
+  upload_max_filesize:
+    description:
+      - PHP C(upload_max_filesize) in MB; defaults to V(256) on creation.
+    type: int
+  session_gc_maxlifetime:
+    description:
+      - PHP C(session.gc_maxlifetime) in seconds; defaults to V(1440) on creation.
+    type: int
+  allow_url_fopen:
+    description:
+      - PHP C(allow_url_fopen); defaults to V(true) on creation.
+    type: bool
+  default_app:
+    description:
+      - V(true) makes this the application the server answers with for unknown domain names;
+        V(false) makes sure it is not.
+    type: bool
+  rebuild:
+    description:
+      - Rebuild the application's web server configuration.
+      - This is an action, not a state; it runs every time and always reports a change.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates or converges the application, V(absent) deletes it with its files.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+attributes:
+  idempotent:
+    support: partial
+    details:
+      - Not idempotent with O(rebuild=true), which rebuilds the configuration on every run.
+'''
+
+EXAMPLES = r'''
+- name: Create a system user for the shop
+  runcloud.cloud.system_user:
+    server: web-01
+    username: shop
+    password: "{{ vault_shop_password }}"
+
+- name: Create the shop application
+  runcloud.cloud.web_app:
+    server: web-01
+    name: shop
+    domain_name: shop.example.com
+    system_user: shop
+    php_version: php82rc
+    public_path: /public
+    stack: nativenginx
+    memory_limit: 512
+    default_app: true
+
+- name: Upgrade PHP and raise the upload limit
+  runcloud.cloud.web_app:
+    server: web-01
+    name: shop
+    php_version: php83rc
+    upload_max_filesize: 512
+    post_max_size: 512
+
+- name: Serve the shop under a second application name
+  runcloud.cloud.web_app:
+    server: web-01
+    name: shop-alias
+    alias_of: shop
+    domain_name: shop-alias.example.com
+    system_user: shop
+
+- name: Rebuild the configuration (runs every time)
+  runcloud.cloud.web_app:
+    server: web-01
+    name: shop
+    rebuild: true
+
+- name: Delete the application
+  runcloud.cloud.web_app:
+    server: web-01
+    name: shop-alias
+    state: absent
+'''
+
+RETURN = r'''
+web_app:
+  description:
+    - The web application as the API describes it; empty after deletion.
+    - C(settings) holds the PHP-FPM/NGINX settings when they were read (only when a settings option was set).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The application id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 646
+    name:
+      description: The application name.
+      type: str
+      sample: shop
+    server_user_id:
+      description: The id of the system user it runs as.
+      type: int
+      sample: 1647
+    rootPath:
+      description: The application directory.
+      type: str
+      sample: /home/shop/webapps/shop
+    publicPath:
+      description: The directory NGINX serves.
+      type: str
+      sample: /home/shop/webapps/shop/public
+    phpVersion:
+      description: The PHP version.
+      type: str
+      sample: php82rc
+    stack:
+      description: The web server stack.
+      type: str
+      sample: hybrid
+    stackMode:
+      description: V(production) or V(development).
+      type: str
+      sample: production
+    type:
+      description: V(custom), or V(wordpress) once WordPress was installed.
+      type: str
+      sample: custom
+    defaultApp:
+      description: Whether it is the server's default application.
+      type: bool
+      sample: false
+    alias:
+      description: The id of the application this one is an alias of, else V(null).
+      type: int
+      sample: null
+    settings:
+      description: The PHP-FPM/NGINX settings (API field names), when they were read.
+      type: dict
+      returned: when a settings option was set
+      sample: {"timezone": "UTC", "memoryLimit": 256, "processManager": "ondemand"}
+    created_at:
+      description: When the application was created, in server time.
+      type: str
+      sample: '2024-07-09 07:02:13'
+'''
+
+import re
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Action,
+    Field,
+    Reader,
+    ResourceModule,
+    UpdateGroup,
+    resource_argument_spec,
+)
+
+DEFAULT_PHP_VERSION = 'php82rc'
+ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', 'servers/{server_id}/webapps', 'web application')
+APP_PATH = 'servers/{server_id}/webapps/{id}'
+# RunCloud places every application in /home/<owner>/webapps/<name>.
+ROOT_PATH_OWNER = re.compile(r'^/home/([^/]+)/webapps/')
+
+
+def normalize_public_path(value):
+    """'public/', '/public' and 'public' are the same folder; '' and '/' are the root."""
+    text = (value or '').strip().strip('/')
+    return '/' + text if text else None
+
+
+def settings_field(option, kind='str', create_default=None, **kwargs):
+    return Field(option, kind=kind, update='fpmnginx', reader='settings', create_default=create_default, **kwargs)
+
+
+class WebAppModule(ResourceModule):
+    resource = 'web application'
+    result_key = 'web_app'
+    parents = (SERVER,)
+    list_path = 'servers/{server_id}/webapps'
+    item_path = APP_PATH
+    create_path = 'servers/{server_id}/webapps/custom'
+    fields = (
+        Field('name'),
+        Field('domain_name'),
+        Field('system_user', api='user', read_as='server_user_id', kind='raw'),
+        Field('php_version', update='php', create_default=DEFAULT_PHP_VERSION),
+        settings_field('public_path', matches=lambda wanted, current: normalize_public_path(wanted) == normalize_public_path(current)),
+        # stack and stackMode are part of the application object, so comparing them needs no settings read.
+        Field('stack', update='fpmnginx', create_default='hybrid'),
+        Field('stack_mode', update='fpmnginx', create_default='production'),
+        settings_field('clickjacking_protection', 'bool', True),
+        settings_field('xss_protection', 'bool', True),
+        settings_field('mime_sniffing_protection', 'bool', True),
+        settings_field('process_manager', create_default='ondemand'),
+        settings_field('process_manager_start_servers', 'int'),
+        settings_field('process_manager_min_spare_servers', 'int'),
+        settings_field('process_manager_max_spare_servers', 'int'),
+        settings_field('process_manager_max_children', 'int', 50),
+        settings_field('process_manager_max_requests', 'int', 500),
+        settings_field('open_basedir'),
+        settings_field('timezone', create_default='UTC'),
+        settings_field('disable_functions'),
+        settings_field('max_execution_time', 'int', 30),
+        settings_field('max_input_time', 'int', 60),
+        settings_field('max_input_vars', 'int', 1000),
+        settings_field('memory_limit', 'int', 256),
+        settings_field('post_max_size', 'int', 256),
+        settings_field('upload_max_filesize', 'int', 256),
+        settings_field('session_gc_maxlifetime', 'int', 1440),
+        settings_field('allow_url_fopen', 'bool', True),
+        Field('default_app', kind='bool', create=False, update='default_app'),
+    )
+    readers = (Reader('settings', APP_PATH + '/settings', 'settings'),)
+    update_groups = (
+        UpdateGroup('php', APP_PATH + '/settings/php'),
+        # Whether the endpoint merges a partial body is not documented: always send the whole set.
+        UpdateGroup('fpmnginx', APP_PATH + '/settings/fpmnginx', send='all'),
+        UpdateGroup('default_app', APP_PATH + '/default', method='POST', send='none'),
+        UpdateGroup('default_app_off', APP_PATH + '/default', method='DELETE', send='none'),
+    )
+    actions = (Action('rebuild', APP_PATH + '/rebuild'),)
+
+    def create_body(self):
+        missing = [option for option in ('domain_name', 'system_user') if not self.is_set(option)]
+        if missing:
+            verb = 'are' if len(missing) > 1 else 'is'
+            self.fail('%s %s required to create the web application %r' % (' and '.join(missing), verb, self.params['name']))
+        if self.is_set('alias_of'):
+            self.resolve_parent(ALIAS_PARENT)
+            self.create_path = 'servers/{server_id}/webapps/{alias_parent_id}/alias'
+        body = super(WebAppModule, self).create_body()
+        body['user'] = self.resolve_parent(SYSTEM_USER)
+        return body
+
+    def immutable_differences(self, current):
+        # Only the owner and the alias parent cannot change (domain_name is create-only: the domain
+        # module manages domains). Both are compared without a request where the object allows it.
+        differing = []
+        if self.is_set('system_user') and not self.owner_matches(current):
+            differing.append(self.field('system_user'))
+        if self.is_set('alias_of') and not self.alias_matches(current):
+            differing.append(Field('alias_of'))
+        return differing
+
+    def owner_matches(self, current):
+        wanted = self.params['system_user']
+        if is_id(wanted):
+            return int(wanted) == current.get('server_user_id')
+        match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
+        if match:
+            return match.group(1) == wanted
+        return self.resolve_parent(SYSTEM_USER) == current.get('server_user_id')
+
+    def alias_matches(self, current):
+        if current.get('alias') is None:
+            return False
+        return self.resolve_parent(ALIAS_PARENT) == current.get('alias')
+
+    def pending_changes(self, current, just_created=False):
+        changes = super(WebAppModule, self).pending_changes(current, just_created)
+        if 'default_app' in changes and not self.params['default_app']:
+            changes['default_app_off'] = changes.pop('default_app')
+        return changes
+
+
+def main():
+    WebAppModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            name=dict(type='str', required=True),
+            domain_name=dict(type='str'),
+            system_user=dict(type='raw'),
+            alias_of=dict(type='raw'),
+            php_version=dict(type='str'),
+            public_path=dict(type='str'),
+            stack=dict(type='str', choices=['hybrid', 'nativenginx', 'customnginx']),
+            stack_mode=dict(type='str', choices=['production', 'development']),
+            clickjacking_protection=dict(type='bool'),
+            xss_protection=dict(type='bool'),
+            mime_sniffing_protection=dict(type='bool'),
+            process_manager=dict(type='str', choices=['dynamic', 'ondemand', 'static']),
+            process_manager_start_servers=dict(type='int'),
+            process_manager_min_spare_servers=dict(type='int'),
+            process_manager_max_spare_servers=dict(type='int'),
+            process_manager_max_children=dict(type='int'),
+            process_manager_max_requests=dict(type='int'),
+            open_basedir=dict(type='str'),
+            timezone=dict(type='str'),
+            disable_functions=dict(type='str'),
+            max_execution_time=dict(type='int'),
+            max_input_time=dict(type='int'),
+            max_input_vars=dict(type='int'),
+            memory_limit=dict(type='int'),
+            post_max_size=dict(type='int'),
+            upload_max_filesize=dict(type='int'),
+            session_gc_maxlifetime=dict(type='int'),
+            allow_url_fopen=dict(type='bool'),
+            default_app=dict(type='bool'),
+            rebuild=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""web_app: create defaults, owner lookup, PHP/FPM updates, default app on/off, alias, rebuild."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.runcloud.cloud.plugins.modules import web_app
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+
+APP = {'id': 9, 'server_user_id': 7, 'name': 'shop', 'rootPath': '/home/shop/webapps/shop', 'publicPath': '/home/shop/webapps/shop',
+       'phpVersion': 'php82rc', 'stack': 'hybrid', 'stackMode': 'production', 'type': 'custom', 'defaultApp': False, 'alias': None}
+SETTINGS = {'publicPath': None, 'stack': 'hybrid', 'stackMode': 'production', 'clickjackingProtection': True, 'xssProtection': True,
+            'mimeSniffingProtection': True, 'processManager': 'ondemand', 'processManagerStartServers': 1,
+            'processManagerMinSpareServers': 1, 'processManagerMaxSpareServers': 1, 'processManagerMaxChildren': 50,
+            'processManagerMaxRequests': 500, 'openBasedir': '', 'timezone': 'UTC', 'disableFunctions': '', 'maxExecutionTime': 30,
+            'maxInputTime': 60, 'maxInputVars': 1000, 'memoryLimit': 256, 'postMaxSize': 256, 'uploadMaxFilesize': 256,
+            'sessionGcMaxlifetime': 1440, 'allowUrlFopen': True}
+
+
+def listing(*items):
+    pagination = {'total': len(items), 'count': len(items), 'per_page': 40, 'current_page': 1, 'total_pages': 1, 'links': {}}
+    return answer(200, {'data': list(items), 'meta': {'pagination': pagination}})
+
+
+def test_create_sends_runcloud_defaults_and_the_owner_id(monkeypatch):
+    expected = {'name': 'shop', 'domainName': 'shop.example.com', 'user': 7, 'phpVersion': 'php82rc', 'stack': 'hybrid',
+                'stackMode': 'production', 'clickjackingProtection': True, 'xssProtection': True, 'mimeSniffingProtection': True,
+                'processManager': 'ondemand', 'processManagerMaxChildren': 50, 'processManagerMaxRequests': 500, 'timezone': 'UTC',
+                'maxExecutionTime': 30, 'maxInputTime': 60, 'maxInputVars': 1000, 'memoryLimit': 256, 'postMaxSize': 256,
+                'uploadMaxFilesize': 256, 'sessionGcMaxlifetime': 1440, 'allowUrlFopen': True}
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', domain_name='shop.example.com', system_user='shop'), [
+        Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop'}),
+        Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
+        Exchange('POST', '/servers/3/webapps/custom', answer(200, APP), body=expected),
+    ])
+    assert result['changed'] is True and result['web_app']['id'] == 9
+    session.assert_done()
+
+
+def test_create_without_owner_fails_before_writing(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop'), [
+        Exchange('GET', '/servers/3/webapps', listing()),
+    ])
+    assert result['failed'] is True
+    assert result['msg'] == "domain_name and system_user are required to create the web application 'shop'"
+    session.assert_done()
+
+
+def test_converged_app_with_settings_reads_settings_once_and_writes_nothing(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='shop', domain_name='other.example.com',
+                                                                 php_version='php82rc', public_path='/', memory_limit=256, stack='hybrid'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+    ], diff=True)
+    assert result['changed'] is False
+    assert result['diff']['before']['settings']['memoryLimit'] == 256
+    session.assert_done()
+
+
+def test_php_version_change_is_one_patch_without_reading_settings(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', php_version='php83rc'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/php', answer(200, dict(APP, phpVersion='php83rc')), body={'phpVersion': 'php83rc'}),
+    ], diff=True)
+    assert result['changed'] is True
+    assert result['diff']['before']['phpVersion'] == 'php82rc' and result['diff']['after']['phpVersion'] == 'php83rc'
+    session.assert_done()
+
+
+def test_settings_change_sends_the_full_set_with_current_values(monkeypatch):
+    expected = dict(SETTINGS, memoryLimit=512, publicPath='/public')
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', memory_limit=512, public_path='/public'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP), body=expected),
+    ])
+    assert result['changed'] is True
+    assert result['web_app']['settings']['memoryLimit'] == 512
+    session.assert_done()
+
+
+def test_default_app_on_posts_and_off_deletes(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', default_app=True), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('POST', '/servers/3/webapps/9/default', answer(200, dict(APP, defaultApp=True))),
+    ])
+    assert result['changed'] is True and result['web_app']['defaultApp'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', default_app=False), [
+        Exchange('GET', '/servers/3/webapps', listing(dict(APP, defaultApp=True))),
+        Exchange('DELETE', '/servers/3/webapps/9/default', answer(200, APP)),
+    ])
+    assert result['changed'] is True and result['web_app']['defaultApp'] is False
+    session.assert_done()
+
+
+def test_other_owner_fails_without_writing(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='other'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+    ])
+    assert result['failed'] is True
+    assert 'different system_user' in result['msg']
+    session.assert_done()
+
+
+def test_owner_by_id_is_compared_with_server_user_id(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user=7), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+    ])
+    assert result['changed'] is False and not result['failed']
+    session.assert_done()
+
+
+def test_alias_is_created_under_its_parent(monkeypatch):
+    alias = dict(APP, id=10, name='shop2', alias=9)
+    result, session = run_module(monkeypatch, web_app.main,
+                                 dict(server=3, name='shop2', alias_of='shop', domain_name='shop2.example.com', system_user=7), [
+                                     Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop2'}),
+                                     Exchange('GET', '/servers/3/webapps', listing(APP), query={'search': 'shop'}),
+                                     Exchange('POST', '/servers/3/webapps/9/alias', answer(200, alias)),
+                                 ])
+    assert result['changed'] is True and result['web_app']['alias'] == 9
+    session.assert_done()
+
+
+def test_rebuild_runs_every_time_but_not_in_check_mode(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', rebuild=True), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('POST', '/servers/3/webapps/9/rebuild', answer(200, APP)),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', rebuild=True), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+    ], check_mode=True)
+    assert result['changed'] is True
+    session.assert_done()
+
+
+def test_check_mode_create_predicts_without_writing(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main,
+                                 dict(server=3, name='shop', domain_name='shop.example.com', system_user=7, memory_limit=512), [
+                                     Exchange('GET', '/servers/3/webapps', listing()),
+                                 ], check_mode=True, diff=True)
+    assert result['changed'] is True
+    assert result['web_app']['id'] is None and result['web_app']['name'] == 'shop'
+    assert result['diff']['before'] == {}
+    session.assert_done()
