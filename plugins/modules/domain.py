@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: domain
+short_description: Manage the domain names of a RunCloud web application
+version_added: 0.1.0
+description:
+  - Add a domain name to a web application or remove it.
+  - The API v2 cannot change a domain name once added. When its O(type), O(www) or O(redirection)
+    differ from what you ask for, the module fails and names the differing fields, unless
+    O(replace=true), which deletes the domain name and adds it again (the site is briefly not served
+    under that name, and a per-domain certificate is removed with it).
+  - The domain names of an application are few and the API offers no search on them, so the module
+    lists them (one request) and matches O(name) exactly, ignoring case.
+author:
+  - runcloud.cloud contributors (@runcloud-community)
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  web_app:
+    description:
+      - The web application, by id or by name.
+    type: raw
+    required: true
+  name:
+    description:
+      - The domain name, such as V(shop.example.com) or V(*.example.com). It identifies the domain.
+    type: str
+    required: true
+  type:
+    description:
+      - What the domain name is for the application. RunCloud uses V(alias) when it is not given.
+    type: str
+    choices: [primary, alias, redirect]
+  www:
+    description:
+      - Also serve the C(www.) variant of the name.
+    type: bool
+  redirection:
+    description:
+      - Redirect between the C(www.) and the bare name. RunCloud uses V(none) when it is not given.
+    type: str
+    choices: [none, www, non-www]
+  replace:
+    description:
+      - Delete and add the domain name again when its settings differ; see the description.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) adds the domain name, V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+'''
+
+EXAMPLES = r'''
+- name: Serve the shop under www too
+  runcloud.cloud.domain:
+    server: web-01
+    web_app: shop
+    name: www.shop.example.com
+    type: alias
+
+- name: Redirect an old name, replacing it if it was added differently before
+  runcloud.cloud.domain:
+    server: web-01
+    web_app: shop
+    name: old-shop.example.com
+    type: redirect
+    replace: true
+
+- name: Remove a domain name
+  runcloud.cloud.domain:
+    server: web-01
+    web_app: shop
+    name: old-shop.example.com
+    state: absent
+'''
+
+RETURN = r'''
+domain:
+  description: The domain name as the API describes it (with V(www) and V(wildcard) as booleans); empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The domain id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 710
+    name:
+      description: The domain name, in lower case.
+      type: str
+      sample: www.shop.example.com
+    type:
+      description: V(primary), V(alias) or V(redirect).
+      type: str
+      sample: alias
+    www:
+      description: Whether the C(www.) variant is served too.
+      type: bool
+      sample: false
+    redirection:
+      description: V(none), V(www) or V(non-www).
+      type: str
+      sample: none
+    wildcard:
+      description: Whether it is a wildcard name.
+      type: bool
+      sample: false
+    dns_integration:
+      description: The DNS integration of the name, such as V(none) or V(cloudflare).
+      type: str
+      sample: none
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, normalize, resource_argument_spec
+
+# The API answers these as 0/1.
+BOOLEAN_FIELDS = ('www', 'wildcard')
+
+
+class DomainModule(ResourceModule):
+    resource = 'domain name'
+    result_key = 'domain'
+    parents = (SERVER, WEB_APP)
+    list_path = 'servers/{server_id}/webapps/{web_app_id}/domains'
+    item_path = 'servers/{server_id}/webapps/{web_app_id}/domains/{id}'
+    searchable = False
+    on_immutable_change = 'option'
+    fields = (
+        # The API stores names in lower case.
+        Field('name', to_api=lambda module, value: value.strip().lower()),
+        Field('type'),
+        Field('www', kind='bool'),
+        Field('redirection'),
+    )
+
+    def public(self, resource):
+        shown = super(DomainModule, self).public(resource)
+        for key in BOOLEAN_FIELDS:
+            if key in shown:
+                shown[key] = normalize('bool', shown[key])
+        return shown
+
+
+def main():
+    DomainModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            web_app=dict(type='raw', required=True),
+            name=dict(type='str', required=True),
+            type=dict(type='str', choices=['primary', 'alias', 'redirect']),
+            www=dict(type='bool'),
+            redirection=dict(type='str', choices=['none', 'www', 'non-www']),
+            replace=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
