@@ -256,7 +256,7 @@ class RunCloudClient:
         while True:
             waited += self._wait_for_rate_limit_pause(policy.budget - waited)
             tries += 1
-            outcome, retry_delay, uncertain = self._attempt(method, path, display_path, params, body)
+            outcome, retry_delay, uncertain = self._attempt(method, path, display_path, params, body, tries)
             if not isinstance(outcome, RunCloudError):
                 return outcome
             failure = outcome
@@ -283,11 +283,10 @@ class RunCloudClient:
             self._sleep(retry_delay)
             waited += retry_delay
 
-    def _attempt(self, method, path, display_path, params, body):
+    def _attempt(self, method, path, display_path, params, body, attempt_number):
         """One HTTP exchange. Returns (response, None, False) or (error, retry_delay or None, uncertain)."""
         with self._lock:
             self.request_count += 1
-            attempt_number = self.request_count
         try:
             response = self.session.request(
                 method, self.url_for(path), params=params,
@@ -329,7 +328,7 @@ class RunCloudClient:
     # -- rate limiting ---------------------------------------------------------------------------
 
     def _backoff(self, attempt_number):
-        # Jitter comes from the per-client attempt counter so concurrent callers spread out.
+        # Exponential in the tries of this one request: earlier requests of the client must not lengthen it.
         return self.retry_policy.backoff(min(attempt_number, 8), self._rng)
 
     def _rate_limit_delay(self, headers, attempt_number):

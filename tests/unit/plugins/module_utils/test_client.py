@@ -186,6 +186,17 @@ def test_429_without_retry_after_uses_exponential_backoff():
     assert clock.sleeps == [0.75, 1.5]
 
 
+def test_backoff_starts_over_for_each_request():
+    client, clock, _logs = make_client([Exchange('GET', '/servers', answer(200, page([], 1, 1))) for _ in range(6)] + [
+        Exchange('GET', '/servers', answer(503, {})),
+        Exchange('GET', '/servers', answer(200, page([], 1, 1))),
+    ])
+    for _ in range(7):
+        client.get('servers')
+    # The first retry of the 7th request waits like a first retry, not like the 7th.
+    assert clock.sleeps == [0.75]
+
+
 def test_rate_limit_gives_up_when_retry_after_exceeds_the_budget():
     client, clock, _logs = make_client([
         Exchange('GET', '/servers', answer(429, {'message': 'Too Many Attempts.'}, {'Retry-After': '600'})),
