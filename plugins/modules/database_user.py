@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: database_user
+short_description: Manage the database users of a RunCloud server
+version_added: 0.1.0
+description:
+  - Create or delete a MariaDB/MySQL user on a server managed by RunCloud and set its password.
+  - Give a user access to a database with M(runcloud.cloud.database_grant).
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  username:
+    description:
+      - The database user name; it identifies the user on the server.
+    type: str
+    required: true
+  password:
+    description:
+      - The user's password. Required to create a user.
+      - The API never returns it, so it cannot be compared; see O(update_password).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets O(password) only when the user is created, so repeated runs report no change.
+      - V(always) sends O(password) on every run and always reports a change.
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  state:
+    description:
+      - V(present) creates the user, V(absent) deletes it (and with it its access to every database).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+attributes:
+  idempotent:
+    support: partial
+    details:
+      - Not idempotent with O(update_password=always), because the password cannot be compared.
+notes:
+  - The user name cannot be changed through the API; a different O(username) is a different user.
+'''
+
+EXAMPLES = r'''
+- name: Create a database user
+  runcloud.cloud.database_user:
+    server: web-01
+    username: shop
+    password: "{{ vault_shop_db_password }}"
+
+- name: Rotate the password
+  runcloud.cloud.database_user:
+    server: web-01
+    username: shop
+    password: "{{ vault_new_shop_db_password }}"
+    update_password: always
+
+- name: Delete a database user
+  runcloud.cloud.database_user:
+    server: web-01
+    username: shop
+    state: absent
+'''
+
+RETURN = r'''
+database_user:
+  description: The database user as the API describes it (never the password); empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The user's id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 483
+    username:
+      description: The database user name.
+      type: str
+      sample: shop
+    created_at:
+      description: When the user was created, in server time.
+      type: str
+      sample: '2024-05-01 10:11:12'
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Field,
+    ResourceModule,
+    UpdateGroup,
+    resource_argument_spec,
+)
+
+
+class DatabaseUserModule(ResourceModule):
+    resource = 'database user'
+    result_key = 'database_user'
+    parents = (SERVER,)
+    list_path = 'servers/{server_id}/databaseusers'
+    item_path = 'servers/{server_id}/databaseusers/{id}'
+    identity = 'username'
+    fields = (
+        Field('username'),
+        Field('password', write_only=True, update='password'),
+    )
+    update_groups = (
+        UpdateGroup('password', 'servers/{server_id}/databaseusers/{id}'),
+    )
+
+    def create_body(self):
+        if not self.is_set('password'):
+            self.fail('password is required to create the database user %r' % self.params['username'])
+        return super(DatabaseUserModule, self).create_body()
+
+
+def main():
+    DatabaseUserModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            username=dict(type='str', required=True),
+            password=dict(type='str', no_log=True),
+            update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
