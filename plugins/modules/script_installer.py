@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: script_installer
+short_description: Install a PHP script such as WordPress into a RunCloud web application
+version_added: 0.1.0
+description:
+  - Install a PHP script (WordPress, Drupal, phpMyAdmin, ...) into a web application with RunCloud's
+    script installer, or remove the installer record.
+  - A web application has at most one installed script and the API cannot change it. When another
+    script is installed the module fails, unless O(replace=true), which removes it and installs
+    O(name) (removing an installed script deletes its files).
+author:
+  - runcloud.cloud contributors (@runcloud-community)
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  web_app:
+    description:
+      - The web application, by id or by name.
+    type: raw
+    required: true
+  name:
+    description:
+      - The script to install. Required with O(state=present).
+      - With O(state=absent), the installed script is only removed when it is this one; without
+        O(name) any installed script is removed.
+    type: str
+    choices: [concrete5, drupal, grav, gravadmin, joomla, myBB, phpBB, phpMyAdmin, piwik, prestaShop, wordpress]
+  replace:
+    description:
+      - Remove another installed script and install O(name) instead.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) installs the script, V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+'''
+
+EXAMPLES = r'''
+- name: Create the blog application
+  runcloud.cloud.web_app:
+    server: web-01
+    name: blog
+    domain_name: blog.example.com
+    system_user: blog
+
+- name: Install WordPress into it
+  runcloud.cloud.script_installer:
+    server: web-01
+    web_app: blog
+    name: wordpress
+
+- name: Remove the installed script, whatever it is
+  runcloud.cloud.script_installer:
+    server: web-01
+    web_app: blog
+    state: absent
+'''
+
+RETURN = r'''
+script_installer:
+  description: The installed script as the API describes it; empty when none is installed.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The installer id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 78
+    name:
+      description: The script name.
+      type: str
+      sample: wordpress
+    realName:
+      description: The script's display name.
+      type: str
+      sample: WordPress
+    created_at:
+      description: When the script was installed, in server time.
+      type: str
+      sample: '2024-07-09 07:02:13'
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, resource_argument_spec
+
+INSTALLERS = ['concrete5', 'drupal', 'grav', 'gravadmin', 'joomla', 'myBB', 'phpBB', 'phpMyAdmin', 'piwik', 'prestaShop', 'wordpress']
+
+
+class ScriptInstallerModule(ResourceModule):
+    resource = 'script installer'
+    result_key = 'script_installer'
+    parents = (SERVER, WEB_APP)
+    singleton_path = 'servers/{server_id}/webapps/{web_app_id}/installer'
+    item_path = 'servers/{server_id}/webapps/{web_app_id}/installer/{id}'
+    # A singleton is not found by a name, so ``name`` is a compared setting, not the identity.
+    identity = 'id'
+    on_immutable_change = 'option'
+    fields = (
+        Field('id', create=False),
+        Field('name'),
+    )
+
+    def find(self):
+        current = super(ScriptInstallerModule, self).find()
+        if current is not None and self.params['state'] == 'absent' and self.is_set('name') and current.get('name') != self.params['name']:
+            return None
+        return current
+
+
+def main():
+    ScriptInstallerModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            web_app=dict(type='raw', required=True),
+            name=dict(type='str', choices=INSTALLERS),
+            replace=dict(type='bool', default=False),
+        ),
+        required_if=[('state', 'present', ['name'])],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
