@@ -1,0 +1,128 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: database
+short_description: Manage the databases of a RunCloud server
+version_added: 0.1.0
+description:
+  - Create or delete a MariaDB/MySQL database on a server managed by RunCloud.
+  - Users are managed with M(runcloud.cloud.database_user) and given access with M(runcloud.cloud.database_grant).
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  name:
+    description:
+      - The database name; it identifies the database on the server.
+    type: str
+    required: true
+  collation:
+    description:
+      - The collation of a new database, for example V(utf8mb4_unicode_ci); the server default when not set.
+      - The API cannot change the collation of an existing database; a different value fails the task.
+    type: str
+  delete_users:
+    description:
+      - With O(state=absent), also delete the database users that have access to the database.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) creates the database, V(absent) deletes it with all its data.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+notes:
+  - Neither the name nor the collation of a database can be changed through the API.
+'''
+
+EXAMPLES = r'''
+- name: Create a database
+  runcloud.cloud.database:
+    server: web-01
+    name: shop
+    collation: utf8mb4_unicode_ci
+
+- name: Delete a database and the users that had access to it
+  runcloud.cloud.database:
+    server: web-01
+    name: shop
+    delete_users: true
+    state: absent
+'''
+
+RETURN = r'''
+database:
+  description: The database as the API describes it; empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The database id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 87
+    name:
+      description: The database name.
+      type: str
+      sample: shop
+    collation:
+      description: The collation, V(null) for the server default.
+      type: str
+      sample: utf8mb4_unicode_ci
+    created_at:
+      description: When the database was created, in server time.
+      type: str
+      sample: '2024-05-01 10:11:12'
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Field,
+    ResourceModule,
+    resource_argument_spec,
+)
+
+
+class DatabaseModule(ResourceModule):
+    resource = 'database'
+    result_key = 'database'
+    parents = (SERVER,)
+    list_path = 'servers/{server_id}/databases'
+    item_path = 'servers/{server_id}/databases/{id}'
+    fields = (
+        Field('name'),
+        Field('collation'),
+    )
+
+    def delete_body(self, current):
+        return {'deleteUser': True} if self.params['delete_users'] else None
+
+
+def main():
+    DatabaseModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            name=dict(type='str', required=True),
+            collation=dict(type='str'),
+            delete_users=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
