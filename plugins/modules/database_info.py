@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: database_info
+short_description: List the databases of a RunCloud server
+version_added: 0.1.0
+description:
+  - Return one database (by id or by exact name) or all databases of a server, every page of the list.
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  id:
+    description:
+      - Return only the database with this id.
+    type: int
+  name:
+    description:
+      - Return only the database with exactly this name.
+    type: str
+  search:
+    description:
+      - Return only the databases the API's search matches (a substring of the name).
+    type: str
+  grants:
+    description:
+      - Add to each database the list of database users that have access to it, under C(grants).
+      - This costs one more request per database.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes.info_module
+'''
+
+EXAMPLES = r'''
+- name: All databases of a server
+  runcloud.cloud.database_info:
+    server: web-01
+  register: result
+
+- name: One database with the users that can use it
+  runcloud.cloud.database_info:
+    server: web-01
+    name: shop
+    grants: true
+  register: result
+'''
+
+RETURN = r'''
+databases:
+  description: The matching databases; an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The database id.
+      type: int
+      sample: 87
+    name:
+      description: The database name.
+      type: str
+      sample: shop
+    collation:
+      description: The collation, V(null) for the server default.
+      type: str
+      sample: utf8mb4_unicode_ci
+    created_at:
+      description: When the database was created, in server time.
+      type: str
+      sample: '2024-05-01 10:11:12'
+    grants:
+      description: The database users with access to the database (id, username, created_at).
+      returned: when O(grants=true)
+      type: list
+      elements: dict
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
+
+
+class DatabaseInfoModule(RunCloudModule):
+
+    def main(self):
+        self.run(self._read)
+
+    def _read(self):
+        self.resolve_parent(SERVER)
+        list_path = self.path('servers/{server_id}/databases')
+        databases = read_resources(self.client, list_path, item_id=self.params['id'], value=self.params['name'],
+                                   search=self.params['search'], description='database')
+        if self.params['grants']:
+            for database in databases:
+                database['grants'] = self.client.list_all('%s/%s/grant' % (list_path, database['id']))
+        self.exit(changed=False, databases=databases)
+
+
+def main():
+    DatabaseInfoModule(
+        argument_spec=dict(
+            server=dict(type='raw', required=True),
+            id=dict(type='int'),
+            name=dict(type='str'),
+            search=dict(type='str'),
+            grants=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('id', 'name', 'search')],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
