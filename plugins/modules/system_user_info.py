@@ -1,0 +1,112 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: system_user_info
+short_description: List the system users of a RunCloud server
+version_added: 0.1.0
+description:
+  - Return one system user (by id or by exact user name) or all system users of a server, every page of the list.
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  id:
+    description:
+      - Return only the user with this id.
+    type: int
+  username:
+    description:
+      - Return only the user with exactly this name.
+    type: str
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes.info_module
+'''
+
+EXAMPLES = r'''
+- name: All system users of a server
+  runcloud.cloud.system_user_info:
+    server: web-01
+  register: result
+
+- name: Does the user shop exist?
+  runcloud.cloud.system_user_info:
+    server: web-01
+    username: shop
+  register: result
+
+- name: Show whether it exists
+  ansible.builtin.debug:
+    msg: "{{ result.system_users | length == 1 }}"
+'''
+
+RETURN = r'''
+system_users:
+  description: The matching system users; an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The user's id.
+      type: int
+      sample: 142
+    username:
+      description: The Linux user name.
+      type: str
+      sample: shop
+    deploymentKey:
+      description: The public part of the git deployment key, if one was generated.
+      type: str
+      sample: ssh-rsa AAAAB3Nza...
+    deleteable:
+      description: Whether RunCloud allows deleting the user.
+      type: bool
+      sample: true
+    created_at:
+      description: When the user was created, in server time.
+      type: str
+      sample: '2024-05-01 10:11:12'
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
+
+
+class SystemUserInfoModule(RunCloudModule):
+
+    def main(self):
+        self.run(self._read)
+
+    def _read(self):
+        self.resolve_parent(SERVER)
+        users = read_resources(self.client, self.path('servers/{server_id}/users'), item_id=self.params['id'],
+                               field='username', value=self.params['username'], description='system user')
+        self.exit(changed=False, system_users=users)
+
+
+def main():
+    SystemUserInfoModule(
+        argument_spec=dict(
+            server=dict(type='raw', required=True),
+            id=dict(type='int'),
+            username=dict(type='str'),
+        ),
+        mutually_exclusive=[('id', 'username')],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
