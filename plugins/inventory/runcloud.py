@@ -32,7 +32,7 @@ description:
     The connection options may be Jinja2 templates, for example
     C(api_token: "{{ lookup('env', 'MY_TOKEN') }}").
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   plugin:
     description:

@@ -72,7 +72,7 @@ def measure(session, label, config, workdir, expected_hosts):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--servers', type=int, default=1000)
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--concurrency', type=int, default=4)

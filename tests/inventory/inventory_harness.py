@@ -18,10 +18,7 @@ import subprocess
 import sys
 import time
 
-try:
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover
-    from urllib2 import Request, urlopen  # type: ignore
+from urllib.request import Request, urlopen
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR_DIR = os.path.join(REPO_ROOT, 'tests', 'simulator')
