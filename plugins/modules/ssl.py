@@ -1,0 +1,383 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ssl
+short_description: Manage the SSL/TLS certificates of a RunCloud web application
+version_added: 0.1.0
+description:
+  - Install, update, renew or remove the certificate of a web application, either from Let's Encrypt
+    or a certificate of your own, and switch the application between basic and advanced SSL mode.
+  - In B(basic) mode (the default) one certificate covers the whole application. In B(advanced) mode
+    (O(advanced_ssl=true)) each domain name has its own certificate: give O(domain) to manage the
+    certificate of that domain name. O(auto_ssl=true) lets RunCloud issue certificates for new domain
+    names by itself (advanced mode only).
+  - The mode (O(advanced_ssl), O(auto_ssl)) is converged first, so one task can enable advanced mode
+    and install a domain certificate. A task that only sets the mode needs no O(provider).
+  - The API cannot change the O(provider), O(authorization_method), O(external_api) or O(environment)
+    of an installed certificate. When they differ the module fails and names them, unless
+    O(replace=true), which removes the certificate and installs a new one.
+    O(enable_http), O(enable_hsts), O(ssl_protocol_id) and the O(certificate)/O(private_key) of a
+    custom certificate are updated in place.
+author:
+  - runcloud.cloud contributors (@runcloud-community)
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  web_app:
+    description:
+      - The web application, by id or by name.
+    type: raw
+    required: true
+  domain:
+    description:
+      - A domain name of the application (name or id) whose own certificate to manage; the application
+        must be in advanced SSL mode. Without it the module manages the application's basic certificate.
+    type: raw
+  provider:
+    description:
+      - Where the certificate comes from. Required to install one.
+    type: str
+    choices: [letsencrypt, custom]
+  authorization_method:
+    description:
+      - How Let's Encrypt checks the domain names. V(dns-01) needs O(external_api).
+      - RunCloud requires it for V(letsencrypt); the module sends V(http-01) when it is not set.
+    type: str
+    choices: [http-01, dns-01]
+  external_api:
+    description:
+      - The id of the 3rd-party API key (such as a Cloudflare key) used for V(dns-01).
+    type: int
+  environment:
+    description:
+      - The Let's Encrypt environment; V(staging) issues untrusted test certificates. RunCloud uses V(live) when it is not set.
+    type: str
+    choices: [live, staging]
+  certificate:
+    description:
+      - The PEM certificate (with its chain) for the V(custom) provider.
+    type: str
+  private_key:
+    description:
+      - The PEM private key for the V(custom) provider. It never appears in the result.
+      - It is not compared with the installed key; it is sent when the certificate is installed and
+        whenever O(certificate) differs from the installed one.
+    type: str
+  enable_http:
+    description:
+      - Keep serving plain HTTP next to HTTPS instead of redirecting to HTTPS. V(false) when installing and not set.
+    type: bool
+  enable_hsts:
+    description:
+      - Send the C(Strict-Transport-Security) header. V(false) when installing and not set.
+    type: bool
+  ssl_protocol_id:
+    description:
+      - The id of the TLS protocol set, from the API's C(/static/ssl/protocols) list.
+    type: int
+  advanced_ssl:
+    description:
+      - V(true) switches the application to advanced mode (a certificate per domain name), V(false) to basic mode.
+    type: bool
+  auto_ssl:
+    description:
+      - Let RunCloud issue certificates for new domain names by itself. Only effective in advanced mode.
+    type: bool
+  renew:
+    description:
+      - Redeploy (renew) the Let's Encrypt certificate now.
+      - This is an action, not a state; it runs every time and always reports a change.
+    type: bool
+    default: false
+  replace:
+    description:
+      - Remove a certificate whose provider, authorization method, 3rd-party API key or environment
+        differ and install a new one.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) installs the certificate, V(absent) removes it (the mode options still apply).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+attributes:
+  idempotent:
+    support: partial
+    details:
+      - Not idempotent with O(renew=true), which renews the certificate on every run.
+'''
+
+EXAMPLES = r'''
+- name: Secure the shop with Let's Encrypt and HSTS
+  runcloud.cloud.ssl:
+    server: web-01
+    web_app: shop
+    provider: letsencrypt
+    enable_hsts: true
+
+- name: Issue a wildcard-capable certificate through Cloudflare DNS
+  runcloud.cloud.ssl:
+    server: web-01
+    web_app: intranet
+    provider: letsencrypt
+    authorization_method: dns-01
+    external_api: 28
+
+- name: Install a certificate of your own
+  runcloud.cloud.ssl:
+    server: web-01
+    web_app: legacy
+    provider: custom
+    certificate: "{{ lookup('ansible.builtin.file', 'legacy.crt') }}"
+    private_key: "{{ vault_legacy_key }}"
+
+- name: Switch to advanced mode and give one domain name its own certificate
+  runcloud.cloud.ssl:
+    server: web-01
+    web_app: shop
+    advanced_ssl: true
+    domain: www.shop.example.com
+    provider: letsencrypt
+
+- name: Renew now (runs every time)
+  runcloud.cloud.ssl:
+    server: web-01
+    web_app: shop
+    renew: true
+'''
+
+RETURN = r'''
+ssl:
+  description:
+    - The certificate as the API describes it (without the private key); empty when none is installed.
+    - The provider is reported as C(method).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The certificate id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 31
+    method:
+      description: The provider, V(letsencrypt) or V(custom).
+      type: str
+      sample: letsencrypt
+    certificate:
+      description: The PEM certificate.
+      type: str
+      sample: "-----BEGIN CERTIFICATE-----..."
+    validUntil:
+      description: When the certificate expires.
+      type: str
+      sample: '2025-01-01 00:00:00'
+    renewalDate:
+      description: When RunCloud renews a Let's Encrypt certificate.
+      type: str
+      sample: '2024-12-01 00:00:00'
+    enableHttp:
+      description: Whether plain HTTP is still served.
+      type: bool
+      sample: false
+    enableHsts:
+      description: Whether HSTS is sent.
+      type: bool
+      sample: true
+    authorizationMethod:
+      description: The Let's Encrypt authorization method.
+      type: str
+      sample: http-01
+    staging:
+      description: Whether it comes from the Let's Encrypt staging environment.
+      type: bool
+      sample: false
+    apiId:
+      description: The 3rd-party API key used for V(dns-01).
+      type: int
+      sample: null
+    ssl_protocol_id:
+      description: The TLS protocol set.
+      type: int
+      sample: 2
+ssl_mode:
+  description: The application's SSL mode, when O(advanced_ssl) or O(auto_ssl) was set.
+  returned: when O(advanced_ssl) or O(auto_ssl) is set
+  type: dict
+  sample: {"advancedSSL": true, "autoSSL": false}
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Action,
+    Field,
+    ResourceModule,
+    UpdateGroup,
+    normalize,
+    resource_argument_spec,
+)
+
+APP_SSL = 'servers/{server_id}/webapps/{web_app_id}/ssl'
+DOMAIN_SSL = 'servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl'
+MODE_PATH = 'servers/{server_id}/webapps/{web_app_id}/ssl/advanced'
+DOMAIN = ParentRef('domain', 'domain_id', 'servers/{server_id}/webapps/{web_app_id}/domains', 'domain name', searchable=False)
+MODE_OPTIONS = (('advanced_ssl', 'advancedSSL'), ('auto_ssl', 'autoSSL'))
+
+
+def same_pem(wanted, current):
+    def canonical(text):
+        return '\n'.join(line.strip() for line in (text or '').strip().splitlines())
+    return canonical(wanted) == canonical(current)
+
+
+def certificate_pair(module, current):
+    """A new custom certificate travels with its key, which is only sent then (the key is not compared)."""
+    if not module.is_set('certificate') or same_pem(module.params['certificate'], current.get('certificate')):
+        return {}
+    return dict(certificate=module.params['certificate'], privateKey=module.params.get('private_key'))
+
+
+def paths(base):
+    item = base + '/{id}'
+    return dict(
+        singleton_path=base,
+        item_path=item,
+        update_groups=(UpdateGroup('ssl', item, extra_body=certificate_pair),),
+        actions=(Action('renew', item, method='PUT'),),
+    )
+
+
+class SslModule(ResourceModule):
+    resource = 'SSL certificate'
+    result_key = 'ssl'
+    parents = (SERVER, WEB_APP)
+    # A singleton is not found by a name; every option below is a compared setting. No certificate is
+    # answered as {"message": "SSL not installed!"}, which has no id: the base treats it as absent.
+    identity = 'id'
+    on_immutable_change = 'option'
+    fields = (
+        Field('id', create=False),
+        Field('provider', read_as='method'),
+        Field('authorization_method'),
+        Field('external_api', kind='int', read_as='apiId'),
+        Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
+              predict=lambda wanted: wanted == 'staging'),
+        Field('certificate', update='ssl', matches=same_pem),
+        # Not compared: the API may not return it. It is sent on install and with a new certificate.
+        Field('private_key', write_only=True),
+        Field('enable_http', kind='bool', update='ssl', create_default=False),
+        Field('enable_hsts', kind='bool', update='ssl', create_default=False),
+        Field('ssl_protocol_id', api='ssl_protocol_id', kind='int', update='ssl'),
+    )
+
+    def __init__(self, argument_spec, **kwargs):
+        super(SslModule, self).__init__(argument_spec, **kwargs)
+        self.mode_before = None
+        self.mode_after = None
+        self.mode_only_predicted = False
+
+    def prepare(self):
+        if self.is_set('domain'):
+            self.resolve_parent(DOMAIN)
+            self.__dict__.update(paths(DOMAIN_SSL))
+        else:
+            self.__dict__.update(paths(APP_SSL))
+        if any(self.is_set(option) for option, _key in MODE_OPTIONS):
+            self.converge_mode()
+
+    def converge_mode(self):
+        path = self.path(MODE_PATH)
+        current = self.client.get(path) or {}
+        wanted = dict((key, normalize('bool', current.get(key))) for _option, key in MODE_OPTIONS)
+        for option, key in MODE_OPTIONS:
+            if self.is_set(option):
+                wanted[key] = self.params[option]
+        self.mode_before = dict(current)
+        self.mode_after = dict(current)
+        if all(normalize('bool', current.get(key)) == wanted[key] for _option, key in MODE_OPTIONS):
+            return
+        self.changed = True
+        self.mode_after.update(wanted)
+        if self.check_mode:
+            self.mode_only_predicted = True
+            return
+        answer = self.client.post(path, wanted)
+        if isinstance(answer, dict) and 'advancedSSL' in answer:
+            self.mode_after = answer
+
+    def find(self):
+        if self.mode_only_predicted and self.is_set('domain'):
+            # The domain's certificate cannot be read before advanced mode is really on.
+            return None
+        return super(SslModule, self).find()
+
+    def create_body(self):
+        body = super(SslModule, self).create_body()
+        if body.get('provider') == 'letsencrypt':
+            body.setdefault('authorizationMethod', 'http-01')
+        return body
+
+    def create(self):
+        if not self.is_set('provider'):
+            if self.mode_before is not None:
+                return {}
+            self.fail('provider is required to install a certificate')
+        return super(SslModule, self).create()
+
+    def run_actions(self, resource):
+        if self.params['renew'] and resource.get('method') == 'custom':
+            self.fail('renew only applies to Let\'s Encrypt certificates; this one is custom', ssl=self.public(resource))
+        return super(SslModule, self).run_actions(resource)
+
+    def finish(self, before, after, resource):
+        result = dict(changed=self.changed, ssl=self.result_value(resource))
+        if self.mode_before is not None:
+            result['ssl_mode'] = self.mode_after
+        if self.module._diff:
+            before, after = dict(before or {}), dict(after or {})
+            if self.mode_before is not None:
+                before['ssl_mode'] = self.mode_before
+                after['ssl_mode'] = self.mode_after
+            result['diff'] = dict(before=before, after=after)
+        self.exit(**result)
+
+
+def main():
+    SslModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            web_app=dict(type='raw', required=True),
+            domain=dict(type='raw'),
+            provider=dict(type='str', choices=['letsencrypt', 'custom']),
+            authorization_method=dict(type='str', choices=['http-01', 'dns-01']),
+            external_api=dict(type='int'),
+            environment=dict(type='str', choices=['live', 'staging']),
+            certificate=dict(type='str'),
+            private_key=dict(type='str', no_log=True),
+            enable_http=dict(type='bool'),
+            enable_hsts=dict(type='bool'),
+            ssl_protocol_id=dict(type='int'),
+            advanced_ssl=dict(type='bool'),
+            auto_ssl=dict(type='bool'),
+            renew=dict(type='bool', default=False),
+            replace=dict(type='bool', default=False),
+        ),
+        required_if=[('provider', 'custom', ['certificate', 'private_key']), ('authorization_method', 'dns-01', ['external_api'])],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
