@@ -1,0 +1,258 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: server
+short_description: Connect, configure and delete RunCloud servers
+version_added: 0.1.0
+description:
+  - Connect (add) a server to RunCloud, rename it, change its provider label, its PHP CLI version,
+    its SSH daemon settings and its automatic updates, or delete it from RunCloud.
+  - A new server stays C(connected=false) until the RunCloud agent is installed on it; set
+    O(return_installation_script=true) to get the script that does that.
+author:
+  - runcloud.cloud contributors
+options:
+  id:
+    description:
+      - The server id. When given, the server is found by id and O(name) renames it.
+      - Without it the server is found by O(name).
+    type: int
+  name:
+    description:
+      - The server name. It identifies the server unless O(id) is given.
+    type: str
+  ip_address:
+    description:
+      - The public IP address of the server. Required to connect a new server.
+      - The API cannot change the address of an existing server; a different value fails the task.
+    type: str
+  provider:
+    description:
+      - A free-text provider label such as C(DigitalOcean) or C(Hetzner).
+    type: str
+  php_cli_version:
+    description:
+      - The PHP version of the command line, one of the versions installed on the server, for example V(php82rc).
+    type: str
+  passwordless_login:
+    description:
+      - Allow only key-based SSH logins.
+      - Setting any of O(passwordless_login), O(use_dns) or O(prevent_root_login) costs one request
+        to read the current SSH settings; all three are sent when one changes.
+    type: bool
+  use_dns:
+    description:
+      - Let the SSH daemon look up the host names of clients.
+    type: bool
+  prevent_root_login:
+    description:
+      - Refuse SSH logins as root.
+    type: bool
+  software_update:
+    description:
+      - Install software updates automatically. Both automatic-update flags are sent when one changes.
+    type: bool
+  security_update:
+    description:
+      - Install security updates automatically.
+    type: bool
+  return_installation_script:
+    description:
+      - Add the agent installation script of the server to the result as RV(installation_script).
+      - Costs one request. In check mode it is returned only for a server that already exists.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) connects the server, V(absent) deletes it from RunCloud (the machine itself is not touched).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+notes:
+  - The IP address of a server cannot be changed through the API.
+  - A converged task that identifies the server by name and sets no SSH option sends a single request.
+  - "Quick ad-hoc check of the API connection:
+    C(RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info)."
+'''
+
+EXAMPLES = r'''
+- name: Connect a server and get its agent installation script
+  runcloud.cloud.server:
+    name: web-01
+    ip_address: 203.0.113.10
+    provider: Hetzner
+    return_installation_script: true
+  register: server
+
+- name: Install the RunCloud agent on the machine
+  ansible.builtin.shell: "{{ server.installation_script }}"
+  delegate_to: 203.0.113.10
+  when: not server.server.connected
+
+- name: Harden SSH and turn on automatic security updates
+  runcloud.cloud.server:
+    name: web-01
+    passwordless_login: true
+    prevent_root_login: true
+    security_update: true
+    php_cli_version: php82rc
+
+- name: Rename a server
+  runcloud.cloud.server:
+    id: 42
+    name: web-01-old
+
+- name: Delete a server from RunCloud
+  runcloud.cloud.server:
+    name: web-01-old
+    state: absent
+'''
+
+RETURN = r'''
+server:
+  description: The server as the API describes it; empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The server id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 42
+    name:
+      description: The server name.
+      type: str
+      sample: web-01
+    ipAddress:
+      description: The public IP address.
+      type: str
+      sample: 203.0.113.10
+    provider:
+      description: The provider label.
+      type: str
+      sample: Hetzner
+    phpCLIVersion:
+      description: The PHP version of the command line.
+      type: str
+      sample: php82rc
+    softwareUpdate:
+      description: Whether software updates are installed automatically.
+      type: bool
+      sample: false
+    securityUpdate:
+      description: Whether security updates are installed automatically.
+      type: bool
+      sample: true
+    connected:
+      description: Whether the RunCloud agent is installed and connected.
+      type: bool
+      sample: true
+    online:
+      description: Whether the server is reachable.
+      type: bool
+      sample: true
+    ssh_settings:
+      description: The SSH daemon settings (C(passwordlessLogin), C(useDns), C(preventRootLogin)).
+      returned: when one of the SSH options is set
+      type: dict
+      sample: {"passwordlessLogin": true, "useDns": false, "preventRootLogin": true}
+installation_script:
+  description: The shell script that installs the RunCloud agent on the machine.
+  returned: when O(return_installation_script=true) and the server exists
+  type: str
+  sample: "export DEBIAN_FRONTEND=noninteractive; ..."
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Field,
+    Reader,
+    ResourceModule,
+    UpdateGroup,
+    resource_argument_spec,
+)
+
+SERVER_PATH = 'servers/{id}'
+
+
+def ssh_field(option):
+    return Field(option, kind='bool', create=False, update='ssh', reader='ssh')
+
+
+class ServerModule(ResourceModule):
+    resource = 'server'
+    result_key = 'server'
+    list_path = 'servers'
+    item_path = SERVER_PATH
+    fields = (
+        Field('name', update='meta'),
+        Field('ip_address'),
+        Field('provider', update='meta'),
+        Field('php_cli_version', api='phpVersion', read_as='phpCLIVersion', create=False, update='php_cli'),
+        ssh_field('passwordless_login'),
+        ssh_field('use_dns'),
+        ssh_field('prevent_root_login'),
+        Field('software_update', kind='bool', create=False, update='autoupdate'),
+        Field('security_update', kind='bool', create=False, update='autoupdate'),
+    )
+    readers = (Reader('ssh', SERVER_PATH + '/settings/ssh', 'ssh_settings'),)
+    update_groups = (
+        # settings/meta requires the name even when only the provider changes: send both.
+        UpdateGroup('meta', SERVER_PATH + '/settings/meta', send='all'),
+        UpdateGroup('php_cli', SERVER_PATH + '/php/cli'),
+        UpdateGroup('ssh', SERVER_PATH + '/settings/ssh', send='all'),
+        UpdateGroup('autoupdate', SERVER_PATH + '/settings/autoupdate', send='all'),
+    )
+
+    def __init__(self, argument_spec, **kwargs):
+        super(ServerModule, self).__init__(argument_spec, **kwargs)
+        self.installation_script = None
+
+    def create_body(self):
+        missing = [option for option in ('name', 'ip_address') if not self.is_set(option)]
+        if missing:
+            self.fail('%s required to connect a new server' % (' and '.join(missing) + (' are' if len(missing) > 1 else ' is')))
+        return super(ServerModule, self).create_body()
+
+    def finish(self, before, after, resource):
+        if self.params['return_installation_script'] and resource and resource.get('id') is not None:
+            answer = self.client.get(self.path('servers/{id}/installationscript', id=resource['id']))
+            self.installation_script = answer.get('script') if isinstance(answer, dict) else None
+        super(ServerModule, self).finish(before, after, resource)
+
+    def exit(self, **result):
+        if self.installation_script is not None:
+            result['installation_script'] = self.installation_script
+        super(ServerModule, self).exit(**result)
+
+
+def main():
+    ServerModule(
+        argument_spec=resource_argument_spec(
+            id=dict(type='int'),
+            name=dict(type='str'),
+            ip_address=dict(type='str'),
+            provider=dict(type='str'),
+            php_cli_version=dict(type='str'),
+            passwordless_login=dict(type='bool'),
+            use_dns=dict(type='bool'),
+            prevent_root_login=dict(type='bool'),
+            software_update=dict(type='bool'),
+            security_update=dict(type='bool'),
+            return_installation_script=dict(type='bool', default=False),
+        ),
+        required_one_of=[('id', 'name')],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
