@@ -1,0 +1,188 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: server_info
+short_description: List RunCloud servers and their details
+version_added: 0.1.0
+description:
+  - Return one server (by id or by exact name) or all servers of the account, every page of the list,
+    optionally with statistics, hardware, health, PHP versions, services and SSH settings.
+  - Each detail option costs one more request B(per server); ask for details of many servers with care,
+    the API is rate limited.
+  - "With no option at all it is a quick check of the API connection:
+    C(RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info)."
+author:
+  - runcloud.cloud contributors
+options:
+  id:
+    description:
+      - Return only the server with this id.
+    type: int
+  name:
+    description:
+      - Return only the server with exactly this name.
+    type: str
+  search:
+    description:
+      - Return only the servers the API's search matches (a substring of the name or IP address).
+    type: str
+  stats:
+    description:
+      - Add C(stats) (numbers of web applications, databases, cron jobs, supervisor jobs and the location). One request per server.
+    type: bool
+    default: false
+  hardware:
+    description:
+      - Add C(hardware) (kernel, processor, memory, disk, load, uptime). One request per server.
+    type: bool
+    default: false
+  health:
+    description:
+      - Add C(health) (the latest memory, disk and load sample). One request per server.
+    type: bool
+    default: false
+  php_versions:
+    description:
+      - Add C(php_versions), the PHP versions installed on the server. One request per server.
+    type: bool
+    default: false
+  services:
+    description:
+      - Add C(services), the state of the services keyed by service name. One request per server.
+    type: bool
+    default: false
+  ssh_settings:
+    description:
+      - Add C(ssh_settings), the SSH daemon settings. One request per server.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes.info_module
+'''
+
+EXAMPLES = r'''
+- name: All servers
+  runcloud.cloud.server_info:
+  register: result
+
+- name: One server with its services and hardware
+  runcloud.cloud.server_info:
+    name: web-01
+    services: true
+    hardware: true
+  register: result
+
+- name: Fail when nginx is not running
+  ansible.builtin.assert:
+    that: result.servers[0].services.nginx.running
+
+# From a shell, to check the API URL and the token:
+#   RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info
+'''
+
+RETURN = r'''
+servers:
+  description: The matching servers; an empty list when none matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The server id.
+      type: int
+      sample: 42
+    name:
+      description: The server name.
+      type: str
+      sample: web-01
+    ipAddress:
+      description: The public IP address.
+      type: str
+      sample: 203.0.113.10
+    connected:
+      description: Whether the RunCloud agent is installed and connected.
+      type: bool
+      sample: true
+    stats:
+      description: Counts of the server's resources and its location.
+      returned: when O(stats=true)
+      type: dict
+    hardware:
+      description: Hardware information.
+      returned: when O(hardware=true)
+      type: dict
+    health:
+      description: The latest health sample.
+      returned: when O(health=true)
+      type: dict
+    php_versions:
+      description: The installed PHP versions.
+      returned: when O(php_versions=true)
+      type: list
+      elements: str
+      sample: [php81rc, php82rc]
+    services:
+      description: The services keyed by name, each with C(realName), C(running), C(version), C(memory) and C(cpu).
+      returned: when O(services=true)
+      type: dict
+    ssh_settings:
+      description: The SSH daemon settings.
+      returned: when O(ssh_settings=true)
+      type: dict
+      sample: {"passwordlessLogin": false, "useDns": false, "preventRootLogin": false}
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
+
+# option (and result key) -> endpoint under servers/{id}
+DETAILS = (
+    ('stats', 'stats'),
+    ('hardware', 'hardwareinfo'),
+    ('health', 'health/latest'),
+    ('php_versions', 'php/version'),
+    ('services', 'services'),
+    ('ssh_settings', 'settings/ssh'),
+)
+
+
+class ServerInfoModule(RunCloudModule):
+
+    def main(self):
+        self.run(self._read)
+
+    def _read(self):
+        servers = read_resources(self.client, 'servers', item_id=self.params['id'], value=self.params['name'],
+                                 search=self.params['search'], description='server')
+        wanted = [(option, endpoint) for option, endpoint in DETAILS if self.params[option]]
+        for server in servers:
+            for option, endpoint in wanted:
+                server[option] = self.client.get(self.path('servers/{id}/' + endpoint, id=server['id']))
+        self.exit(changed=False, servers=servers)
+
+
+def main():
+    options = dict(
+        id=dict(type='int'),
+        name=dict(type='str'),
+        search=dict(type='str'),
+    )
+    for option, _endpoint in DETAILS:
+        options[option] = dict(type='bool', default=False)
+    ServerInfoModule(
+        argument_spec=options,
+        mutually_exclusive=[('id', 'name', 'search')],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
