@@ -16,7 +16,7 @@ description:
     sure it has a git deployment key.
   - Web applications run as a system user, see M(runcloud.cloud.web_app).
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:
