@@ -150,101 +150,119 @@ ansible_test() {
     )
 }
 
+# ansible-test sanity keeps its venvs in ~/.ansible/test/venv and does not guard them against two
+# runs building the same one at once; serialize our own sanity runs on this machine.
+ansible_test_sanity() {
+    local lock="${HOME}/.ansible/test/.runcloud-sanity.lock"
+    mkdir -p "$(dirname "$lock")"
+    (
+        if command -v flock >/dev/null 2>&1; then
+            flock 9
+        fi
+        ansible_test "$@"
+    ) 9>"$lock"
+}
+
 stage_skip() {
     echo "skipped: $*"
     return 100
 }
 
-if [ "$QUICK" = 1 ]; then
-    rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
-fi
-
-overall_start="$(date +%s)"
-if selected sanity; then ensure_shellcheck; fi
-for s in "${SELECTED[@]}"; do
-    case "$s" in sanity-*) ensure_shellcheck ;; esac
-done
-
-for row in "${MATRIX[@]}"; do
-    IFS='|' read -r version python venv req <<< "$row"
-    if [ "$QUICK" = 1 ] && [ "$version" != "$MAIN_VERSION" ]; then
-        continue
+# The whole run is one function, parsed before it starts: editing this file during a run is safe.
+main() {
+    if [ "$QUICK" = 1 ]; then
+        rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
     fi
-    want_sanity=0; want_units=0; want_integration=0
-    if selected sanity "$version" && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]] || selected "sanity-$version"; }; then
-        want_sanity=1
-    fi
-    selected units "$version" && want_units=1
-    selected integration "$version" && want_integration=1
-    [ $((want_sanity + want_units + want_integration)) -gt 0 ] || continue
 
-    header "setup ansible-core $version (Python $python, $venv)"
-    if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
-        for kind in sanity units integration; do
-            eval "want=\$want_$kind"
-            # shellcheck disable=SC2154
-            if [ "$want" = 1 ]; then
-                STAGE_NAMES+=("$kind-$version"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
+    overall_start="$(date +%s)"
+    if selected sanity; then ensure_shellcheck; fi
+    for s in "${SELECTED[@]}"; do
+        case "$s" in sanity-*) ensure_shellcheck ;; esac
+    done
+
+    for row in "${MATRIX[@]}"; do
+        IFS='|' read -r version python venv req <<< "$row"
+        if [ "$QUICK" = 1 ] && [ "$version" != "$MAIN_VERSION" ]; then
+            continue
+        fi
+        want_sanity=0; want_units=0; want_integration=0
+        if selected sanity "$version" && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]] || selected "sanity-$version"; }; then
+            want_sanity=1
+        fi
+        selected units "$version" && want_units=1
+        selected integration "$version" && want_integration=1
+        [ $((want_sanity + want_units + want_integration)) -gt 0 ] || continue
+
+        header "setup ansible-core $version (Python $python, $venv)"
+        if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
+            for kind in sanity units integration; do
+                eval "want=\$want_$kind"
+                # shellcheck disable=SC2154
+                if [ "$want" = 1 ]; then
+                    STAGE_NAMES+=("$kind-$version"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
+                fi
+            done
+            continue
+        fi
+
+        copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
+        copy_collection "$copy"
+        # ansible-test passes only a fixed set of environment variables to integration targets; they
+        # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
+
+        if [ "$want_sanity" = 1 ]; then
+            run_stage "sanity-$version" ansible_test_sanity "$venv" "$copy" sanity --python "$python" --venv
+        fi
+        if [ "$want_units" = 1 ]; then
+            if has_unit_tests; then
+                run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
+            else
+                run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
             fi
-        done
-        continue
-    fi
+        fi
+        if [ "$want_integration" = 1 ]; then
+            if has_integration_targets; then
+                run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
+            else
+                run_stage "integration-$version" stage_skip "no tests/integration/targets"
+            fi
+        fi
+    done
 
-    copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
-    copy_collection "$copy"
-    # ansible-test passes only a fixed set of environment variables to integration targets; they
-    # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
-
-    if [ "$want_sanity" = 1 ]; then
-        run_stage "sanity-$version" ansible_test "$venv" "$copy" sanity --python "$python" --venv
-    fi
-    if [ "$want_units" = 1 ]; then
-        if has_unit_tests; then
-            run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
-        else
-            run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
+    if selected pytest; then
+        header "setup main venv for pytest"
+        if ! rc_ensure_main_venv "$ROOT"; then
+            STAGE_NAMES+=("pytest"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
         fi
     fi
-    if [ "$want_integration" = 1 ]; then
-        if has_integration_targets; then
-            run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
-        else
-            run_stage "integration-$version" stage_skip "no tests/integration/targets"
-        fi
+
+    header "summary (before pytest)"
+    for i in "${!STAGE_NAMES[@]}"; do
+        printf '  %-18s %6ss  %s\n' "${STAGE_NAMES[$i]}" "${STAGE_TIMES[$i]}" "${STAGE_RESULTS[$i]}"
+    done
+    printf '  %-18s %6ss\n' "total so far" "$(( $(date +%s) - overall_start ))"
+    if [ "$FAILED" = 1 ]; then
+        echo "  some stages FAILED (see above); the run will exit non-zero"
     fi
-done
 
-if selected pytest; then
-    header "setup main venv for pytest"
-    if ! rc_ensure_main_venv "$ROOT"; then
-        STAGE_NAMES+=("pytest"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
-    fi
-fi
-
-header "summary (before pytest)"
-for i in "${!STAGE_NAMES[@]}"; do
-    printf '  %-18s %6ss  %s\n' "${STAGE_NAMES[$i]}" "${STAGE_TIMES[$i]}" "${STAGE_RESULTS[$i]}"
-done
-printf '  %-18s %6ss\n' "total so far" "$(( $(date +%s) - overall_start ))"
-if [ "$FAILED" = 1 ]; then
-    echo "  some stages FAILED (see above); the run will exit non-zero"
-fi
-
-if selected pytest && [ -x "$ROOT/.venv/bin/python" ]; then
-    header "pytest"
-    "$ROOT/.venv/bin/python" -m pytest tests
-    rc=$?
-    if [ "$rc" -eq 5 ]; then
-        # pytest collected nothing: fine only if an earlier stage ran tests.
-        if [ "$TESTS_RAN" = 1 ]; then
-            echo "pytest: no tests collected; earlier stages ran tests"
-        else
-            echo "pytest: no tests collected and no other stage ran tests"
+    if selected pytest && [ -x "$ROOT/.venv/bin/python" ]; then
+        header "pytest"
+        "$ROOT/.venv/bin/python" -m pytest tests
+        rc=$?
+        if [ "$rc" -eq 5 ]; then
+            # pytest collected nothing: fine only if an earlier stage ran tests.
+            if [ "$TESTS_RAN" = 1 ]; then
+                echo "pytest: no tests collected; earlier stages ran tests"
+            else
+                echo "pytest: no tests collected and no other stage ran tests"
+                FAILED=1
+            fi
+        elif [ "$rc" -ne 0 ]; then
             FAILED=1
         fi
-    elif [ "$rc" -ne 0 ]; then
-        FAILED=1
     fi
-fi
 
-exit "$FAILED"
+    exit "$FAILED"
+}
+
+main
