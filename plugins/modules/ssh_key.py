@@ -1,0 +1,185 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ssh_key
+short_description: Manage the SSH keys of the system users of a RunCloud server
+version_added: 0.1.0
+description:
+  - Add a public key with which a system user can log in over SSH, or remove it.
+  - RunCloud calls these keys SSH credentials. They are identified by their label on the server.
+  - The API cannot change a key. When O(public_key) or O(system_user) differs from the existing key
+    with the same label, the key is B(replaced) (deleted and added again) and the task reports a change.
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  label:
+    description:
+      - The label of the key; it identifies the key on the server.
+    type: str
+    required: true
+  system_user:
+    description:
+      - The system user that logs in with the key, by id or by user name. A number is taken as the id.
+      - Required to add a key.
+    type: raw
+  public_key:
+    description:
+      - The public key in OpenSSH format, such as C(ssh-ed25519 AAAA... me@laptop).
+      - Required to add a key. Compared without leading and trailing white space.
+    type: str
+  state:
+    description:
+      - V(present) adds the key (or replaces a different one), V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+notes:
+  - Replacing a key deletes it before adding the new one; if adding fails the old key is gone.
+'''
+
+EXAMPLES = r'''
+- name: Let the shop user log in with my key
+  runcloud.cloud.ssh_key:
+    server: web-01
+    label: alice-laptop
+    system_user: shop
+    public_key: "{{ lookup('ansible.builtin.file', '~/.ssh/id_ed25519.pub') }}"
+
+- name: Remove the key
+  runcloud.cloud.ssh_key:
+    server: web-01
+    label: alice-laptop
+    state: absent
+'''
+
+RETURN = r'''
+ssh_key:
+  description: The SSH key as the API describes it; empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The key id; V(null) when it was only predicted in check mode.
+      type: int
+      sample: 17
+    label:
+      description: The label.
+      type: str
+      sample: alice-laptop
+    user_id:
+      description: The id of the system user the key belongs to.
+      type: int
+      sample: 142
+    publicKey:
+      description: The public key.
+      type: str
+      sample: ssh-ed25519 AAAAC3Nza... alice@laptop
+    created_at:
+      description: When the key was added, in server time.
+      type: str
+      sample: '2024-05-01 10:11:12'
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, is_id
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
+    Field,
+    ResourceModule,
+    resource_argument_spec,
+)
+
+
+def same_key(wanted, current):
+    return (wanted or '').strip() == (current or '').strip()
+
+
+class SshKeyModule(ResourceModule):
+    resource = 'SSH key'
+    result_key = 'ssh_key'
+    parents = (SERVER,)
+    list_path = 'servers/{server_id}/sshcredentials'
+    item_path = 'servers/{server_id}/sshcredentials/{id}'
+    identity = 'label'
+    fields = (
+        Field('label'),
+        # The API wants the user's name on create and answers with its id.
+        Field('system_user', api='username', read_as='user_id', kind='raw', to_api=lambda module, value: module.system_user_name),
+        Field('public_key', api='publicKey', to_api=lambda module, value: value.strip(), matches=same_key),
+    )
+    on_immutable_change = 'replace'
+
+    def __init__(self, argument_spec, **kwargs):
+        super(SshKeyModule, self).__init__(argument_spec, **kwargs)
+        self.system_user_name = None
+        self.replaced = None
+
+    def prepare(self):
+        if self.params['state'] == 'absent' or not self.is_set('system_user'):
+            return
+        wanted = self.params['system_user']
+        if is_id(wanted):
+            self.use_system_user(wanted)
+        else:
+            self.resolve_parent(SYSTEM_USER)
+            self.system_user_name = wanted
+
+    def converge_existing(self, current):
+        # A replacement keeps what the user did not set from the key it replaces; know it before deleting.
+        self.replaced = current
+        if not self.is_set('system_user') and self.immutable_differences(current):
+            self.use_system_user(current['user_id'])
+        return super(SshKeyModule, self).converge_existing(current)
+
+    def use_system_user(self, user_id):
+        user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user_id)))
+        self.resolved[SYSTEM_USER.key] = user['id']
+        self.system_user_name = user['username']
+
+    def create_body(self):
+        public_key = self.params['public_key'] or (self.replaced or {}).get('publicKey')
+        missing = [option for option, value in (('system_user', self.system_user_name), ('public_key', public_key)) if not value]
+        if missing:
+            self.fail('%s required to add the SSH key %r' % (' and '.join(missing) + (' are' if len(missing) > 1 else ' is'),
+                                                             self.params['label']))
+        return {'label': self.params['label'], 'username': self.system_user_name, 'publicKey': public_key.strip()}
+
+    def predict_created(self, body):
+        predicted = super(SshKeyModule, self).predict_created(body)
+        predicted['user_id'] = self.resolved[SYSTEM_USER.key]
+        return predicted
+
+    def current_value(self, field, current):
+        if field.option == 'system_user':
+            # Compared as names: the desired value is the resolved name, the key holds the user's id.
+            return self.system_user_name if current.get('user_id') == self.resolved.get(SYSTEM_USER.key) else current.get('user_id')
+        return super(SshKeyModule, self).current_value(field, current)
+
+
+def main():
+    SshKeyModule(
+        argument_spec=resource_argument_spec(
+            server=dict(type='raw', required=True),
+            label=dict(type='str', required=True),
+            system_user=dict(type='raw'),
+            public_key=dict(type='str', no_log=False),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
