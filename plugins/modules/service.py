@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: service
+short_description: Start, stop, restart or reload a service on a RunCloud server
+version_added: 0.1.0
+description:
+  - Control one of the services RunCloud manages on a server (NGINX, Apache, MariaDB, Redis,
+    Memcached, Beanstalk, Supervisor, ...) through the RunCloud agent.
+author:
+  - runcloud.cloud contributors
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  name:
+    description:
+      - The service, either by its RunCloud key (V(nginx), V(mariadb), V(redis), ...) or by its
+        system name (V(nginx-rc), V(mysql), V(redis-server), ...).
+    type: str
+    required: true
+  state:
+    description:
+      - V(started) and V(stopped) start or stop the service only when it is not already in that state.
+      - V(restarted) and V(reloaded) restart or reload it on every run and always report a change.
+    type: str
+    choices: [started, stopped, restarted, reloaded]
+    required: true
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes
+attributes:
+  idempotent:
+    support: partial
+    details:
+      - V(restarted) and V(reloaded) are actions, not states; they are not idempotent.
+  diff_mode:
+    details:
+      - The diff shows whether the service runs before and after.
+'''
+
+EXAMPLES = r'''
+- name: Make sure Redis runs
+  runcloud.cloud.service:
+    server: web-01
+    name: redis
+    state: started
+
+- name: Reload NGINX after a configuration change
+  runcloud.cloud.service:
+    server: web-01
+    name: nginx-rc
+    state: reloaded
+
+- name: Stop Memcached
+  runcloud.cloud.service:
+    server: 42
+    name: memcached
+    state: stopped
+'''
+
+RETURN = r'''
+service:
+  description: The service after the task, as the API describes it, plus its key.
+  returned: success
+  type: dict
+  contains:
+    key:
+      description: The RunCloud key of the service.
+      type: str
+      sample: nginx
+    realName:
+      description: The system name of the service.
+      type: str
+      sample: nginx-rc
+    name:
+      description: The display name.
+      type: str
+      sample: NGiNX
+    running:
+      description: Whether the service runs; predicted in check mode.
+      type: bool
+      sample: true
+    version:
+      description: The installed version.
+      type: str
+      sample: 1.25.3
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
+
+ACTIONS = {'started': 'start', 'stopped': 'stop', 'restarted': 'restart', 'reloaded': 'reload'}
+
+
+class ServiceModule(RunCloudModule):
+
+    def main(self):
+        self.run(self._converge)
+
+    def _converge(self):
+        self.resolve_parent(SERVER)
+        path = self.path('servers/{server_id}/services')
+        services = self.client.get(path)
+        key, before = self.pick(services)
+        state = self.params['state']
+        running = normalize('bool', before.get('running'))
+        changed = state in ('restarted', 'reloaded') or running != (state == 'started')
+        after = dict(before, running=state != 'stopped')
+        if changed and not self.check_mode:
+            answer = self.client.patch(path, {'action': ACTIONS[state], 'realName': before['realName']})
+            if isinstance(answer, dict) and isinstance(answer.get(key), dict):
+                after = dict(answer[key], key=key)
+        result = dict(changed=changed, service=after)
+        if self.module._diff:
+            result['diff'] = dict(before={'running': running}, after={'running': normalize('bool', after.get('running'))})
+        self.exit(**result)
+
+    def pick(self, services):
+        """(key, service with its key) of the service named by key or by system name."""
+        name = self.params['name']
+        services = services if isinstance(services, dict) else {}
+        for key, service in services.items():
+            if isinstance(service, dict) and name in (key, service.get('realName')):
+                return key, dict(service, key=key)
+        self.fail('the server has no service %r; it has %s' % (
+            name, ', '.join('%s (%s)' % (key, service.get('realName')) for key, service in sorted(services.items()))))
+
+
+def main():
+    ServiceModule(
+        argument_spec=dict(
+            server=dict(type='raw', required=True),
+            name=dict(type='str', required=True),
+            state=dict(type='str', required=True, choices=['started', 'stopped', 'restarted', 'reloaded']),
+        ),
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.runcloud.cloud.plugins.modules import service
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+
+NGINX = {'realName': 'nginx-rc', 'name': 'NGiNX', 'running': True, 'version': '1.25'}
+MEMCACHED = {'realName': 'memcached', 'name': 'Memcached', 'running': False, 'version': '1.6'}
+SERVICES = {'nginx': NGINX, 'memcached': MEMCACHED}
+
+
+def test_started_service_is_unchanged_without_write(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='nginx-rc', state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+    ], diff=True)
+    assert result['changed'] is False
+    assert result['service'] == dict(NGINX, key='nginx')
+    assert result['diff'] == {'before': {'running': True}, 'after': {'running': True}}
+    session.assert_done()
+
+
+def test_start_a_stopped_service_by_key(monkeypatch):
+    started = dict(MEMCACHED, running=True)
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='memcached', state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+        Exchange('PATCH', '/servers/3/services', answer(200, dict(SERVICES, memcached=started)),
+                 body={'action': 'start', 'realName': 'memcached'}),
+    ], diff=True)
+    assert result['changed'] is True
+    assert result['service'] == dict(started, key='memcached')
+    assert result['diff'] == {'before': {'running': False}, 'after': {'running': True}}
+    session.assert_done()
+
+
+def test_stop_in_check_mode_predicts_without_writing(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='nginx', state='stopped'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+    ], check_mode=True)
+    assert result['changed'] is True
+    assert result['service']['running'] is False
+    session.assert_done()
+
+
+def test_reload_always_acts(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='nginx', state='reloaded'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+        Exchange('PATCH', '/servers/3/services', answer(200, SERVICES), body={'action': 'reload', 'realName': 'nginx-rc'}),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+
+
+def test_restart_of_a_stopped_service_starts_it(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='memcached', state='restarted'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+        Exchange('PATCH', '/servers/3/services', answer(200, {'message': 'ok'}), body={'action': 'restart', 'realName': 'memcached'}),
+    ])
+    assert result['changed'] is True
+    assert result['service'] == dict(MEMCACHED, key='memcached', running=True)
+    session.assert_done()
+
+
+def test_unknown_service_lists_the_known_ones(monkeypatch):
+    result, _session = run_module(monkeypatch, service.main, dict(server=3, name='postgres', state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+    ])
+    assert result['failed'] is True
+    assert result['msg'] == "the server has no service 'postgres'; it has memcached (memcached), nginx (nginx-rc)"
