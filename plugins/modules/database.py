@@ -15,7 +15,7 @@ description:
   - Create or delete a MariaDB/MySQL database on a server managed by RunCloud.
   - Users are managed with M(runcloud.cloud.database_user) and given access with M(runcloud.cloud.database_grant).
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

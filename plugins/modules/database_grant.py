@@ -16,7 +16,7 @@ description:
   - The database and the user must exist; create them with M(runcloud.cloud.database) and
     M(runcloud.cloud.database_user).
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

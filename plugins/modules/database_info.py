@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Return one database (by id or by exact name) or all databases of a server, every page of the list.
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

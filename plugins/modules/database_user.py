@@ -15,7 +15,7 @@ description:
   - Create or delete a MariaDB/MySQL user on a server managed by RunCloud and set its password.
   - Give a user access to a database with M(runcloud.cloud.database_grant).
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

@@ -17,7 +17,7 @@ description:
   - A new server stays C(connected=false) until the RunCloud agent is installed on it; set
     O(return_installation_script=true) to get the script that does that.
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   id:
     description:

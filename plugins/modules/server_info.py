@@ -19,7 +19,7 @@ description:
   - "With no option at all it is a quick check of the API connection:
     C(RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info)."
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   id:
     description:

@@ -15,7 +15,7 @@ description:
   - Control one of the services RunCloud manages on a server (NGINX, Apache, MariaDB, Redis,
     Memcached, Beanstalk, Supervisor, ...) through the RunCloud agent.
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

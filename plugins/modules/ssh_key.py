@@ -17,7 +17,7 @@ description:
   - The API cannot change a key. When O(public_key) or O(system_user) differs from the existing key
     with the same label, the key is B(replaced) (deleted and added again) and the task reports a change.
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

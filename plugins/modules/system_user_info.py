@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Return one system user (by id or by exact user name) or all system users of a server, every page of the list.
 author:
-  - runcloud.cloud contributors
+  - runcloud.cloud contributors (@runcloud-community)
 options:
   server:
     description:

@@ -20,8 +20,8 @@ def listing(*items):
 
 
 def test_converged_by_name_is_one_get(monkeypatch):
-    result, session = run_module(monkeypatch, server.main, dict(name='web', ip_address='203.0.113.10', provider='Hetzner',
-                                                                  php_cli_version='php81rc', security_update=True), [
+    options = dict(name='web', ip_address='203.0.113.10', provider='Hetzner', php_cli_version='php81rc', security_update=True)
+    result, session = run_module(monkeypatch, server.main, options, [
         Exchange('GET', '/servers', listing(dict(WEB, id=43, name='web-2'), WEB), query={'search': 'web'}),
     ])
     assert result['changed'] is False
@@ -31,8 +31,8 @@ def test_converged_by_name_is_one_get(monkeypatch):
 
 def test_connect_then_apply_settings_and_return_the_script(monkeypatch):
     created = dict(WEB, provider=None)
-    result, session = run_module(monkeypatch, server.main, dict(name='web', ip_address='203.0.113.10', php_cli_version='php82rc',
-                                                                  prevent_root_login=True, return_installation_script=True), [
+    options = dict(name='web', ip_address='203.0.113.10', php_cli_version='php82rc', prevent_root_login=True, return_installation_script=True)
+    result, session = run_module(monkeypatch, server.main, options, [
         Exchange('GET', '/servers', listing()),
         Exchange('POST', '/servers', answer(200, created), body={'name': 'web', 'ipAddress': '203.0.113.10'}),
         Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),
@@ -107,8 +107,8 @@ def test_new_server_without_address_fails_before_writing(monkeypatch):
 
 
 def test_check_mode_create_predicts_without_the_script(monkeypatch):
-    result, session = run_module(monkeypatch, server.main, dict(name='web', ip_address='203.0.113.10', use_dns=True,
-                                                                  return_installation_script=True), [
+    options = dict(name='web', ip_address='203.0.113.10', use_dns=True, return_installation_script=True)
+    result, session = run_module(monkeypatch, server.main, options, [
         Exchange('GET', '/servers', listing()),
     ], check_mode=True)
     assert result['changed'] is True
