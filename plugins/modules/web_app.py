@@ -22,7 +22,7 @@ description:
     options that live there (O(public_path), the protections, the process manager, O(open_basedir),
     O(timezone), O(disable_functions) and the PHP limits).
   - More domain names, SSL, git deployment and script installers are managed with
-    M(runcloud.cloud.domain), M(runcloud.cloud.ssl), M(runcloud.cloud.git) and
+    M(runcloud.cloud.domain), M(runcloud.cloud.web_app_ssl), M(runcloud.cloud.git) and
     M(runcloud.cloud.script_installer).
 author:
   - runcloud.cloud contributors (@runcloud-community)

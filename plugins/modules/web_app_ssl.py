@@ -8,14 +8,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 DOCUMENTATION = r'''
-module: ssl
+module: web_app_ssl
 short_description: Manage the SSL/TLS certificates of a RunCloud web application
 version_added: 0.1.0
 description:
   - Install, update, renew or remove the certificate of a web application, either from Let's Encrypt
     or a certificate of your own, and switch the application between basic and advanced SSL mode.
   - In B(basic) mode (the default) one certificate covers the whole application. In B(advanced) mode
-    (O(advanced_ssl=true)) each domain name has its own certificate: give O(domain) to manage the
+    (O(advanced_ssl=true)) each domain name has its own certificate; give O(domain) to manage the
     certificate of that domain name. O(auto_ssl=true) lets RunCloud issue certificates for new domain
     names by itself (advanced mode only).
   - The mode (O(advanced_ssl), O(auto_ssl)) is converged first, so one task can enable advanced mode
@@ -123,14 +123,14 @@ attributes:
 
 EXAMPLES = r'''
 - name: Secure the shop with Let's Encrypt and HSTS
-  runcloud.cloud.ssl:
+  runcloud.cloud.web_app_ssl:
     server: web-01
     web_app: shop
     provider: letsencrypt
     enable_hsts: true
 
 - name: Issue a wildcard-capable certificate through Cloudflare DNS
-  runcloud.cloud.ssl:
+  runcloud.cloud.web_app_ssl:
     server: web-01
     web_app: intranet
     provider: letsencrypt
@@ -138,7 +138,7 @@ EXAMPLES = r'''
     external_api: 28
 
 - name: Install a certificate of your own
-  runcloud.cloud.ssl:
+  runcloud.cloud.web_app_ssl:
     server: web-01
     web_app: legacy
     provider: custom
@@ -146,7 +146,7 @@ EXAMPLES = r'''
     private_key: "{{ vault_legacy_key }}"
 
 - name: Switch to advanced mode and give one domain name its own certificate
-  runcloud.cloud.ssl:
+  runcloud.cloud.web_app_ssl:
     server: web-01
     web_app: shop
     advanced_ssl: true
@@ -154,7 +154,7 @@ EXAMPLES = r'''
     provider: letsencrypt
 
 - name: Renew now (runs every time)
-  runcloud.cloud.ssl:
+  runcloud.cloud.web_app_ssl:
     server: web-01
     web_app: shop
     renew: true

@@ -2,13 +2,13 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""ssl: "SSL not installed!" is absent, provider read as method, mode first, domain certificates, renew."""
+"""web_app_ssl: "SSL not installed!" is absent, provider read as method, mode first, domain certificates, renew."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.runcloud.cloud.plugins.modules import ssl
+from ansible_collections.runcloud.cloud.plugins.modules import web_app_ssl as ssl
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
