@@ -1,0 +1,211 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: web_app_info
+short_description: Read the web applications of a RunCloud server
+version_added: 0.1.0
+description:
+  - Return one web application (by O(name) or O(id)) or all web applications of a server (every page
+    of the list), optionally with their settings, domain names, SSL certificate, git deployment and
+    installed script.
+  - Listing costs one request per 40 applications. Each of O(settings), O(domains), O(ssl), O(git) and
+    O(installer) costs one more request B(per application) (O(domains) one per 40 domain names).
+author:
+  - runcloud.cloud contributors (@runcloud-community)
+options:
+  server:
+    description:
+      - The server, by id or by name. A number is taken as the id.
+    type: raw
+    required: true
+  name:
+    description:
+      - Only the web application with this exact name.
+    type: str
+  id:
+    description:
+      - Only the web application with this id.
+    type: int
+  settings:
+    description:
+      - Add the PHP-FPM/NGINX settings of each application as C(settings).
+    type: bool
+    default: false
+  domains:
+    description:
+      - Add the domain names of each application as C(domains).
+    type: bool
+    default: false
+  ssl:
+    description:
+      - Add the basic SSL certificate of each application as C(ssl) (without the private key; V(null) when
+        none is installed) and its SSL mode as C(ssl_mode).
+    type: bool
+    default: false
+  git:
+    description:
+      - Add the git deployment of each application as C(git) (V(null) when none is attached).
+    type: bool
+    default: false
+  installer:
+    description:
+      - Add the installed script of each application as C(installer) (V(null) when none is installed).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - runcloud.cloud.api
+  - runcloud.cloud.attributes.INFO_MODULE
+'''
+
+EXAMPLES = r'''
+- name: List the web applications of a server
+  runcloud.cloud.web_app_info:
+    server: web-01
+  register: apps
+
+- name: Show their names
+  ansible.builtin.debug:
+    msg: "{{ apps.web_apps | map(attribute='name') | list }}"
+
+- name: Read everything about the shop
+  runcloud.cloud.web_app_info:
+    server: web-01
+    name: shop
+    settings: true
+    domains: true
+    ssl: true
+    git: true
+    installer: true
+  register: shop
+
+- name: Fail when the shop has no certificate
+  ansible.builtin.assert:
+    that: shop.web_apps[0].ssl is not none
+'''
+
+RETURN = r'''
+web_apps:
+  description: The web applications as the API describes them (see M(runcloud.cloud.web_app)); empty when none matched.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The application id.
+      type: int
+      sample: 646
+    name:
+      description: The application name.
+      type: str
+      sample: shop
+    settings:
+      description: The PHP-FPM/NGINX settings.
+      type: dict
+      returned: when O(settings=true)
+    domains:
+      description: The domain names (C(www) and C(wildcard) as booleans).
+      type: list
+      elements: dict
+      returned: when O(domains=true)
+    ssl:
+      description: The basic SSL certificate without its private key, or V(null).
+      type: dict
+      returned: when O(ssl=true)
+    ssl_mode:
+      description: C(advancedSSL) and C(autoSSL).
+      type: dict
+      returned: when O(ssl=true)
+    git:
+      description: The git deployment, or V(null).
+      type: dict
+      returned: when O(git=true)
+    installer:
+      description: The installed script, or V(null).
+      type: dict
+      returned: when O(installer=true)
+'''
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
+
+APPS = 'servers/{server_id}/webapps'
+APP = APPS + '/{id}'
+
+
+class WebAppInfoModule(RunCloudModule):
+
+    def main(self):
+        self.run(self.read)
+
+    def read(self):
+        self.resolve_parents(SERVER)
+        apps = self.select()
+        for app in apps:
+            self.add_details(app)
+        self.exit(changed=False, web_apps=apps)
+
+    def select(self):
+        if self.is_set('id'):
+            try:
+                return [self.client.get(self.path(APP, id=self.params['id']))]
+            except NotFoundError:
+                return []
+        if self.is_set('name'):
+            app = self.client.find_by_field(self.path(APPS), self.params['name'], 'name', description='web application')
+            return [app] if app else []
+        return self.client.list_all(self.path(APPS))
+
+    def get_or_none(self, template, app):
+        try:
+            return self.client.get(self.path(template, id=app['id']))
+        except NotFoundError:
+            return None
+
+    def add_details(self, app):
+        if self.params['settings']:
+            app['settings'] = self.client.get(self.path(APP + '/settings', id=app['id']))
+        if self.params['domains']:
+            domains = self.client.list_all(self.path(APP + '/domains', id=app['id']))
+            for domain in domains:
+                for key in ('www', 'wildcard'):
+                    if key in domain:
+                        domain[key] = normalize('bool', domain[key])
+            app['domains'] = domains
+        if self.params['ssl']:
+            ssl = self.get_or_none(APP + '/ssl', app)
+            # No certificate is answered as {"message": "SSL not installed!"}.
+            app['ssl'] = dict((key, value) for key, value in ssl.items() if key != 'privateKey') if ssl and ssl.get('id') else None
+            app['ssl_mode'] = self.get_or_none(APP + '/ssl/advanced', app)
+        if self.params['git']:
+            app['git'] = self.get_or_none(APP + '/git', app)
+        if self.params['installer']:
+            app['installer'] = self.get_or_none(APP + '/installer', app)
+
+
+def main():
+    WebAppInfoModule(
+        argument_spec=dict(
+            server=dict(type='raw', required=True),
+            name=dict(type='str'),
+            id=dict(type='int'),
+            settings=dict(type='bool', default=False),
+            domains=dict(type='bool', default=False),
+            ssl=dict(type='bool', default=False),
+            git=dict(type='bool', default=False),
+            installer=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('name', 'id')],
+        supports_check_mode=True,
+    ).main()
+
+
+if __name__ == '__main__':
+    main()
