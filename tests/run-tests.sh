@@ -9,6 +9,8 @@
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version) and
 # pytest (plain pytest over tests/, always last so the run ends with pytest's summary line).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
+# The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
+# them; most stages use one core); each lane's output is printed when the lane ends.
 #
 # It installs what it needs: the venvs (tests/lib/bootstrap.sh), the offline get-pip stand-in for
 # ansible-test, and shellcheck (via apt-get, when running as root and it is missing).
@@ -31,9 +33,9 @@ MATRIX=(
     "2.21|3.13|.venvs/ansible-2.21|tests/requirements-2.21.txt"
 )
 MAIN_VERSION="2.19"
-# sanity takes ~2 minutes per version on a cold cache; run it on both ends of the supported range
-# and on the main version.
-SANITY_VERSIONS=" 2.16 2.19 2.21 "
+# sanity takes ~2 minutes per version; the full run tests both ends of the supported range (quick
+# mode and an explicit `sanity-2.19` run it on the main version).
+SANITY_VERSIONS=" 2.16 2.21 "
 
 usage() {
     sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -68,11 +70,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-STAGE_NAMES=()
-STAGE_RESULTS=()
-STAGE_TIMES=()
-FAILED=0
-TESTS_RAN=0
+# Each lane appends "name<TAB>seconds<TAB>result" lines to its own results file.
+RESULTS_FILE="$TMP_ROOT/results.tsv"
 
 header() {
     printf '\n==================== %s ====================\n' "$*"
@@ -80,25 +79,26 @@ header() {
 
 # run_stage NAME COMMAND... : runs the command, records result and duration.
 run_stage() {
-    local name="$1" start end rc
+    local name="$1" start end rc result
     shift
     header "$name"
     start="$(date +%s)"
     "$@"
     rc=$?
     end="$(date +%s)"
-    STAGE_NAMES+=("$name")
-    STAGE_TIMES+=("$((end - start))")
     if [ "$rc" -eq 0 ]; then
-        STAGE_RESULTS+=("ok")
-        TESTS_RAN=1
+        result="ok"
     elif [ "$rc" -eq 100 ]; then
-        STAGE_RESULTS+=("skipped")
+        result="skipped"
     else
-        STAGE_RESULTS+=("FAILED (exit $rc)")
-        FAILED=1
+        result="FAILED (exit $rc)"
     fi
-    printf -- '---- %s: %s in %ss\n' "$name" "${STAGE_RESULTS[-1]}" "$((end - start))"
+    record_stage "$name" "$((end - start))" "$result"
+    printf -- '---- %s: %s in %ss\n' "$name" "$result" "$((end - start))"
+}
+
+record_stage() {  # record_stage NAME SECONDS RESULT
+    printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$RESULTS_FILE"
 }
 
 ensure_shellcheck() {
@@ -151,9 +151,9 @@ ansible_test() {
 }
 
 # ansible-test sanity keeps its venvs in ~/.ansible/test/venv and does not guard them against two
-# runs building the same one at once; serialize our own sanity runs on this machine.
+# runs building the same one at once; serialize our sanity runs of one ansible-core version.
 ansible_test_sanity() {
-    local lock="${HOME}/.ansible/test/.runcloud-sanity.lock"
+    local lock="${HOME}/.ansible/test/.runcloud-sanity-${LANE_VERSION}.lock"
     mkdir -p "$(dirname "$lock")"
     (
         if command -v flock >/dev/null 2>&1; then
@@ -168,17 +168,62 @@ stage_skip() {
     return 100
 }
 
+# run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION : all stages of one ansible-core version.
+run_lane() {
+    local version="$1" python="$2" venv="$3" req="$4" want_sanity="$5" want_units="$6" want_integration="$7"
+    local copy kind
+    LANE_VERSION="$version"
+    header "setup ansible-core $version (Python $python, $venv)"
+    if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
+        for kind in sanity units integration; do
+            if { [ "$kind" = sanity ] && [ "$want_sanity" = 1 ]; } \
+                || { [ "$kind" = units ] && [ "$want_units" = 1 ]; } \
+                || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; }; then
+                record_stage "$kind-$version" 0 "FAILED (venv setup)"
+            fi
+        done
+        return 0
+    fi
+
+    copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
+    copy_collection "$copy"
+    # ansible-test passes only a fixed set of environment variables to integration targets; they
+    # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
+
+    if [ "$want_sanity" = 1 ]; then
+        run_stage "sanity-$version" ansible_test_sanity "$venv" "$copy" sanity --python "$python" --venv
+    fi
+    if [ "$want_units" = 1 ]; then
+        if has_unit_tests; then
+            run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
+        else
+            run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
+        fi
+    fi
+    if [ "$want_integration" = 1 ]; then
+        if has_integration_targets; then
+            run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
+        else
+            run_stage "integration-$version" stage_skip "no tests/integration/targets"
+        fi
+    fi
+}
+
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
+    local overall_start row version python venv req want_sanity want_units want_integration
+    local jobs running lane log failed=0 tests_ran=0 name seconds result rc
+    local -a lanes=() lane_logs=()
+
     if [ "$QUICK" = 1 ]; then
         rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
     fi
-
     overall_start="$(date +%s)"
     if selected sanity; then ensure_shellcheck; fi
     for s in "${SELECTED[@]}"; do
         case "$s" in sanity-*) ensure_shellcheck ;; esac
     done
+    : > "$RESULTS_FILE"
 
     for row in "${MATRIX[@]}"; do
         IFS='|' read -r version python venv req <<< "$row"
@@ -186,62 +231,64 @@ main() {
             continue
         fi
         want_sanity=0; want_units=0; want_integration=0
-        if selected sanity "$version" && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]] || selected "sanity-$version"; }; then
+        if selected "sanity-$version" || { selected sanity && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]]; }; }; then
             want_sanity=1
         fi
-        selected units "$version" && want_units=1
-        selected integration "$version" && want_integration=1
+        if selected units "$version"; then want_units=1; fi
+        if selected integration "$version"; then want_integration=1; fi
         [ $((want_sanity + want_units + want_integration)) -gt 0 ] || continue
-
-        header "setup ansible-core $version (Python $python, $venv)"
-        if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
-            for kind in sanity units integration; do
-                eval "want=\$want_$kind"
-                # shellcheck disable=SC2154
-                if [ "$want" = 1 ]; then
-                    STAGE_NAMES+=("$kind-$version"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
-                fi
-            done
-            continue
-        fi
-
-        copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
-        copy_collection "$copy"
-        # ansible-test passes only a fixed set of environment variables to integration targets; they
-        # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
-
-        if [ "$want_sanity" = 1 ]; then
-            run_stage "sanity-$version" ansible_test_sanity "$venv" "$copy" sanity --python "$python" --venv
-        fi
-        if [ "$want_units" = 1 ]; then
-            if has_unit_tests; then
-                run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
-            else
-                run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
-            fi
-        fi
-        if [ "$want_integration" = 1 ]; then
-            if has_integration_targets; then
-                run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
-            else
-                run_stage "integration-$version" stage_skip "no tests/integration/targets"
-            fi
-        fi
+        lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration")
     done
+
+    jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
+    if [ "${#lanes[@]}" -le 1 ] || [ "$jobs" -le 1 ]; then
+        # One lane at a time: output streams as it comes.
+        for lane in "${lanes[@]}"; do
+            IFS='|' read -r version python venv req want_sanity want_units want_integration <<< "$lane"
+            run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration"
+        done
+    else
+        header "running ${#lanes[@]} ansible-core lanes, $jobs at a time; each lane's output follows when it ends"
+        running=0
+        for lane in "${lanes[@]}"; do
+            IFS='|' read -r version python venv req want_sanity want_units want_integration <<< "$lane"
+            if [ "$running" -ge "$jobs" ]; then
+                wait -n
+                running=$((running - 1))
+            fi
+            log="$TMP_ROOT/lane-$version.log"
+            lane_logs+=("$log")
+            rc_log "lane ansible-core $version started"
+            (
+                run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" > "$log" 2>&1
+                rc_log "lane ansible-core $version finished"
+            ) &
+            running=$((running + 1))
+        done
+        wait
+        for log in "${lane_logs[@]}"; do
+            cat "$log"
+        done
+    fi
 
     if selected pytest; then
         header "setup main venv for pytest"
         if ! rc_ensure_main_venv "$ROOT"; then
-            STAGE_NAMES+=("pytest"); STAGE_TIMES+=(0); STAGE_RESULTS+=("FAILED (venv setup)"); FAILED=1
+            record_stage pytest 0 "FAILED (venv setup)"
         fi
     fi
 
     header "summary (before pytest)"
-    for i in "${!STAGE_NAMES[@]}"; do
-        printf '  %-18s %6ss  %s\n' "${STAGE_NAMES[$i]}" "${STAGE_TIMES[$i]}" "${STAGE_RESULTS[$i]}"
-    done
+    while IFS=$'\t' read -r name seconds result; do
+        printf '  %-18s %6ss  %s\n' "$name" "$seconds" "$result"
+        case "$result" in
+            ok) tests_ran=1 ;;
+            skipped) ;;
+            *) failed=1 ;;
+        esac
+    done < "$RESULTS_FILE"
     printf '  %-18s %6ss\n' "total so far" "$(( $(date +%s) - overall_start ))"
-    if [ "$FAILED" = 1 ]; then
+    if [ "$failed" = 1 ]; then
         echo "  some stages FAILED (see above); the run will exit non-zero"
     fi
 
@@ -251,18 +298,18 @@ main() {
         rc=$?
         if [ "$rc" -eq 5 ]; then
             # pytest collected nothing: fine only if an earlier stage ran tests.
-            if [ "$TESTS_RAN" = 1 ]; then
+            if [ "$tests_ran" = 1 ]; then
                 echo "pytest: no tests collected; earlier stages ran tests"
             else
                 echo "pytest: no tests collected and no other stage ran tests"
-                FAILED=1
+                failed=1
             fi
         elif [ "$rc" -ne 0 ]; then
-            FAILED=1
+            failed=1
         fi
     fi
 
-    exit "$FAILED"
+    exit "$failed"
 }
 
 main

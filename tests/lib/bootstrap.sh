@@ -76,7 +76,7 @@ rc_ensure_venv() {
 # a stand-in in ansible-test's cache makes it use ensurepip and the normal package index instead.
 # The pip versions are the ones pinned in the installed ansible_test/_internal/python_requirements.py.
 rc_ensure_get_pip_standin() {
-    local venv="$1" pyreq pip_version cache file found=0
+    local venv="$1" pyreq pip_version cache file tmp found=0
     pyreq="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))' 2>/dev/null)" \
         || rc_die "ansible_test not importable in $venv"
     cache="${HOME}/.ansible/test/cache"
@@ -84,11 +84,12 @@ rc_ensure_get_pip_standin() {
     while IFS= read -r pip_version; do
         found=1
         file="$cache/get_pip_${pip_version//./_}.py"
-        rc_write_get_pip_standin > "$file.tmp"
-        if [ -f "$file" ] && cmp -s "$file" "$file.tmp"; then
-            rm -f "$file.tmp"
+        tmp="$(mktemp "$file.XXXXXX")"
+        rc_write_get_pip_standin > "$tmp"
+        if [ -f "$file" ] && cmp -s "$file" "$tmp"; then
+            rm -f "$tmp"
         else
-            mv "$file.tmp" "$file"
+            mv "$tmp" "$file"
             rc_log "wrote ansible-test get-pip stand-in $file (pip $pip_version)"
         fi
     done < <(grep -oE "pip=['\"][0-9][0-9.]*['\"]" "$pyreq" | grep -oE '[0-9][0-9.]*' | sort -u)
