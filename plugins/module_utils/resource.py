@@ -147,6 +147,8 @@ class ResourceModule(RunCloudModule):
     # What to do when a field without update endpoint differs: 'fail', 'replace', or 'option' (replace
     # only when the module's ``replace`` option is true).
     on_immutable_change = 'fail'
+    # Options needed to create the resource but not to find or delete it.
+    required_for_create = ()
 
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
@@ -247,6 +249,20 @@ class ResourceModule(RunCloudModule):
 
     # -- create --------------------------------------------------------------------------------
 
+    def creation_phrase(self):
+        """How creating is called in messages: "create the database user 'shop'"."""
+        name = self.params.get(self.identity)
+        return 'create the %s%s' % (self.resource, ' %r' % name if name else '')
+
+    def fail_unless_set(self, options, values=None):
+        """Fail naming every option of ``options`` that has no value (in ``values`` or the params)."""
+        values = self.params if values is None else values
+        missing = [option for option in options if values.get(option) in (None, '')]
+        if not missing:
+            return
+        listed = missing[0] if len(missing) == 1 else '%s and %s' % (', '.join(missing[:-1]), missing[-1])
+        self.fail('%s %s required to %s' % (listed, 'are' if len(missing) > 1 else 'is', self.creation_phrase()))
+
     def create_body(self):
         body = {}
         for field in self.fields:
@@ -260,6 +276,7 @@ class ResourceModule(RunCloudModule):
         return body
 
     def create(self):
+        self.fail_unless_set(self.required_for_create)
         body = self.create_body()
         self.changed = True
         if self.check_mode:

@@ -17,11 +17,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   name:
     description:
       - The database name; it identifies the database on the server.
@@ -45,6 +40,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 notes:
   - Neither the name nor the collation of a database can be changed through the API.

@@ -16,11 +16,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   id:
     description:
       - Return only the database with this id.
@@ -41,6 +36,7 @@ options:
     default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.info_module
 '''
 

@@ -17,11 +17,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   username:
     description:
       - The database user name; it identifies the user on the server.
@@ -47,6 +42,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -114,6 +110,7 @@ class DatabaseUserModule(ResourceModule):
     list_path = 'servers/{server_id}/databaseusers'
     item_path = 'servers/{server_id}/databaseusers/{id}'
     identity = 'username'
+    required_for_create = ('password',)
     fields = (
         Field('username'),
         Field('password', write_only=True, update='password'),
@@ -121,11 +118,6 @@ class DatabaseUserModule(ResourceModule):
     update_groups = (
         UpdateGroup('password', 'servers/{server_id}/databaseusers/{id}'),
     )
-
-    def create_body(self):
-        if not self.is_set('password'):
-            self.fail('password is required to create the database user %r' % self.params['username'])
-        return super(DatabaseUserModule, self).create_body()
 
 
 def main():

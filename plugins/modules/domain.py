@@ -22,16 +22,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
-  web_app:
-    description:
-      - The web application, by id or by name.
-    type: raw
-    required: true
   name:
     description:
       - The domain name, such as V(shop.example.com) or V(*.example.com). It identifies the domain.
@@ -64,6 +54,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.web_app
   - runcloud.cloud.attributes
 '''
 

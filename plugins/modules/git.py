@@ -22,16 +22,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
-  web_app:
-    description:
-      - The web application, by id or by name.
-    type: raw
-    required: true
   provider:
     description:
       - Where the repository is hosted. Required to clone.
@@ -80,6 +70,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.web_app
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -208,6 +199,7 @@ class GitModule(ResourceModule):
     item_path = GIT_PATH
     # A singleton is not found by a name; every option below is a compared setting.
     identity = 'id'
+    required_for_create = ('provider', 'repository', 'branch')
     on_immutable_change = 'option'
     fields = (
         Field('id', create=False),
@@ -225,11 +217,8 @@ class GitModule(ResourceModule):
     )
     actions = (Action('deploy', GIT_PATH + '/script', method='PUT'),)
 
-    def create_body(self):
-        missing = [option for option in ('provider', 'repository', 'branch') if not self.is_set(option)]
-        if missing:
-            self.fail('%s %s required to clone a repository' % (', '.join(missing), 'are' if len(missing) > 1 else 'is'))
-        return super(GitModule, self).create_body()
+    def creation_phrase(self):
+        return 'clone a repository'
 
 
 def main():

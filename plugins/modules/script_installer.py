@@ -20,16 +20,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
-  web_app:
-    description:
-      - The web application, by id or by name.
-    type: raw
-    required: true
   name:
     description:
       - The script to install. Required with O(state=present).
@@ -50,6 +40,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.web_app
   - runcloud.cloud.attributes
 '''
 

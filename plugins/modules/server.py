@@ -192,6 +192,7 @@ class ServerModule(ResourceModule):
     result_key = 'server'
     list_path = 'servers'
     item_path = SERVER_PATH
+    required_for_create = ('name', 'ip_address')
     fields = (
         Field('name', update='meta'),
         Field('ip_address'),
@@ -216,11 +217,8 @@ class ServerModule(ResourceModule):
         super(ServerModule, self).__init__(argument_spec, **kwargs)
         self.installation_script = None
 
-    def create_body(self):
-        missing = [option for option in ('name', 'ip_address') if not self.is_set(option)]
-        if missing:
-            self.fail('%s required to connect a new server' % (' and '.join(missing) + (' are' if len(missing) > 1 else ' is')))
-        return super(ServerModule, self).create_body()
+    def creation_phrase(self):
+        return 'connect a new server'
 
     def finish(self, before, after, resource):
         if self.params['return_installation_script'] and resource and resource.get('id') is not None:

@@ -17,11 +17,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   name:
     description:
       - The service, either by its RunCloud key (V(nginx), V(mariadb), V(redis), ...) or by its
@@ -37,6 +32,7 @@ options:
     required: true
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 attributes:
   idempotent:

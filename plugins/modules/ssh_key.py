@@ -19,11 +19,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   label:
     description:
       - The label of the key; it identifies the key on the server.
@@ -47,6 +42,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 notes:
   - Replacing a key deletes it before adding the new one; if adding fails the old key is gone.
@@ -149,12 +145,12 @@ class SshKeyModule(ResourceModule):
         self.resolved[SYSTEM_USER.key] = user['id']
         self.system_user_name = user['username']
 
+    def creation_phrase(self):
+        return 'add the SSH key %r' % self.params['label']
+
     def create_body(self):
         public_key = self.params['public_key'] or (self.replaced or {}).get('publicKey')
-        missing = [option for option, value in (('system_user', self.system_user_name), ('public_key', public_key)) if not value]
-        if missing:
-            self.fail('%s required to add the SSH key %r' % (' and '.join(missing) + (' are' if len(missing) > 1 else ' is'),
-                                                             self.params['label']))
+        self.fail_unless_set(('system_user', 'public_key'), dict(system_user=self.system_user_name, public_key=public_key))
         return {'label': self.params['label'], 'username': self.system_user_name, 'publicKey': public_key.strip()}
 
     def predict_created(self, body):

@@ -27,11 +27,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   name:
     description:
       - The application name; it identifies the application on the server and names its directory
@@ -175,6 +170,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -330,6 +326,7 @@ class WebAppModule(ResourceModule):
     list_path = 'servers/{server_id}/webapps'
     item_path = APP_PATH
     create_path = 'servers/{server_id}/webapps/custom'
+    required_for_create = ('domain_name', 'system_user')
     fields = (
         Field('name'),
         Field('domain_name'),
@@ -372,10 +369,6 @@ class WebAppModule(ResourceModule):
     actions = (Action('rebuild', APP_PATH + '/rebuild'),)
 
     def create_body(self):
-        missing = [option for option in ('domain_name', 'system_user') if not self.is_set(option)]
-        if missing:
-            verb = 'are' if len(missing) > 1 else 'is'
-            self.fail('%s %s required to create the web application %r' % (' and '.join(missing), verb, self.params['name']))
         if self.is_set('alias_of'):
             self.resolve_parent(ALIAS_PARENT)
             self.create_path = 'servers/{server_id}/webapps/{alias_parent_id}/alias'

@@ -20,11 +20,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
   name:
     description:
       - Only the web application with this exact name.
@@ -61,6 +56,7 @@ options:
     default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.INFO_MODULE
 '''
 

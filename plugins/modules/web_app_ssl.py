@@ -28,16 +28,6 @@ description:
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
-  server:
-    description:
-      - The server, by id or by name. A number is taken as the id.
-    type: raw
-    required: true
-  web_app:
-    description:
-      - The web application, by id or by name.
-    type: raw
-    required: true
   domain:
     description:
       - A domain name of the application (name or id) whose own certificate to manage; the application
@@ -113,6 +103,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.parents.web_app
   - runcloud.cloud.attributes
 attributes:
   idempotent:

@@ -100,5 +100,5 @@ def test_deploy_without_repository_says_what_is_missing(monkeypatch):
         Exchange('GET', GIT, answer(404, {'message': 'Git not found'})),
     ])
     assert result['failed'] is True
-    assert result['msg'] == 'provider, repository, branch are required to clone a repository'
+    assert result['msg'] == 'provider, repository and branch are required to clone a repository'
     session.assert_done()
