@@ -139,6 +139,7 @@ class ResourceModule(RunCloudModule):
     identity = 'name'
     searchable = True
     # For per-parent singletons (SSL, git, installer of a web app): GET here answers the one object.
+    # Singletons set ``identity = None``: every option of theirs is a compared setting.
     singleton_path = None
     fields = ()
     update_groups = ()
@@ -201,9 +202,19 @@ class ResourceModule(RunCloudModule):
     def finish(self, before, after, resource):
         result = dict(changed=self.changed)
         result[self.result_key] = self.result_value(resource)
+        result.update(self.extra_result(resource))
         if self.module._diff:
-            result['diff'] = dict(before=before or {}, after=after or {})
+            extra_before, extra_after = self.extra_diff()
+            result['diff'] = dict(before=dict(before or {}, **extra_before), after=dict(after or {}, **extra_after))
         self.exit(**result)
+
+    def extra_result(self, resource):
+        """Hook: result keys beside the resource (an installation script, a mode)."""
+        return {}
+
+    def extra_diff(self):
+        """Hook: (before, after) keys the diff shows beside the resource's own."""
+        return {}, {}
 
     def result_value(self, resource):
         return self.public(resource) if resource else {}
@@ -251,7 +262,7 @@ class ResourceModule(RunCloudModule):
 
     def creation_phrase(self):
         """How creating is called in messages: "create the database user 'shop'"."""
-        name = self.params.get(self.identity)
+        name = self.params.get(self.identity) if self.identity else None
         return 'create the %s%s' % (self.resource, ' %r' % name if name else '')
 
     def fail_unless_set(self, options, values=None):
@@ -381,8 +392,9 @@ class ResourceModule(RunCloudModule):
         return result
 
     def looks_like_resource(self, answer):
-        identity = self.field(self.identity).read_as
-        return identity in answer
+        if self.identity is None:
+            return 'id' in answer
+        return self.field(self.identity).read_as in answer
 
     def _store(self, resource, field, value):
         target = resource if field.reader is None else resource.setdefault(self.reader(field.reader).key, {})

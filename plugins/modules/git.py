@@ -197,12 +197,10 @@ class GitModule(ResourceModule):
     parents = (SERVER, WEB_APP)
     singleton_path = 'servers/{server_id}/webapps/{web_app_id}/git'
     item_path = GIT_PATH
-    # A singleton is not found by a name; every option below is a compared setting.
-    identity = 'id'
+    identity = None
     required_for_create = ('provider', 'repository', 'branch')
     on_immutable_change = 'option'
     fields = (
-        Field('id', create=False),
         Field('provider'),
         Field('repository', read_as='repositoryData', matches=repository_matches),
         Field('branch', update='branch'),

@@ -101,11 +101,9 @@ class ScriptInstallerModule(ResourceModule):
     parents = (SERVER, WEB_APP)
     singleton_path = 'servers/{server_id}/webapps/{web_app_id}/installer'
     item_path = 'servers/{server_id}/webapps/{web_app_id}/installer/{id}'
-    # A singleton is not found by a name, so ``name`` is a compared setting, not the identity.
-    identity = 'id'
+    identity = None
     on_immutable_change = 'option'
     fields = (
-        Field('id', create=False),
         Field('name'),
     )
 

@@ -213,23 +213,14 @@ class ServerModule(ResourceModule):
         UpdateGroup('autoupdate', SERVER_PATH + '/settings/autoupdate', send='all'),
     )
 
-    def __init__(self, argument_spec, **kwargs):
-        super(ServerModule, self).__init__(argument_spec, **kwargs)
-        self.installation_script = None
-
     def creation_phrase(self):
         return 'connect a new server'
 
-    def finish(self, before, after, resource):
-        if self.params['return_installation_script'] and resource and resource.get('id') is not None:
-            answer = self.client.get(self.path('servers/{id}/installationscript', id=resource['id']))
-            self.installation_script = answer.get('script') if isinstance(answer, dict) else None
-        super(ServerModule, self).finish(before, after, resource)
-
-    def exit(self, **result):
-        if self.installation_script is not None:
-            result['installation_script'] = self.installation_script
-        super(ServerModule, self).exit(**result)
+    def extra_result(self, resource):
+        if not (self.params['return_installation_script'] and resource and resource.get('id') is not None):
+            return {}
+        answer = self.client.get(self.path('servers/{id}/installationscript', id=resource['id']))
+        return dict(installation_script=answer.get('script') if isinstance(answer, dict) else None)
 
 
 def main():

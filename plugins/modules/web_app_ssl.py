@@ -254,12 +254,11 @@ class SslModule(ResourceModule):
     resource = 'SSL certificate'
     result_key = 'ssl'
     parents = (SERVER, WEB_APP)
-    # A singleton is not found by a name; every option below is a compared setting. No certificate is
-    # answered as {"message": "SSL not installed!"}, which has no id: the base treats it as absent.
-    identity = 'id'
+    # No certificate is answered as {"message": "SSL not installed!"}, which has no id: the base
+    # treats it as absent.
+    identity = None
     on_immutable_change = 'option'
     fields = (
-        Field('id', create=False),
         Field('provider', read_as='method'),
         Field('authorization_method'),
         Field('external_api', kind='int', read_as='apiId'),
@@ -332,17 +331,13 @@ class SslModule(ResourceModule):
             self.fail('renew only applies to Let\'s Encrypt certificates; this one is custom', ssl=self.public(resource))
         return super(SslModule, self).run_actions(resource)
 
-    def finish(self, before, after, resource):
-        result = dict(changed=self.changed, ssl=self.result_value(resource))
-        if self.mode_before is not None:
-            result['ssl_mode'] = self.mode_after
-        if self.module._diff:
-            before, after = dict(before or {}), dict(after or {})
-            if self.mode_before is not None:
-                before['ssl_mode'] = self.mode_before
-                after['ssl_mode'] = self.mode_after
-            result['diff'] = dict(before=before, after=after)
-        self.exit(**result)
+    def extra_result(self, resource):
+        return dict(ssl_mode=self.mode_after) if self.mode_before is not None else {}
+
+    def extra_diff(self):
+        if self.mode_before is None:
+            return {}, {}
+        return dict(ssl_mode=self.mode_before), dict(ssl_mode=self.mode_after)
 
 
 def main():
