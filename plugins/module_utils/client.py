@@ -30,7 +30,6 @@ import traceback
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
     AmbiguousMatchError,
     ConfigurationError,
-    RateLimitedError,
     RunCloudError,
     TransportError,
     error_class_for_status,

@@ -67,3 +67,12 @@ class ScriptedSession:
 
     def assert_done(self):
         assert not self.script, 'expected requests were not sent: %s' % ', '.join('%s %s' % (s.method, s.path) for s in self.script)
+
+
+def listing(*items, **pagination):
+    """A canned list answer in the API's envelope; ``page`` and ``total_pages`` default to 1 of 1."""
+    current = pagination.get('page', 1)
+    total_pages = pagination.get('total_pages', 1)
+    meta = {'pagination': {'total': pagination.get('total', len(items)), 'count': len(items), 'per_page': 40,
+                           'current_page': current, 'total_pages': total_pages, 'links': {}}}
+    return answer(200, {'data': list(items), 'meta': meta})

@@ -8,13 +8,9 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import database
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 DATABASE = {'id': 87, 'name': 'shop', 'collation': 'utf8mb4_unicode_ci', 'created_at': '2024-01-01 00:00:00'}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_create_without_collation_sends_only_the_name(monkeypatch):

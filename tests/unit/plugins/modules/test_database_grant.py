@@ -8,15 +8,11 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import database_grant
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 USER = {'id': 483, 'username': 'shop', 'created_at': '2024-01-01 00:00:00'}
 OTHER = {'id': 484, 'username': 'shop2', 'created_at': '2024-01-01 00:00:00'}
 GRANT = {'database_id': 87, 'database_user_id': 483, 'username': 'shop'}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_grant_by_names_finds_by_exact_username_then_posts_the_user_id(monkeypatch):

@@ -8,13 +8,9 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import database_user
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 USER = {'id': 483, 'username': 'shop', 'created_at': '2024-01-01 00:00:00'}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_create_sends_username_and_password_once(monkeypatch):

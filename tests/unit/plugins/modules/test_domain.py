@@ -10,16 +10,11 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import domain
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 DOMAINS = '/servers/3/webapps/9/domains'
 WWW = {'id': 21, 'name': 'www.shop.example.com', 'type': 'alias', 'www': 0, 'redirection': 'none', 'wildcard': 0,
        'dns_integration': 'none', 'status': None}
-
-
-def listing(*items):
-    pagination = {'total': len(items), 'count': len(items), 'per_page': 40, 'current_page': 1, 'total_pages': 1, 'links': {}}
-    return answer(200, {'data': list(items), 'meta': {'pagination': pagination}})
 
 
 def test_existing_domain_is_matched_without_search_and_ignoring_case(monkeypatch):

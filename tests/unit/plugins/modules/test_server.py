@@ -8,15 +8,11 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import server
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 WEB = {'id': 42, 'name': 'web', 'provider': 'Hetzner', 'ipAddress': '203.0.113.10', 'phpCLIVersion': 'php81rc',
        'softwareUpdate': False, 'securityUpdate': True, 'connected': False}
 SSH = {'passwordlessLogin': False, 'useDns': False, 'preventRootLogin': False}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_converged_by_name_is_one_get(monkeypatch):

@@ -8,17 +8,13 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import ssh_key
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 KEY_A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIaaaa alice@laptop'
 KEY_B = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIbbbb alice@desktop'
 SHOP = {'id': 7, 'username': 'shop'}
 DEPLOY = {'id': 8, 'username': 'deploy'}
 KEY = {'id': 17, 'label': 'alice', 'user_id': 7, 'publicKey': KEY_A}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_create_resolves_a_user_id_to_the_name_the_api_wants(monkeypatch):

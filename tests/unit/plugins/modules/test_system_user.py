@@ -10,14 +10,9 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import system_user
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 USER = {'id': 7, 'username': 'shop', 'deploymentKey': None, 'deleteable': True, 'created_at': '2024-01-01 00:00:00'}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'count': len(items), 'per_page': 40,
-                                                                      'current_page': 1, 'total_pages': 1, 'links': {}}}})
 
 
 def servers_named_web():

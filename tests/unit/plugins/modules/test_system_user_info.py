@@ -8,14 +8,10 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import system_user_info
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 RUNCLOUD = {'id': 1, 'username': 'runcloud', 'deploymentKey': None, 'deleteable': False}
 SHOP = {'id': 7, 'username': 'shop', 'deploymentKey': None, 'deleteable': True}
-
-
-def listing(*items):
-    return answer(200, {'data': list(items), 'meta': {'pagination': {'total': len(items), 'total_pages': 1}}})
 
 
 def test_all_users_of_a_server_by_name(monkeypatch):

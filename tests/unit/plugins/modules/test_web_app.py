@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 APP = {'id': 9, 'server_user_id': 7, 'name': 'shop', 'rootPath': '/home/shop/webapps/shop', 'publicPath': '/home/shop/webapps/shop',
        'phpVersion': 'php82rc', 'stack': 'hybrid', 'stackMode': 'production', 'type': 'custom', 'defaultApp': False, 'alias': None}
@@ -20,11 +20,6 @@ SETTINGS = {'publicPath': None, 'stack': 'hybrid', 'stackMode': 'production', 'c
             'processManagerMaxRequests': 500, 'openBasedir': '', 'timezone': 'UTC', 'disableFunctions': '', 'maxExecutionTime': 30,
             'maxInputTime': 60, 'maxInputVars': 1000, 'memoryLimit': 256, 'postMaxSize': 256, 'uploadMaxFilesize': 256,
             'sessionGcMaxlifetime': 1440, 'allowUrlFopen': True}
-
-
-def listing(*items):
-    pagination = {'total': len(items), 'count': len(items), 'per_page': 40, 'current_page': 1, 'total_pages': 1, 'links': {}}
-    return answer(200, {'data': list(items), 'meta': {'pagination': pagination}})
 
 
 def test_create_sends_runcloud_defaults_and_the_owner_id(monkeypatch):

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import web_app_ssl as ssl
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
 SSL = '/servers/3/webapps/9/ssl'
 MODE = SSL + '/advanced'
@@ -20,11 +20,6 @@ LE = {'id': 31, 'method': 'letsencrypt', 'privateKey': 'KEY', 'certificate': 'CE
 PEM = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
 KEY = '-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----'
 CUSTOM = dict(LE, method='custom', authorizationMethod=None, certificate=PEM, privateKey=KEY)
-
-
-def listing(*items):
-    pagination = {'total': len(items), 'count': len(items), 'per_page': 40, 'current_page': 1, 'total_pages': 1, 'links': {}}
-    return answer(200, {'data': list(items), 'meta': {'pagination': pagination}})
 
 
 def test_not_installed_message_means_absent_and_letsencrypt_gets_http01(monkeypatch):
