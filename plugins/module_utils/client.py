@@ -379,8 +379,7 @@ class RunCloudClient:
         page = 1
         while True:
             items, pagination = self.get_page(path, page, per_page, params)
-            for item in items:
-                yield item
+            yield from items
             if page >= total_pages_of(pagination) or not items:
                 return
             page += 1

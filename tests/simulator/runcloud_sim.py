@@ -188,13 +188,13 @@ class Simulator:
 
     def _credential(self, header):
         """Returns (rate-limit key, authenticated?) for an Authorization header."""
-        scheme, _, value = (header or "").partition(" ")
+        scheme, dummy, value = (header or "").partition(" ")
         value = value.strip()
         if scheme.lower() == "bearer" and value:
             return "bearer:" + value, value == self.token
         if scheme.lower() == "basic" and value:
             try:
-                user, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+                user, dummy, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 return "basic:invalid", False
             return "basic:" + user, (user, password) == (self.api_key, self.api_secret)

@@ -20,7 +20,7 @@ W = S + "/webapps/{webAppId}"
 
 list_users, get_user, delete_user = res.server_collection("_users", "userId", "System user", ("username",), res.before_system_user_delete)
 list_ssh_keys, get_ssh_key, delete_ssh_key = res.server_collection("_sshcredentials", "sshKeyId", "SSH key", ("label",))
-list_databases, get_database, _ = res.server_collection("_databases", "databaseId", "Database", ("name",))
+list_databases, get_database, dummy = res.server_collection("_databases", "databaseId", "Database", ("name",))
 list_db_users, get_db_user, delete_db_user = res.server_collection(
     "_databaseusers", "databaseUserId", "Database user", ("username",), lambda server, user: res.forget_database_user(server, user["id"]))
 list_cron_jobs, get_cron_job, delete_cron_job = res.server_collection("_cronjobs", "cronJobId", "Cron job", ("label",))
@@ -169,7 +169,7 @@ def seed(store, servers=1, fixtures=False, connected=True, name_prefix="web", sh
     used_ips = {server["ipAddress"] for server in state["servers"].values()}
     number = 0
     ids = []
-    for _ in range(servers):
+    for dummy in range(servers):
         number += 1
         while "%s-%02d" % (name_prefix, number) in existing_names:
             number += 1

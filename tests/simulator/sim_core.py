@@ -108,7 +108,7 @@ def _parse_rules(rule_string):
     rules = []
     parts = rule_string.split("|")
     while parts:
-        name, _, argument = parts.pop(0).partition(":")
+        name, dummy, argument = parts.pop(0).partition(":")
         if name == "regex":
             # A regex may contain '|', so it has to be the last rule and takes the rest of the string.
             argument = "|".join([argument] + parts)
@@ -190,7 +190,7 @@ def validate(data, schema, extra_errors=None):
     cleaned = {}
     for field, rule_string in schema.items():
         rules = _parse_rules(rule_string)
-        names = [name for name, _ in rules]
+        names = [name for name, dummy in rules]
         value = data.get(field)
         required = "required" in names or any(
             name == "required_if" and _required_if_applies(argument, data) for name, argument in rules)

@@ -51,7 +51,7 @@ def test_invalid_page_parameters_are_422(api, params):
 
 def test_rate_limit_headers_and_429(api, sim):
     api.control("POST", "/ratelimit", {"limit": 3, "window": 30})
-    remaining = [api.get("/ping").headers["X-RateLimit-Remaining"] for _ in range(3)]
+    remaining = [api.get("/ping").headers["X-RateLimit-Remaining"] for dummy in range(3)]
     assert remaining == ["2", "1", "0"]
     response = api.get("/ping")
     assert response.status_code == 429
@@ -74,7 +74,7 @@ def test_rate_limit_window_resets(api):
 def test_status_fault_hits_count_matching_requests_without_applying(api, sim):
     api.control("POST", "/faults", {"rules": [{"method": "POST", "path": r"^/servers$", "count": 2, "action": "status",
                                                "status": 503, "retry_after": 2}]})
-    for _ in range(2):
+    for dummy in range(2):
         response = api.post("/servers", {"name": "x", "ipAddress": "192.0.2.1"})
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "2"
@@ -125,10 +125,10 @@ def test_fault_rules_can_be_listed_and_cleared(api):
 def test_random_faults_are_reproducible_with_a_seed(api):
     def run():
         api.control("POST", "/random_faults", {"rate": 0.5, "seed": 7, "statuses": [502, 503]})
-        return [api.get("/ping").status_code for _ in range(20)]
+        return [api.get("/ping").status_code for dummy in range(20)]
 
     first = run()
     assert first == run()
     assert {200, 502, 503} >= set(first) and 200 in first and set(first) - {200}
     api.control("POST", "/random_faults", {"rate": 0})
-    assert all(api.get("/ping").status_code == 200 for _ in range(10))
+    assert all(api.get("/ping").status_code == 200 for dummy in range(10))

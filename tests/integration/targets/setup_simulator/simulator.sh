@@ -49,4 +49,5 @@ fi
 export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN="runcloud-sim-token"
 export RUNCLOUD_SIM_CONTROL="${RUNCLOUD_API_URL%/api/v2}/__sim__"
-export ANSIBLE_ROLES_PATH="$(dirname "${_sim_here}")${ANSIBLE_ROLES_PATH:+:${ANSIBLE_ROLES_PATH}}"
+ANSIBLE_ROLES_PATH="$(dirname "${_sim_here}")${ANSIBLE_ROLES_PATH:+:${ANSIBLE_ROLES_PATH}}"
+export ANSIBLE_ROLES_PATH

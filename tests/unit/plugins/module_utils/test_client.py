@@ -152,7 +152,7 @@ def test_non_json_success_body_is_a_transport_error():
 
 
 def test_no_secret_appears_in_any_error_or_log_text():
-    script = [Exchange('GET', '/servers', answer(503, {'message': 'down'})) for _ in range(4)]
+    script = [Exchange('GET', '/servers', answer(503, {'message': 'down'})) for dummy in range(4)]
     client, _clock, logs = make_client(script, api_token=None, api_key=KEY, api_secret=SECRET)
     with pytest.raises(ServerError) as caught:
         client.get('servers')
@@ -187,11 +187,11 @@ def test_429_without_retry_after_uses_exponential_backoff():
 
 
 def test_backoff_starts_over_for_each_request():
-    client, clock, _logs = make_client([Exchange('GET', '/servers', answer(200, page([], 1, 1))) for _ in range(6)] + [
+    client, clock, _logs = make_client([Exchange('GET', '/servers', answer(200, page([], 1, 1))) for dummy in range(6)] + [
         Exchange('GET', '/servers', answer(503, {})),
         Exchange('GET', '/servers', answer(200, page([], 1, 1))),
     ])
-    for _ in range(7):
+    for dummy in range(7):
         client.get('servers')
     # The first retry of the 7th request waits like a first retry, not like the 7th.
     assert clock.sleeps == [0.75]
@@ -208,7 +208,7 @@ def test_rate_limit_gives_up_when_retry_after_exceeds_the_budget():
 
 
 def test_retries_stop_at_max_tries_and_say_so():
-    script = [Exchange('GET', '/servers', answer(503, {'message': 'Service Unavailable'})) for _ in range(4)]
+    script = [Exchange('GET', '/servers', answer(503, {'message': 'Service Unavailable'})) for dummy in range(4)]
     client, clock, _logs = make_client(script)
     with pytest.raises(ServerError) as caught:
         client.get('servers')
@@ -218,7 +218,7 @@ def test_retries_stop_at_max_tries_and_say_so():
 
 
 def test_budget_bounds_the_total_wait():
-    script = [Exchange('GET', '/servers', answer(503, {})) for _ in range(3)]
+    script = [Exchange('GET', '/servers', answer(503, {})) for dummy in range(3)]
     client, clock, _logs = make_client(script, policy=RetryPolicy(max_tries=10, budget=2.5, base_delay=1, max_delay=8))
     with pytest.raises(ServerError) as caught:
         client.get('servers')
