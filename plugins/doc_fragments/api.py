@@ -68,6 +68,7 @@ notes:
     C(delegate_to: localhost) or C(connection: local) when the play targets your servers."
   - Credentials are only sent in the C(Authorization) header and are never part of a result or an
     error message.
+  - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
 '''
 
     # The same options for plugins that read Ansible configuration (the inventory plugin).

@@ -107,3 +107,17 @@ def test_lost_post_answer_is_resolved_by_reading_the_state(monkeypatch):
     assert result['changed'] is True and not result['failed']
     assert result['system_user']['id'] == 7
     session.assert_done()
+
+
+def test_retries_are_listed_in_the_result_at_verbosity_3(monkeypatch):
+    script = [
+        Exchange('GET', '/servers/3/users', answer(429, {'message': 'Too Many Attempts.'}, {'Retry-After': '0'})),
+        Exchange('GET', '/servers/3/users', listing(USER)),
+    ]
+    result, _session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop', api_retry_budget=5,
+                                                                      _ansible_verbosity=3), script)
+    assert result['changed'] is False
+    assert len(result['api_log']) == 1
+    assert 'GET /servers/3/users' in result['api_log'][0] and 'try 2 of 5' in result['api_log'][0]
+    quiet, _session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop', api_retry_budget=5), list(script))
+    assert 'api_log' not in quiet
