@@ -6,7 +6,8 @@
 #   tests/run-tests.sh units-2.16 pytest    one stage of one version, then pytest
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) + pytest
 #
-# Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version) and
+# Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
+# inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory) and
 # pytest (plain pytest over tests/, always last so the run ends with pytest's summary line).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -39,6 +40,9 @@ SANITY_VERSIONS=" 2.16 2.21 "
 # Integration costs ~0.5 s per module task per version; to keep the full run well under 20 minutes
 # on 2 cores it too runs on both ends of the range (quick mode and `integration-2.19` run 2.19).
 INTEGRATION_VERSIONS=" 2.16 2.21 "
+# The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
+# the main version, this stage the ends of the range.
+INVENTORY_VERSIONS=" 2.16 2.21 "
 
 usage() {
     sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -50,11 +54,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|pytest|sanity-*|units-*|integration-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -171,17 +175,24 @@ stage_skip() {
     return 100
 }
 
-# run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION : all stages of one ansible-core version.
+# inventory_golden VENV : the inventory plugin's golden-file tests with that venv's ansible-inventory.
+inventory_golden() {
+    "$ROOT/$1/bin/python" -m pytest -q -p no:cacheprovider tests/inventory
+}
+
+# run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION INVENTORY : all stages of one ansible-core version.
 run_lane() {
     local version="$1" python="$2" venv="$3" req="$4" want_sanity="$5" want_units="$6" want_integration="$7"
+    local want_inventory="$8"
     local copy kind
     LANE_VERSION="$version"
     header "setup ansible-core $version (Python $python, $venv)"
     if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
-        for kind in sanity units integration; do
+        for kind in sanity units integration inventory; do
             if { [ "$kind" = sanity ] && [ "$want_sanity" = 1 ]; } \
                 || { [ "$kind" = units ] && [ "$want_units" = 1 ]; } \
-                || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; }; then
+                || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; } \
+                || { [ "$kind" = inventory ] && [ "$want_inventory" = 1 ]; }; then
                 record_stage "$kind-$version" 0 "FAILED (venv setup)"
             fi
         done
@@ -210,11 +221,14 @@ run_lane() {
             run_stage "integration-$version" stage_skip "no tests/integration/targets"
         fi
     fi
+    if [ "$want_inventory" = 1 ]; then
+        run_stage "inventory-$version" inventory_golden "$venv"
+    fi
 }
 
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
-    local overall_start row version python venv req want_sanity want_units want_integration
+    local overall_start row version python venv req want_sanity want_units want_integration want_inventory
     local jobs running lane log failed=0 tests_ran=0 name seconds result rc
     local -a lanes=() lane_logs=()
 
@@ -233,7 +247,7 @@ main() {
         if [ "$QUICK" = 1 ] && [ "$version" != "$MAIN_VERSION" ]; then
             continue
         fi
-        want_sanity=0; want_units=0; want_integration=0
+        want_sanity=0; want_units=0; want_integration=0; want_inventory=0
         if selected "sanity-$version" || { selected sanity && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]]; }; }; then
             want_sanity=1
         fi
@@ -241,22 +255,25 @@ main() {
         if selected "integration-$version" || { selected integration && { [ "$QUICK" = 1 ] || [[ "$INTEGRATION_VERSIONS" == *" $version "* ]]; }; }; then
             want_integration=1
         fi
-        [ $((want_sanity + want_units + want_integration)) -gt 0 ] || continue
-        lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration")
+        if selected "inventory-$version" || { selected inventory && [ "$QUICK" != 1 ] && [[ "$INVENTORY_VERSIONS" == *" $version "* ]]; }; then
+            want_inventory=1
+        fi
+        [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || continue
+        lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
     if [ "${#lanes[@]}" -le 1 ] || [ "$jobs" -le 1 ]; then
         # One lane at a time: output streams as it comes.
         for lane in "${lanes[@]}"; do
-            IFS='|' read -r version python venv req want_sanity want_units want_integration <<< "$lane"
-            run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration"
+            IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$lane"
+            run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
         done
     else
         header "running ${#lanes[@]} ansible-core lanes, $jobs at a time; each lane's output follows when it ends"
         running=0
         for lane in "${lanes[@]}"; do
-            IFS='|' read -r version python venv req want_sanity want_units want_integration <<< "$lane"
+            IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$lane"
             if [ "$running" -ge "$jobs" ]; then
                 wait -n
                 running=$((running - 1))
@@ -265,7 +282,7 @@ main() {
             lane_logs+=("$log")
             rc_log "lane ansible-core $version started"
             (
-                run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" > "$log" 2>&1
+                run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory" > "$log" 2>&1
                 rc_log "lane ansible-core $version finished"
             ) &
             running=$((running + 1))
