@@ -142,7 +142,7 @@ def main():
             server=dict(type='raw', required=True),
             username=dict(type='str', required=True),
             password=dict(type='str', no_log=True),
-            update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
+            update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
             deployment_key=dict(type='bool'),
         ),
         supports_check_mode=True,
