@@ -8,6 +8,7 @@
 #
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory) and
+# lint (ansible-lint, production profile) and
 # pytest (plain pytest over tests/, always last so the run ends with pytest's summary line).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -54,11 +55,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory lint pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -152,6 +153,7 @@ ansible_test() {
     shift 2
     (
         cd "$dir" || exit 1
+        # shellcheck disable=SC2030  # deliberately local to this subshell
         export PATH="$venv/bin:$PATH"
         "$venv/bin/ansible-test" "$@"
     )
@@ -173,6 +175,19 @@ ansible_test_sanity() {
 stage_skip() {
     echo "skipped: $*"
     return 100
+}
+
+# ansible_lint : ansible-lint (production profile, .ansible-lint) over the checkout, as run by users
+# of the collection's roles and examples.
+ansible_lint() {
+    local collections="$TMP_ROOT/lint-collections"
+    rc_ensure_venv "$ROOT/.venvs/lint" 3.11 "$ROOT/tests/requirements-lint.txt" || return 1
+    mkdir -p "$collections/ansible_collections/runcloud"
+    ln -sfn "$ROOT" "$collections/ansible_collections/runcloud/cloud"
+    # ansible-lint runs ansible-playbook and ansible-galaxy from PATH: its own venv's first.
+    # shellcheck disable=SC2031
+    ANSIBLE_COLLECTIONS_PATH="$collections" PATH="$ROOT/.venvs/lint/bin:$PATH" \
+        "$ROOT/.venvs/lint/bin/ansible-lint" --offline --nocolor
 }
 
 # inventory_golden VENV : the inventory plugin's golden-file tests with that venv's ansible-inventory.
@@ -291,6 +306,10 @@ main() {
         for log in "${lane_logs[@]}"; do
             cat "$log"
         done
+    fi
+
+    if selected lint; then
+        run_stage lint ansible_lint
     fi
 
     if selected pytest; then
