@@ -1,10 +1,10 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration pytest demo build clean
+.PHONY: help test test-quick sanity units integration inventory lint pytest demo build clean
 
 help:
 	@echo "make test        all tests on ansible-core 2.16, 2.19 and 2.21 (sanity, units, integration, pytest)"
 	@echo "make test-quick  the same on ansible-core 2.19 only"
-	@echo "make sanity | units | integration | pytest   one kind of stage"
+	@echo "make sanity | units | integration | inventory | lint | pytest   one kind of stage"
 	@echo "make demo        run examples/site.yml twice against the API simulator"
 	@echo "make build       build the collection tarball"
 	@echo "make clean       remove venvs, test output and built tarballs"
@@ -15,7 +15,7 @@ test:
 test-quick:
 	RUNCLOUD_TEST_QUICK=1 bash tests/run-tests.sh
 
-sanity units integration pytest:
+sanity units integration inventory lint pytest:
 	bash tests/run-tests.sh $@
 
 demo:
