@@ -116,6 +116,9 @@ class RunCloudModule:
 
     def resolve_parent(self, parent, required=True):
         """Fill ``self.resolved[parent.key]`` from the option (an id, used as is, or a name)."""
+        if parent.key in self.resolved:
+            # Resolved earlier in this run (a replace re-creates): never look a parent up twice.
+            return self.resolved[parent.key]
         value = self.params.get(parent.option)
         if value is None:
             if required:

@@ -129,6 +129,7 @@ web_apps:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -149,15 +150,8 @@ class WebAppInfoModule(RunCloudModule):
         self.exit(changed=False, web_apps=apps)
 
     def select(self):
-        if self.is_set('id'):
-            try:
-                return [self.client.get(self.path(APP, id=self.params['id']))]
-            except NotFoundError:
-                return []
-        if self.is_set('name'):
-            app = self.client.find_by_field(self.path(APPS), self.params['name'], 'name', description='web application')
-            return [app] if app else []
-        return self.client.list_all(self.path(APPS))
+        return read_resources(self.client, self.path(APPS), item_id=self.params['id'], value=self.params['name'],
+                              description='web application')
 
     def get_or_none(self, template, app):
         try:
