@@ -184,6 +184,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     RetryPolicy,
     RunCloudClient,
+    map_concurrently,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 
@@ -393,14 +394,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                         % (len(servers), client.request_count, seconds))
         return dict(format=CACHE_FORMAT, query=query, servers=servers, web_apps=web_apps, databases=databases)
 
-    def _run_concurrently(self, function, arguments, concurrency):
-        arguments = list(arguments)
-        if concurrency <= 1 or len(arguments) <= 1:
-            return [function(argument) for argument in arguments]
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(arguments))) as pool:
-            return list(pool.map(function, arguments))
-
     def _fetch_per_server(self, template, servers, concurrency):
         """``{server id: [items]}`` of a per-server list endpoint; the pages of one list in sequence."""
         client = self.client
@@ -408,7 +401,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         def read(server):
             return client.list_all(client.path(template, server_id=server['id']))
 
-        results = self._run_concurrently(read, servers, concurrency)
+        results = map_concurrently(read, servers, concurrency)
         return dict((str(server['id']), items) for server, items in zip(servers, results))
 
     def _fetch_web_apps(self, servers, concurrency):
@@ -421,7 +414,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             server_id, app = pair
             return client.list_all(client.path(DOMAINS_PATH, server_id=server_id, web_app_id=app['id']))
 
-        domains = self._run_concurrently(read_domains, pairs, concurrency)
+        domains = map_concurrently(read_domains, pairs, concurrency)
         result = dict((server_id, []) for server_id in apps_by_server)
         for (server_id, app), app_domains in zip(pairs, domains):
             app = dict((key, value) for key, value in app.items() if key not in WEB_APP_SECRET_FIELDS)

@@ -391,13 +391,8 @@ class RunCloudClient:
         pages = total_pages_of(pagination)
         if pages <= 1 or not items:
             return list(items)
-        rest = range(2, pages + 1)
-        if concurrency <= 1:
-            pages_data = [self.get_page(path, page, per_page, params)[0] for page in rest]
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-            with ThreadPoolExecutor(max_workers=min(concurrency, len(rest))) as pool:
-                pages_data = list(pool.map(lambda page: self.get_page(path, page, per_page, params)[0], rest))
+        pages_data = map_concurrently(lambda page: self.get_page(path, page, per_page, params)[0],
+                                      range(2, pages + 1), concurrency)
         result = list(items)
         for page_items in pages_data:
             result.extend(page_items)
@@ -422,6 +417,16 @@ class RunCloudClient:
 
 
 _NOT_JSON = object()
+
+
+def map_concurrently(function, arguments, concurrency):
+    """``[function(a) for a in arguments]``, at most ``concurrency`` calls at a time, in order."""
+    arguments = list(arguments)
+    if concurrency <= 1 or len(arguments) <= 1:
+        return [function(argument) for argument in arguments]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(arguments))) as pool:
+        return list(pool.map(function, arguments))
 
 
 def _json_dumps(body):
