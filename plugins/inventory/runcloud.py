@@ -12,7 +12,8 @@ short_description: RunCloud servers as an Ansible inventory
 version_added: 0.1.0
 description:
   - Reads every server of a RunCloud workspace through the RunCloud API v2 and adds it as a host.
-  - The configuration file must be named C(*.runcloud.yml) or C(*.runcloud.yaml).
+  - The configuration file must be named C(runcloud.yml) or C(runcloud.yaml), or end in C(.runcloud.yml) or
+    C(.runcloud.yaml) (for example C(production.runcloud.yml)).
   - The host name is the server name by default, see O(hostname). When two servers would get the
     same host name, the one with the lowest id keeps it and the others get C(_<id>) appended, with a
     warning; no server is dropped.
@@ -21,7 +22,7 @@ description:
     C(ipAddress) becomes C(runcloud_ip_address) and C(phpCLIVersion) becomes
     C(runcloud_php_cli_version). The full mapping is in the collection's C(docs/inventory.md).
   - Everything read from the API is marked unsafe, so a server name such as
-    C({{ lookup('pipe', 'id') }}) stays a plain string and is never templated.
+    V({{ lookup\('pipe', 'id'\) }}) stays a plain string and is never templated.
   - After the first page of servers tells how many pages there are, the other pages are fetched
     concurrently (O(concurrency)). Web applications and databases (O(include_web_apps),
     O(include_databases)) are fetched concurrently as well. Rate-limited requests (HTTP 429) are
@@ -30,7 +31,7 @@ description:
     O(compose), O(filters) and host names are computed again from them on every run.
   - >-
     The connection options may be Jinja2 templates, for example
-    C(api_token: "{{ lookup('env', 'MY_TOKEN') }}").
+    O(api_token) set to V({{ lookup\('env', 'MY_TOKEN'\) }}).
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -172,6 +173,7 @@ cache_timeout: 3600
 '''
 
 import copy
+import os
 import re
 import time
 
@@ -199,6 +201,9 @@ except ImportError:  # pragma: no cover - a future ansible-core without the modu
         return value
 
 CACHE_FORMAT = 1
+# AWX projects often hold one inventory file per source, named after the plugin.
+CONFIG_FILE_NAMES = ('runcloud.yml', 'runcloud.yaml')
+CONFIG_FILE_SUFFIXES = ('.runcloud.yml', '.runcloud.yaml')
 SERVERS_PATH = 'servers'
 WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
@@ -274,9 +279,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         if not super(InventoryModule, self).verify_file(path):
             return False
-        if path.endswith(('.runcloud.yml', '.runcloud.yaml')):
+        if os.path.basename(path) in CONFIG_FILE_NAMES or path.endswith(CONFIG_FILE_SUFFIXES):
             return True
-        self.display.vvv('Skipping %s: a runcloud.cloud.runcloud inventory file must end in .runcloud.yml or .runcloud.yaml' % path)
+        self.display.vvv('Skipping %s: a runcloud.cloud.runcloud inventory file is named runcloud.yml, runcloud.yaml, '
+                         'or ends in .runcloud.yml or .runcloud.yaml' % path)
         return False
 
     def parse(self, inventory, loader, path, cache=True):

@@ -82,6 +82,21 @@ def test_golden(scenario, tmp_path, name):
     assert not os.path.exists(os.path.join(str(tmp_path), LOOKUP_MARKER)), 'a lookup in a server name was executed'
 
 
+@pytest.mark.parametrize('file_name', ['runcloud.yml', 'runcloud.yaml'])
+@pytest.mark.parametrize('enabled_plugins', ['runcloud.cloud.runcloud', 'auto'])
+def test_a_file_named_after_the_plugin_is_accepted(scenario, tmp_path, file_name, enabled_plugins):
+    """AWX projects name inventory files runcloud.yml; the default 'auto' plugin must pass them on."""
+    config = os.path.join(str(tmp_path), file_name)
+    with open(os.path.join(CONFIG_DIR, 'default.runcloud.yml')) as source, open(config, 'w') as target:
+        target.write(source.read())
+    inventory, output, _seconds = harness.run_inventory(
+        config, scenario.url, str(tmp_path), extra_env={'ANSIBLE_INVENTORY_ENABLED': enabled_plugins})
+    result = harness.normalise(inventory)
+    result['api_requests'] = harness.api_calls(scenario.request_log())
+    with open(os.path.join(GOLDEN_DIR, 'default.json')) as handle:
+        assert result == json.load(handle), output
+
+
 def test_server_named_like_a_lookup_is_listed_by_name_and_nothing_runs(scenario, tmp_path):
     result, _output = run_config(scenario, 'default', tmp_path)
     assert LOOKUP_NAME in result['hostvars']

@@ -117,7 +117,10 @@ def hosts_of(plugin, group):
 @pytest.mark.parametrize('name, expected', [
     ('servers.runcloud.yml', True),
     ('servers.runcloud.yaml', True),
-    ('runcloud.yml', False),
+    ('runcloud.yml', True),
+    ('runcloud.yaml', True),
+    ('my-runcloud.yml', False),
+    ('runcloud.yml.bak', False),
     ('servers.yml', False),
     ('servers.runcloud.json', False),
     ('servers.hcloud.yml', False),
