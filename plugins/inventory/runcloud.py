@@ -32,6 +32,12 @@ description:
   - >-
     The connection options may be Jinja2 templates, for example
     O(api_token) set to V({{ lookup\('env', 'MY_TOKEN'\) }}).
+seealso:
+  - module: runcloud.cloud.server_info
+  - ref: ansible_collections.runcloud.cloud.docsite.inventory
+    description: Guide to the inventory plugin.
+  - ref: ansible_collections.runcloud.cloud.docsite.awx
+    description: The inventory plugin as an AWX or Automation Controller inventory source.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

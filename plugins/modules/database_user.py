@@ -14,6 +14,12 @@ version_added: 0.1.0
 description:
   - Create or delete a MariaDB/MySQL user on a server managed by RunCloud and set its password.
   - Give a user access to a database with M(runcloud.cloud.database_grant).
+seealso:
+  - module: runcloud.cloud.database
+  - module: runcloud.cloud.database_grant
+  - module: runcloud.cloud.database_info
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -19,6 +19,11 @@ description:
     under that name, and a per-domain certificate is removed with it).
   - The domain names of an application are few and the API offers no search on them, so the module
     lists them (one request) and matches O(name) exactly, ignoring case.
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.web_app_ssl
+  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -19,6 +19,11 @@ description:
   - The API cannot change the O(provider), O(repository), O(git_host) or O(git_user) of an attached
     repository. When they differ the module fails, unless O(replace=true), which detaches the
     repository and clones the new one (the deployment script and auto-deployment are set again).
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.system_user
+  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -16,6 +16,14 @@ description:
     its SSH daemon settings and its automatic updates, or delete it from RunCloud.
   - A new server stays C(connected=false) until the RunCloud agent is installed on it; set
     O(return_installation_script=true) to get the script that does that.
+seealso:
+  - module: runcloud.cloud.server_info
+  - module: runcloud.cloud.system_user
+  - module: runcloud.cloud.service
+  - plugin: runcloud.cloud.runcloud
+    plugin_type: inventory
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

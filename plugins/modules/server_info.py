@@ -18,6 +18,12 @@ description:
     the API is rate limited.
   - "With no option at all it is a quick check of the API connection:
     C(RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info)."
+seealso:
+  - module: runcloud.cloud.server
+  - plugin: runcloud.cloud.runcloud
+    plugin_type: inventory
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

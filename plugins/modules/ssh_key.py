@@ -16,6 +16,11 @@ description:
   - RunCloud calls these keys SSH credentials. They are identified by their label on the server.
   - The API cannot change a key. When O(public_key) or O(system_user) differs from the existing key
     with the same label, the key is B(replaced) (deleted and added again) and the task reports a change.
+seealso:
+  - module: runcloud.cloud.system_user
+  - module: runcloud.cloud.system_user_info
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

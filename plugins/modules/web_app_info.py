@@ -17,6 +17,12 @@ description:
     installed script.
   - Listing costs one request per 40 applications. Each of O(settings), O(domains), O(ssl), O(git) and
     O(installer) costs one more request B(per application) (O(domains) one per 40 domain names).
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.domain
+  - module: runcloud.cloud.web_app_ssl
+  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -6,6 +6,7 @@
 #   .venv                Python 3.11 + tests/requirements.txt       (ansible-core 2.19, main venv)
 #   .venvs/ansible-2.16  Python 3.11 + tests/requirements-2.16.txt  (oldest supported ansible-core)
 #   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt  (newest ansible-core)
+#   .venvs/docs          Python 3.11 + tests/requirements-docs.txt  (galaxy-importer, antsibull-docs)
 # A venv is reused while its stamp (Python version + hash of its requirements file) is unchanged.
 
 rc_log() {
@@ -116,4 +117,48 @@ PY
 # rc_ensure_main_venv REPO_ROOT -> the venv used by the quick tests and the demo.
 rc_ensure_main_venv() {
     rc_ensure_venv "$1/.venv" 3.11 "$1/tests/requirements.txt"
+}
+
+# rc_ensure_docs_venv REPO_ROOT -> galaxy-importer, antsibull-docs and Sphinx (tests/docs-site.sh).
+rc_ensure_docs_venv() {
+    rc_ensure_venv "$1/.venvs/docs" 3.11 "$1/tests/requirements-docs.txt"
+}
+
+# rc_copy_collection REPO_ROOT DEST : copies the checkout's files (tracked + untracked, not ignored)
+# to DEST.
+rc_copy_collection() {
+    local root="$1" dest="$2"
+    mkdir -p "$dest"
+    if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$root" ls-files -z -co --exclude-standard \
+            | while IFS= read -r -d '' f; do
+                if [ -e "$root/$f" ] || [ -L "$root/$f" ]; then printf '%s\0' "$f"; fi
+            done \
+            | tar -C "$root" --null -T - -cf - | tar -C "$dest" -xf -
+    else
+        tar -C "$root" -cf - \
+            --exclude=./.git --exclude=./.venv --exclude=./.venvs --exclude=./tests/output \
+            --exclude=./tests/integration/inventory --exclude=__pycache__ --exclude=.pytest_cache \
+            --exclude=./.ansible --exclude='./*.tar.gz' --exclude=./docs/site . | tar -C "$dest" -xf -
+    fi
+}
+
+# rc_stage_collection REPO_ROOT DEST : the collection as published: the checkout's files plus the
+# documentation site's guide pages generated from the Markdown guides. Needs the docs venv.
+rc_stage_collection() {
+    rc_copy_collection "$1" "$2"
+    "$1/.venvs/docs/bin/python" "$1/tests/lib/docsite_guides.py" "$2" \
+        || rc_die "could not generate the guide pages of the documentation site"
+}
+
+# rc_build_collection REPO_ROOT OUTPUT_DIR : builds the collection tarball from a staged copy.
+rc_build_collection() {
+    local root="$1" output="$2" stage
+    rc_ensure_docs_venv "$root"
+    stage="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-build.XXXXXX")"
+    rc_stage_collection "$root" "$stage/cloud"
+    "$root/.venvs/docs/bin/ansible-galaxy" collection build --force --output-path "$output" "$stage/cloud"
+    local rc=$?
+    rm -rf "$stage"
+    return "$rc"
 }
