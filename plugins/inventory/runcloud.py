@@ -34,9 +34,11 @@ description:
     O(api_token) set to V({{ lookup\('env', 'MY_TOKEN'\) }}).
 seealso:
   - module: runcloud.cloud.server_info
-  - ref: ansible_collections.runcloud.cloud.docsite.inventory
+  - name: The inventory plugin
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/inventory.md
     description: Guide to the inventory plugin.
-  - ref: ansible_collections.runcloud.cloud.docsite.awx
+  - name: AWX and Automation Controller
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/awx.md
     description: The inventory plugin as an AWX or Automation Controller inventory source.
 author:
   - runcloud.cloud contributors (@runcloud-community)

@@ -22,7 +22,8 @@ description:
 seealso:
   - module: runcloud.cloud.web_app
   - module: runcloud.cloud.system_user
-  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
     description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

@@ -16,7 +16,8 @@ description:
 seealso:
   - module: runcloud.cloud.system_user
   - module: runcloud.cloud.ssh_key
-  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
     description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

@@ -30,7 +30,8 @@ seealso:
   - module: runcloud.cloud.web_app_ssl
   - module: runcloud.cloud.git
   - module: runcloud.cloud.script_installer
-  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
     description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
