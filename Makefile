@@ -2,8 +2,8 @@
 .PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest demo build docs clean
 
 help:
-	@echo "make test        all tests on ansible-core 2.16, 2.19 and 2.21 (sanity, units, integration, pytest)"
-	@echo "make test-quick  the same on ansible-core 2.19 only"
+	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
+	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
 	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make demo        run examples/site.yml twice against the API simulator"
