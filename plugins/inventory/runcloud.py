@@ -22,7 +22,7 @@ description:
     C(ipAddress) becomes C(runcloud_ip_address) and C(phpCLIVersion) becomes
     C(runcloud_php_cli_version). The full mapping is in the collection's C(docs/inventory.md).
   - Everything read from the API is marked unsafe, so a server name such as
-    V({{ lookup\('pipe', 'id'\) }}) stays a plain string and is never templated.
+    V({{ lookup('pipe', 'id'\) }}) stays a plain string and is never templated.
   - After the first page of servers tells how many pages there are, the other pages are fetched
     concurrently (O(concurrency)). Web applications and databases (O(include_web_apps),
     O(include_databases)) are fetched concurrently as well. Rate-limited requests (HTTP 429) are
@@ -31,7 +31,7 @@ description:
     O(compose), O(filters) and host names are computed again from them on every run.
   - >-
     The connection options may be Jinja2 templates, for example
-    O(api_token) set to V({{ lookup\('env', 'MY_TOKEN'\) }}).
+    O(api_token) set to V({{ lookup('env', 'MY_TOKEN'\) }}).
 seealso:
   - module: runcloud.cloud.server_info
   - name: The inventory plugin
