@@ -16,7 +16,7 @@ description:
     servers, ...), reload it, and rebuild the supervisor configuration.
   - The API cannot change a supervisor job. When any option you set differs from the job with this
     O(label), the module B(replaces) it; options you did not set are taken over from the old job.
-    Supervisor names the processes after the label, so two jobs with one label would collide: the old
+    Supervisor names the processes after the label, so two jobs with one label would collide; the old
     job is deleted first, and the new one is created right after (after every check that can be made
     before writing, including O(binary)).
   - RunCloud stores the command as O(binary), a space and O(command); the module compares it that way.
