@@ -83,7 +83,7 @@ cron_jobs:
       sample: '2024-05-01 10:11:12'
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -101,16 +101,7 @@ class CronJobInfoModule(RunCloudModule):
 
 
 def main():
-    CronJobInfoModule(
-        argument_spec=dict(
-            server=dict(type='raw', required=True),
-            id=dict(type='int'),
-            label=dict(type='str'),
-            search=dict(type='str'),
-        ),
-        mutually_exclusive=[('id', 'label', 'search')],
-        supports_check_mode=True,
-    ).main()
+    CronJobInfoModule(**list_info_argument_spec('label')).main()
 
 
 if __name__ == '__main__':

@@ -81,7 +81,7 @@ external_api_keys:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API, key_view
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 
 
@@ -97,15 +97,7 @@ class ExternalApiKeyInfoModule(RunCloudModule):
 
 
 def main():
-    ExternalApiKeyInfoModule(
-        argument_spec=dict(
-            id=dict(type='int'),
-            label=dict(type='str'),
-            search=dict(type='str'),
-        ),
-        mutually_exclusive=[('id', 'label', 'search')],
-        supports_check_mode=True,
-    ).main()
+    ExternalApiKeyInfoModule(**list_info_argument_spec('label', parent=False)).main()
 
 
 if __name__ == '__main__':

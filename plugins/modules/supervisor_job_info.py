@@ -123,7 +123,7 @@ binaries:
   sample: [/RunCloud/Packages/php83rc/bin/php, /usr/bin/node]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -159,18 +159,8 @@ class SupervisorJobInfoModule(RunCloudModule):
 
 
 def main():
-    SupervisorJobInfoModule(
-        argument_spec=dict(
-            server=dict(type='raw', required=True),
-            id=dict(type='int'),
-            label=dict(type='str'),
-            search=dict(type='str'),
-            status=dict(type='bool', default=False),
-            binaries=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[('id', 'label', 'search')],
-        supports_check_mode=True,
-    ).main()
+    SupervisorJobInfoModule(**list_info_argument_spec(
+        'label', status=dict(type='bool', default=False), binaries=dict(type='bool', default=False))).main()
 
 
 if __name__ == '__main__':
