@@ -27,7 +27,7 @@ def test_create_sends_the_slug_and_shows_no_secret(monkeypatch):
                                  dict(label='dns', service='cloudflare', username='ops@example.com', secret=SECRET), [
                                      Exchange('GET', KEYS, listing(), query={'search': 'dns'}),
                                      Exchange('POST', KEYS, answer(200, KEY), body={'label': 'dns', 'service': 'cloudflare',
-                                                                                   'username': 'ops@example.com', 'secret': SECRET}),
+                                                                                    'username': 'ops@example.com', 'secret': SECRET}),
                                  ], diff=True)
     assert result['changed'] is True
     assert result['external_api_key'] == SHOWN

@@ -27,7 +27,7 @@ def test_create_checks_the_binary_then_posts(monkeypatch):
         Exchange('GET', JOBS, listing(), query={'search': 'queue'}),
         Exchange('GET', JOBS + '/binaries', BINARIES),
         Exchange('POST', JOBS, answer(200, JOB), body={'label': 'queue', 'username': 'app', 'numprocs': 2, 'binary': PHP,
-                                                      'command': 'artisan queue:work', 'directory': '/home/app/'}),
+                                                       'command': 'artisan queue:work', 'directory': '/home/app/'}),
     ])
     assert result['changed'] is True
     assert result['supervisor_job']['id'] == 4
