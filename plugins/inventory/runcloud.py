@@ -207,6 +207,7 @@ WEB_APP_SECRET_FIELDS = frozenset(['pullKey1', 'pullKey2'])
 DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
 
+
 def assign_hostnames(candidates):
     """Unique host names for ``[(server_id, wanted_name)]``, in the same order.
 

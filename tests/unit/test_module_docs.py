@@ -28,8 +28,7 @@ def return_keys(spec, prefix=''):
     for key, entry in (spec or {}).items():
         yield prefix + key
         if isinstance(entry, dict):
-            for inner in return_keys(entry.get('contains'), prefix + key + '.'):
-                yield inner
+            yield from return_keys(entry.get('contains'), prefix + key + '.')
 
 
 @pytest.mark.parametrize('name', MODULES)
