@@ -35,7 +35,7 @@ class JobModule(ResourceModule):
 
     def prepare(self):
         user = self.params.get('user')
-        if user is not None and is_id(user) and self.params.get('state') != 'absent':
+        if user is not None and is_id(user) and self.params.get('state') != 'absent' and not self.parents_predicted:
             # The API takes and answers the user's name; an id costs one request to learn it.
             system_user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user)))
             self.params['user'] = system_user['username']

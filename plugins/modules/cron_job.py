@@ -161,6 +161,14 @@ cron_job:
       description: When the job was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 import re
@@ -255,6 +263,7 @@ class CronJobModule(JobModule):
         # Sent as the five create fields (create_body), answered as one ``time`` string.
         Field('schedule', api='time', create_default=EVERY_MINUTE, matches=same_schedule),
     )
+    created_defaults = {'created_at': None}
     actions = (Action('rebuild', 'servers/{server_id}/cronjobs/rebuild'),)
 
     def validate(self):

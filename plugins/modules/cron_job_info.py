@@ -81,9 +81,17 @@ cron_jobs:
       description: When the job was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec, read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -94,9 +102,8 @@ class CronJobInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        jobs = read_resources(self.client, self.path('servers/{server_id}/cronjobs'), item_id=self.params['id'],
-                              field='label', value=self.params['label'], search=self.params['search'],
-                              description='cron job')
+        jobs = self.read_children('servers/{server_id}/cronjobs', item_id=self.params['id'], field='label',
+                                  value=self.params['label'], search=self.params['search'], description='cron job')
         self.exit(changed=False, cron_jobs=jobs)
 
 

@@ -164,6 +164,14 @@ supervisor_job:
       description: When the job was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.jobs import JobModule
@@ -202,6 +210,7 @@ class SupervisorJobModule(JobModule):
     result_key = 'supervisor_job'
     list_path = 'servers/{server_id}/supervisors'
     item_path = 'servers/{server_id}/supervisors/{id}'
+    created_defaults = {'directory': '/', 'autoStart': True, 'autoRestart': True, 'created_at': None}
     carry_over = ('user', 'processes', 'directory', 'auto_start', 'auto_restart')
     fields = (
         Field('label'),
@@ -236,11 +245,14 @@ class SupervisorJobModule(JobModule):
         if not binary:
             return
         allowed = self.binaries()
-        if binary not in allowed:
+        if allowed is not None and binary not in allowed:
             self.fail("binary must be one of the server's allowed binaries: %s; got %r"
                       % (', '.join(item for item in allowed if item), binary))
 
     def binaries(self):
+        """The server's allowed binaries (read once), None under a server check mode only predicted."""
+        if self.parents_predicted:
+            return None
         if self.allowed_binaries is None:
             answer = self.client.get(self.path(BINARIES_PATH))
             self.allowed_binaries = [item for item in answer if isinstance(item, str)] if isinstance(answer, list) else []
@@ -257,7 +269,7 @@ class SupervisorJobModule(JobModule):
         command, binary = self.params.get('command'), self.params.get('binary')
         if command is None:
             first, _space, rest = stored.partition(' ')
-            values['command'] = rest if binary and rest and first in self.binaries() else stored
+            values['command'] = rest if binary and rest and first in (self.binaries() or ()) else stored
         elif binary is None:
             old_binary = split_command(stored, command)
             if old_binary is not None:
@@ -268,9 +280,6 @@ class SupervisorJobModule(JobModule):
         predicted = super(SupervisorJobModule, self).predict_created(body)
         binary = body.get('binary')
         predicted['command'] = '%s %s' % (binary, body['command']) if binary else body['command']
-        predicted.setdefault('directory', '/')
-        predicted.setdefault('autoStart', True)
-        predicted.setdefault('autoRestart', True)
         return predicted
 
 

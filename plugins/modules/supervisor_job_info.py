@@ -121,9 +121,17 @@ binaries:
   type: list
   elements: str
   sample: [/RunCloud/Packages/php83rc/bin/php, /usr/bin/node]
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec, read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -143,10 +151,13 @@ class SupervisorJobInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        list_path = self.path('servers/{server_id}/supervisors')
-        jobs = read_resources(self.client, list_path, item_id=self.params['id'], field='label', value=self.params['label'],
-                              search=self.params['search'], description='supervisor job')
+        jobs = self.read_children('servers/{server_id}/supervisors', item_id=self.params['id'], field='label',
+                                  value=self.params['label'], search=self.params['search'], description='supervisor job')
         result = dict(changed=False, supervisor_jobs=jobs)
+        if self.parents_predicted:
+            # A server that check mode only predicted has no jobs and no list of binaries to read.
+            self.exit(**dict(result, binaries=[]) if self.params['binaries'] else result)
+        list_path = self.path('servers/{server_id}/supervisors')
         if self.params['status']:
             rows = self.client.get(list_path + '/status')
             rows = rows if isinstance(rows, list) else []
