@@ -114,13 +114,19 @@ class Reader:
 
 class Action:
     """A non-idempotent operation triggered by a boolean option (rebuild, deploy, renew): it runs
-    every time the option is true and always reports a change."""
+    every time the option is true and always reports a change.
 
-    def __init__(self, option, path, method='POST', body=None):
+    ``when_changed``: it runs only when the task changed something else first (applying stored
+    changes, such as deploying firewall rules). ``on_absent``: it also runs after a deletion.
+    """
+
+    def __init__(self, option, path, method='POST', body=None, when_changed=False, on_absent=False):
         self.option = option
         self.path = path
         self.method = method
         self.body = body
+        self.when_changed = when_changed
+        self.on_absent = on_absent
 
 
 class ResourceModule(RunCloudModule):
@@ -155,6 +161,8 @@ class ResourceModule(RunCloudModule):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
         self.changed = False
         self._reader_cache = {}
+        # Options of the actions that ran (or would have, in check mode).
+        self.actions_run = []
 
     # -- helpers for subclasses ------------------------------------------------------------------
 
@@ -179,6 +187,7 @@ class ResourceModule(RunCloudModule):
         self.run(self._converge)
 
     def _converge(self):
+        self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
         current = self.find()
@@ -186,6 +195,7 @@ class ResourceModule(RunCloudModule):
             before = self.public(current)
             if current is not None:
                 self.delete(current)
+                self.run_actions_after_delete()
             self.finish(before, {}, {} if current is not None else None)
             return
         if current is None:
@@ -195,6 +205,9 @@ class ResourceModule(RunCloudModule):
         after = self.run_actions(after)
         # Computed last: readers add what they fetched to ``current`` while converging.
         self.finish(self.public(current), self.public(after), after)
+
+    def validate(self):
+        """Hook: check the options before any request (a port, an address); fail naming the option."""
 
     def prepare(self):
         """Hook: resolve references the body needs (a system user's id, ...) after the parents."""
@@ -434,14 +447,21 @@ class ResourceModule(RunCloudModule):
     # -- actions -------------------------------------------------------------------------------
 
     def run_actions(self, resource):
-        for action in self.actions:
-            if not self.params.get(action.option):
+        return self._run_actions(self.actions, resource)
+
+    def run_actions_after_delete(self):
+        self._run_actions([action for action in self.actions if action.on_absent], {})
+
+    def _run_actions(self, actions, resource):
+        for action in actions:
+            if not self.params.get(action.option) or (action.when_changed and not self.changed):
                 continue
             self.changed = True
-            if self.check_mode or resource.get('id') is None:
+            self.actions_run.append(action.option)
+            if self.check_mode or ('{id}' in action.path and resource.get('id') is None):
                 continue
             body = action.body(self, resource) if callable(action.body) else action.body
-            answer = self.client.request(action.method, self.path(action.path, id=resource['id']), body=body).data
+            answer = self.client.request(action.method, self.path(action.path, id=resource.get('id')), body=body).data
             if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
                 resource = dict(resource, **answer)
         return resource
