@@ -25,3 +25,16 @@ def read_resources(client, list_path, item_id=None, field='name', value=None, se
         return [item] if item is not None else []
     params = {'search': search} if search else None
     return client.list_all(list_path, params=params)
+
+
+def read_log(client, path, limit):
+    """The newest ``limit`` entries of an activity log (server or web application), reading only the
+    pages they need (40 entries per request)."""
+    entries = []
+    if limit <= 0:
+        return entries
+    for entry in client.iter_items(path, per_page=min(limit, 40)):
+        entries.append(entry)
+        if len(entries) >= limit:
+            break
+    return entries
