@@ -249,17 +249,28 @@ class ResourceModule(RunCloudModule):
             return self.read_singleton()
         if self.params.get('id') is not None:
             try:
-                return self.client.get(self.path(self.item_path, id=self.params['id']))
+                current = self.client.get(self.path(self.item_path, id=self.params['id']))
             except NotFoundError:
                 if self.params.get('state') == 'absent':
                     return None
                 raise
+            self.check_identity_of(current)
+            return current
         identity = self.field(self.identity)
         value = self.desired(identity)
         if value is None:
             self.fail('%s is required to find the %s' % (identity.option, self.resource))
         return self.client.find_by_field(self.path(self.list_path), value, identity.read_as,
                                          description=self.resource, searchable=self.searchable)
+
+    def check_identity_of(self, current):
+        """A resource read by id must carry the name the task gives, unless the name can change (a rename)."""
+        if not self.identity or self.params.get(self.identity) is None:
+            return
+        field = self.field(self.identity)
+        if field.update is None and not self.same(field, self.desired(field), current.get(field.read_as)):
+            self.fail('the %s with id %s has %s %r, not %r' % (self.resource, self.params['id'], field.option,
+                                                               current.get(field.read_as), self.params[self.identity]))
 
     def read_singleton(self):
         try:

@@ -74,6 +74,11 @@ options:
       - How many log entries O(logs) returns per server at most.
     type: int
     default: 40
+  ping:
+    description:
+      - Only check the API URL and the credentials with the API's ping (one request); no server is read.
+    type: bool
+    default: false
   include_shared:
     description:
       - Also return the servers other accounts share with this one (one more list request), and mark
@@ -106,6 +111,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+ping:
+  description: The API's answer to the ping.
+  returned: when O(ping=true)
+  type: dict
+  sample: {"message": "pong"}
 servers:
   description: The matching servers; an empty list when none matches.
   returned: always
@@ -188,6 +198,8 @@ class ServerInfoModule(RunCloudModule):
         self.run(self._read)
 
     def _read(self):
+        if self.params['ping']:
+            self.exit(changed=False, servers=[], ping=self.client.ping())
         if self.params['logs_limit'] < 1:
             self.fail('logs_limit must be a positive number of entries, not %d' % self.params['logs_limit'])
         servers = read_resources(self.client, 'servers', item_id=self.params['id'], value=self.params['name'],
@@ -227,7 +239,7 @@ def main():
     for option, _endpoint in DETAILS:
         options[option] = dict(type='bool', default=False)
     options.update(logs=dict(type='bool', default=False), logs_limit=dict(type='int', default=40),
-                   include_shared=dict(type='bool', default=False))
+                   include_shared=dict(type='bool', default=False), ping=dict(type='bool', default=False))
     ServerInfoModule(
         argument_spec=options,
         mutually_exclusive=[('id', 'name', 'search')],

@@ -93,3 +93,11 @@ def test_web_app_log(monkeypatch):
     ])
     assert result['changed'] is False and result['web_apps'][0]['log'] == entries(0, 2)
     session.assert_done()
+
+
+def test_ping_checks_the_connection_only(monkeypatch):
+    result, session = run_module(monkeypatch, server_info.main, dict(ping=True, logs=True), [
+        Exchange('GET', '/ping', answer(200, {'message': 'pong'})),
+    ])
+    assert result == dict(changed=False, servers=[], ping={'message': 'pong'}, failed=False)
+    session.assert_done()
