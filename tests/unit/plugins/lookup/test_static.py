@@ -69,8 +69,8 @@ def test_one_request_per_term_and_unsafe_results(scripted):
 
 
 def test_options_beat_the_environment_and_empty_variables_are_unset():
-    settings = static.connection_settings(dict(api_token='given'), {'RUNCLOUD_API_URL': '', 'RUNCLOUD_API_TOKEN': 'env',
-                                                                     'RUNCLOUD_API_TIMEOUT': '', 'RUNCLOUD_VALIDATE_CERTS': 'no'})
+    environ = {'RUNCLOUD_API_URL': '', 'RUNCLOUD_API_TOKEN': 'env', 'RUNCLOUD_API_TIMEOUT': '', 'RUNCLOUD_VALIDATE_CERTS': 'no'}
+    settings = static.connection_settings(dict(api_token='given'), environ)
     assert settings['api_url'] == client_module.DEFAULT_API_URL
     assert settings['api_token'] == 'given'
     assert settings['api_timeout'] == 30.0
