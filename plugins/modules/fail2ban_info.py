@@ -45,6 +45,14 @@ blocked_ips:
   type: list
   elements: str
   sample: [203.0.113.9, 198.51.100.4]
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.fail2ban import BLOCKED_PATH, blocked_ips
@@ -58,7 +66,8 @@ class Fail2BanInfoModule(RunCloudModule):
 
     def read(self):
         self.resolve_parent(SERVER)
-        self.exit(changed=False, blocked_ips=blocked_ips(self.client, self.path(BLOCKED_PATH)))
+        blocked = [] if self.parents_predicted else blocked_ips(self.client, self.path(BLOCKED_PATH))
+        self.exit(changed=False, blocked_ips=blocked)
 
 
 def main():

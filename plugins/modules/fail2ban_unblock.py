@@ -66,6 +66,14 @@ blocked_ips:
   type: list
   elements: str
   sample: [203.0.113.9]
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ValidationError
@@ -91,7 +99,7 @@ class Fail2BanUnblockModule(RunCloudModule):
         wanted = set(canonical_ip(value) for value in self.params['ips'])
         self.resolve_parent(SERVER)
         path = self.path(BLOCKED_PATH)
-        before = blocked_ips(self.client, path)
+        before = [] if self.parents_predicted else blocked_ips(self.client, path)
         unblocked = [address for address in before if canonical_ip(address) in wanted]
         if not self.check_mode:
             unblocked = [address for address in unblocked if self.send_unblock(path, address)]

@@ -148,6 +148,14 @@ firewall:
       description: Whether the task deployed the rules (or would have, in check mode).
       type: bool
       sample: true
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
@@ -188,7 +196,8 @@ class FirewallModule(RunCloudModule):
     def converge(self):
         wanted = self.wanted_rules()
         self.resolve_parent(SERVER)
-        before = self.client.list_all(self.path(FIREWALL_PATH))
+        # A server check mode only predicted (created by an earlier task) has no rules yet.
+        before = [] if self.parents_predicted else self.client.list_all(self.path(FIREWALL_PATH))
         kept, removed = [], []
         for rule in before:
             if wanted.pop(rule_key(rule), None) is not None or not self.params['purge']:

@@ -86,10 +86,17 @@ firewall_rules:
       description: When the rule was added, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import FIREWALL_PATH, covers_port
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -103,7 +110,7 @@ class FirewallRuleInfoModule(RunCloudModule):
         if port is not None and not 1 <= port <= 65535:
             self.fail('port must be a port from 1 to 65535, not %r' % port)
         self.resolve_parent(SERVER)
-        rules = read_resources(self.client, self.path(FIREWALL_PATH), item_id=self.params['id'], description='firewall rule')
+        rules = self.read_children(FIREWALL_PATH, item_id=self.params['id'], description='firewall rule')
         if port is not None:
             rules = [rule for rule in rules if covers_port(rule, port)]
         self.exit(changed=False, firewall_rules=rules)

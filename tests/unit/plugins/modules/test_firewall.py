@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runcloud.cloud.plugins.module_utils import firewall as rules
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.plugins.modules import firewall, firewall_rule, firewall_rule_info
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
@@ -64,7 +65,7 @@ def test_rule_exists_unchanged_with_one_request(monkeypatch):
         Exchange('GET', RULES, listing(SSH, HTTP)),
     ])
     assert result['changed'] is False and result['deployed'] is False
-    assert result['firewall_rule'] == HTTP
+    assert result['firewall_rule'] == snake_case_keys(HTTP)
     session.assert_done()
 
 
@@ -76,8 +77,8 @@ def test_add_a_rich_rule_and_deploy(monkeypatch):
         Exchange('PUT', RULES, DEPLOYED),
     ], diff=True)
     assert result['changed'] is True and result['deployed'] is True
-    assert result['firewall_rule'] == OFFICE_DB
-    assert result['diff'] == {'before': {}, 'after': OFFICE_DB}
+    assert result['firewall_rule'] == snake_case_keys(OFFICE_DB)
+    assert result['diff'] == {'before': {}, 'after': snake_case_keys(OFFICE_DB)}
     session.assert_done()
 
 
@@ -87,7 +88,7 @@ def test_a_one_element_array_from_create_is_read_back(monkeypatch):
         Exchange('POST', RULES, answer(200, [HTTP])),
         Exchange('GET', RULES, listing(SSH, HTTP)),
     ])
-    assert result['changed'] is True and result['firewall_rule'] == HTTP and result['deployed'] is False
+    assert result['changed'] is True and result['firewall_rule'] == snake_case_keys(HTTP) and result['deployed'] is False
     session.assert_done()
 
 
@@ -96,7 +97,7 @@ def test_check_mode_predicts_without_writing(monkeypatch):
         Exchange('GET', RULES, listing(SSH)),
     ], check_mode=True)
     assert result['changed'] is True and result['deployed'] is True
-    assert result['firewall_rule'] == dict(body(HTTP), id=None)
+    assert result['firewall_rule'] == snake_case_keys(dict(body(HTTP), id=None))
     session.assert_done()
 
 
@@ -144,9 +145,9 @@ def test_firewall_adds_removes_and_deploys_once(monkeypatch):
         Exchange('PUT', RULES, DEPLOYED),
     ], diff=True)
     assert result['changed'] is True
-    assert result['firewall'] == dict(rules=[SSH, dict(smtp, id=4), OFFICE_DB], added=[dict(smtp, id=4), OFFICE_DB],
-                                      removed=[HTTP], deployed=True)
-    assert result['diff'] == {'before': {'rules': [SSH, HTTP]}, 'after': {'rules': result['firewall']['rules']}}
+    assert result['firewall'] == snake_case_keys(dict(rules=[SSH, dict(smtp, id=4), OFFICE_DB], added=[dict(smtp, id=4), OFFICE_DB],
+                                                      removed=[HTTP], deployed=True))
+    assert result['diff'] == {'before': {'rules': snake_case_keys([SSH, HTTP])}, 'after': {'rules': result['firewall']['rules']}}
     session.assert_done()
 
 
@@ -155,7 +156,7 @@ def test_firewall_converged_is_one_request(monkeypatch):
         Exchange('GET', RULES, listing(SSH, HTTP)),
     ])
     assert result['changed'] is False and result['firewall']['deployed'] is False
-    assert result['firewall']['rules'] == [SSH, HTTP]
+    assert result['firewall']['rules'] == snake_case_keys([SSH, HTTP])
     session.assert_done()
 
 
@@ -197,5 +198,14 @@ def test_rule_info_filters_by_port(monkeypatch):
         Exchange('GET', RULES, listing(SSH, OFFICE_DB, dict(HTTP, port='3000-4000'))),
     ])
     assert result['changed'] is False
-    assert result['firewall_rules'] == [OFFICE_DB, dict(HTTP, port='3000-4000')]
+    assert result['firewall_rules'] == snake_case_keys([OFFICE_DB, dict(HTTP, port='3000-4000')])
+    session.assert_done()
+
+
+def test_check_mode_under_a_predicted_server_reads_no_rules(monkeypatch):
+    result, session = run_module(monkeypatch, firewall.main, dict(server='new-web', rules=[dict(port=443)]), [
+        Exchange('GET', '/servers', listing(), query={'search': 'new-web'}),
+    ], check_mode=True)
+    assert result['changed'] is True and result['firewall']['added'][0]['port'] == '443'
+    assert result['warnings'] and 'new-web' in result['warnings'][0]
     session.assert_done()

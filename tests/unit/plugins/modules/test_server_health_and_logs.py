@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.plugins.modules import server_health, server_info, web_app_info
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
@@ -23,7 +24,7 @@ def test_health_is_read_without_change(monkeypatch):
     result, session = run_module(monkeypatch, server_health.main, dict(server=42), [
         Exchange('GET', '/servers/42/health/latest', answer(200, HEALTH)),
     ])
-    assert result['changed'] is False and result['health'] == HEALTH and result['disk_cleaned'] is False
+    assert result['changed'] is False and result['health'] == snake_case_keys(HEALTH) and result['disk_cleaned'] is False
     session.assert_done()
 
 
@@ -32,7 +33,7 @@ def test_clean_disk_is_an_action_that_changes(monkeypatch):
         Exchange('GET', '/servers/42/health/latest', answer(200, HEALTH)),
         Exchange('POST', '/servers/42/health/diskcleaner', answer(200, {'message': 'Disk cleaner has been executed.'})),
     ])
-    assert result['changed'] is True and result['disk_cleaned'] is True and result['health'] == HEALTH
+    assert result['changed'] is True and result['disk_cleaned'] is True and result['health'] == snake_case_keys(HEALTH)
     session.assert_done()
 
 
@@ -99,5 +100,13 @@ def test_ping_checks_the_connection_only(monkeypatch):
     result, session = run_module(monkeypatch, server_info.main, dict(ping=True, logs=True), [
         Exchange('GET', '/ping', answer(200, {'message': 'pong'})),
     ])
-    assert result == dict(changed=False, servers=[], ping={'message': 'pong'}, failed=False)
+    assert result['changed'] is False and result['servers'] == [] and result['ping'] == {'message': 'pong'}
+    session.assert_done()
+
+
+def test_check_mode_under_a_predicted_server(monkeypatch):
+    result, session = run_module(monkeypatch, server_health.main, dict(server='new-web', clean_disk=True), [
+        Exchange('GET', '/servers', listing(), query={'search': 'new-web'}),
+    ], check_mode=True)
+    assert result['changed'] is True and result['disk_cleaned'] is True and result['health'] == {}
     session.assert_done()
