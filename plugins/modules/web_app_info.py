@@ -153,7 +153,7 @@ api_log:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log, read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
