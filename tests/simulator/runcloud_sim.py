@@ -239,7 +239,7 @@ class Simulator:
             body = _parse_body(raw_body)
         except ApiError as error:
             return Answer(error.status, error.body), None
-        context = sim_resources.Context(self.store, params, body, query, self.url + path)
+        context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url)
         with self.lock:
             try:
                 result = handler(context)
@@ -365,6 +365,27 @@ class Simulator:
                 server["_blockedIps"].append(address)
         return {"ips": list(server["_blockedIps"])}
 
+    def handle_agent(self, method, path, raw_body):
+        """The agent's report after the installation script ran: POST /__agent__/servers/{id}/connect."""
+        match = re.fullmatch(r"/servers/(\d+)/connect", path)
+        if not match:
+            return Answer(404, {"message": "Not found"})
+        if method != "POST":
+            return Answer(405, {"message": "The %s method is not supported for this route." % method})
+        try:
+            body = _parse_body(raw_body)
+        except ApiError as error:
+            return Answer(error.status, error.body)
+        with self.lock:
+            server = self.store.state["servers"].get(match.group(1))
+            if server is None:
+                return Answer(404, {"message": "Server not found"})
+            if sim_resources.agent_connect(server, body) is None:
+                return Answer(403, {"message": "Invalid agent token."})
+            answer = sim_resources.public(server)
+        self.save()
+        return Answer(200, answer)
+
     def control_state(self, _body):
         return self.store.state
 
@@ -486,6 +507,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         raw_body = self._read_body()
         if path.startswith(CONTROL_PREFIX + "/"):
             self._send(simulator.handle_control(method, path[len(CONTROL_PREFIX):], raw_body))
+            return
+        if path.startswith(sim_resources.AGENT_PREFIX + "/"):
+            self._send(simulator.handle_agent(method, path[len(sim_resources.AGENT_PREFIX):], raw_body))
             return
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
             self._send(Answer(404, {"message": "Not found"}))
