@@ -125,6 +125,7 @@ class Simulator:
         self._fault_rng = random.Random(startup["random_seed"])
         self.requests = []
         self.counters = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}
+        self.agent_connect_delay = 0.0
 
     def start(self):
         handler = type("BoundRequestHandler", (RequestHandler,), {"simulator": self})
@@ -380,11 +381,28 @@ class Simulator:
             server = self.store.state["servers"].get(match.group(1))
             if server is None:
                 return Answer(404, {"message": "Server not found"})
-            if sim_resources.agent_connect(server, body) is None:
+            if not sim_resources.agent_token_matches(server, body):
                 return Answer(403, {"message": "Invalid agent token."})
-            answer = sim_resources.public(server)
+            if self.agent_connect_delay:
+                # RunCloud takes a while to see a fresh agent: the report is accepted, the state follows later.
+                timer = threading.Timer(self.agent_connect_delay, self._agent_connect_later, (match.group(1), body))
+                timer.daemon = True
+                timer.start()
+                return Answer(200, sim_resources.public(server))
+            answer = sim_resources.public(sim_resources.agent_connect(server, body))
         self.save()
         return Answer(200, answer)
+
+    def _agent_connect_later(self, server_id, body):
+        with self.lock:
+            server = self.store.state["servers"].get(server_id)
+            if server is not None:
+                sim_resources.agent_connect(server, body)
+        self.save()
+
+    def control_agent(self, body):
+        self.agent_connect_delay = _float_option(body, "connect_delay", self.agent_connect_delay)
+        return {"connect_delay": self.agent_connect_delay}
 
     def control_state(self, _body):
         return self.store.state
@@ -406,6 +424,7 @@ CONTROL_ROUTES = [
     ("POST", r"/ratelimit", Simulator.control_ratelimit),
     ("POST", r"/servers/(\d+)/state", Simulator.control_server_state),
     ("POST", r"/servers/(\d+)/blockedips", Simulator.control_blocked_ips),
+    ("POST", r"/agent", Simulator.control_agent),
     ("GET", r"/state", Simulator.control_state),
     ("GET", r"/endpoints", Simulator.control_endpoints),
 ]

@@ -211,11 +211,13 @@ def agent_token(server):
     return server["_agentToken"]
 
 
-def agent_connect(server, body):
-    """What the agent reports once installed: its token, the OS version and its own version."""
+def agent_token_matches(server, body):
     token = body.get("token")
-    if not server.get("_agentToken") or not isinstance(token, str) or not hmac.compare_digest(token, server["_agentToken"]):
-        return None
+    return bool(server.get("_agentToken")) and isinstance(token, str) and hmac.compare_digest(token, server["_agentToken"])
+
+
+def agent_connect(server, body):
+    """What RunCloud records once the agent reported (OS version, agent version): the server is connected."""
     server["osVersion"] = str(body.get("osVersion") or "") or None
     server["agentVersion"] = str(body.get("agentVersion") or "") or None
     set_connection(server, connected=True, online=True)

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import requests
 from sim_testlib import assert_invalid, assert_not_found, assert_page
@@ -196,3 +197,18 @@ def test_agent_endpoint_needs_the_script_token(api, sim):
     assert (answer.json()["connected"], answer.json()["osVersion"], answer.json()["agentVersion"]) == (True, "24.04", "3.0.0")
     logged = sim.handle_control("GET", "/requests", "").body["requests"]
     assert [entry["path"] for entry in logged if "connect" in entry["path"]] == []
+
+
+def test_agent_connect_delay_holds_the_connection_back(api, sim):
+    sim.handle_control("POST", "/agent", '{"connect_delay": 0.3}')
+    server_id = api.ok("POST", "/servers", {"name": "new-05", "ipAddress": "203.0.113.81"})["id"]
+    done = run_installation_script(api.ok("GET", "/servers/%d/installationscript" % server_id)["script"])
+    assert done.returncode == 0, done.stderr
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is False
+    for dummy in range(50):
+        if api.ok("GET", "/servers/%d" % server_id)["connected"]:
+            break
+        time.sleep(0.1)
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is True
+    sim.handle_control("POST", "/reset", "")
+    assert sim.agent_connect_delay == 0.0
