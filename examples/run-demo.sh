@@ -4,8 +4,10 @@
 # - makes sure the main venv (.venv, ansible-core + requests) exists (tests/lib/bootstrap.sh);
 # - starts tests/simulator/runcloud_sim.py on a free loopback port and reads its URL;
 # - exposes this checkout as runcloud.cloud through a temporary collections directory;
-# - runs the playbook twice and fails if the second run reports any change.
-# Environment: RUNCLOUD_DEMO_PLAYBOOK (default examples/site.yml); extra arguments go to
+# - runs the playbook twice with examples/demo-inventory.yml (the machine itself plays the new server)
+#   and fails if the second run reports any change.
+# Environment: RUNCLOUD_DEMO_PLAYBOOK (default examples/site.yml), RUNCLOUD_DEMO_INVENTORY (default
+# examples/demo-inventory.yml); extra arguments go to
 # ansible-playbook (e.g. -v).
 
 set -euo pipefail
@@ -16,6 +18,7 @@ cd "$ROOT"
 source "$ROOT/tests/lib/bootstrap.sh"
 
 PLAYBOOK="${RUNCLOUD_DEMO_PLAYBOOK:-examples/site.yml}"
+INVENTORY="${RUNCLOUD_DEMO_INVENTORY:-examples/demo-inventory.yml}"
 [ -f "$PLAYBOOK" ] || rc_die "playbook not found: $PLAYBOOK"
 
 rc_ensure_main_venv "$ROOT"
@@ -69,7 +72,7 @@ run_playbook() {
     local n="$1" log="$WORK/run$1.log"
     shift
     printf '\n==================== demo run %s: ansible-playbook %s ====================\n' "$n" "$PLAYBOOK"
-    ansible-playbook "$PLAYBOOK" "$@" 2>&1 | tee "$log"
+    ansible-playbook -i "$INVENTORY" "$PLAYBOOK" "$@" 2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
 }
 
