@@ -78,11 +78,25 @@ run_playbook() {
 
 run_playbook 1 "$@" || rc_die "first run failed"
 first_changed="$(recap_changed "$WORK/run1.log")"
+# The second run's API requests, from the simulator's request log: "<GETs> <writes>".
+sim_requests() {
+    "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v2}/__sim__/requests" "$1" <<'PYTHON'
+import json, sys, urllib.request
+url, method = sys.argv[1], sys.argv[2]
+request = urllib.request.Request(url, method=method)
+counters = json.load(urllib.request.urlopen(request, timeout=10)).get("counters", {})
+print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
+PYTHON
+}
+
+sim_requests DELETE > /dev/null
 run_playbook 2 "$@" || rc_die "second run failed"
 second_changed="$(recap_changed "$WORK/run2.log")"
+read -r second_gets second_writes < <(sim_requests GET)
 
 echo
 if [ "$second_changed" != 0 ]; then
     rc_die "the second run reported changed=$second_changed; the playbook is not idempotent"
 fi
-echo "demo OK: first run changed=$first_changed, second run changed=0"
+[ "$second_writes" = 0 ] || rc_die "the second run sent $second_writes write requests to the API"
+echo "demo OK: first run changed=$first_changed, second run changed=0 ($second_gets GET requests, no write)"
