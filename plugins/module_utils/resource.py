@@ -150,6 +150,9 @@ class ResourceModule(RunCloudModule):
     on_immutable_change = 'fail'
     # Options needed to create the resource but not to find or delete it.
     required_for_create = ()
+    # API fields a new resource gets from the API itself ({field: value}); check mode shows them so
+    # that a predicted resource has every documented return value.
+    created_defaults = {}
 
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
@@ -163,6 +166,12 @@ class ResourceModule(RunCloudModule):
             if candidate.option == option:
                 return candidate
         raise KeyError(option)
+
+    def option_for_api_field(self, api_field):
+        for candidate in self.fields:
+            if api_field in (candidate.api, candidate.read_as):
+                return candidate.option
+        return super(ResourceModule, self).option_for_api_field(api_field)
 
     def desired(self, field):
         value = self.params.get(field.option)
@@ -181,7 +190,8 @@ class ResourceModule(RunCloudModule):
     def _converge(self):
         self.resolve_parents(*self.parents)
         self.prepare()
-        current = self.find()
+        # Under a parent that check mode only predicted, the resource cannot exist yet.
+        current = None if self.parents_predicted else self.find()
         if self.params.get('state') == 'absent':
             before = self.public(current)
             if current is not None:
@@ -197,7 +207,12 @@ class ResourceModule(RunCloudModule):
         self.finish(self.public(current), self.public(after), after)
 
     def prepare(self):
-        """Hook: resolve references the body needs (a system user's id, ...) after the parents."""
+        """Hook: resolve references the body needs (a system user's id, ...) after the parents.
+        It must not send requests under a predicted parent (``parents_predicted``)."""
+
+    def subject(self):
+        name = self.params.get(self.identity) if self.identity else None
+        return 'the %s%s' % (self.resource, ' %r' % name if name else '')
 
     def finish(self, before, after, resource):
         result = dict(changed=self.changed)
@@ -262,8 +277,7 @@ class ResourceModule(RunCloudModule):
 
     def creation_phrase(self):
         """How creating is called in messages: "create the database user 'shop'"."""
-        name = self.params.get(self.identity) if self.identity else None
-        return 'create the %s%s' % (self.resource, ' %r' % name if name else '')
+        return 'create ' + self.subject()
 
     def fail_unless_set(self, options, values=None):
         """Fail naming every option of ``options`` that has no value (in ``values`` or the params)."""
@@ -301,7 +315,10 @@ class ResourceModule(RunCloudModule):
         return self.apply_updates(created, just_created=True)
 
     def predict_created(self, body):
-        predicted = dict((field.read_as, body[field.api]) for field in self.fields if field.api in body)
+        """What check mode shows for a resource it would create: the API's defaults for the fields
+        the API fills in (``created_defaults``), what would be sent, and no id."""
+        predicted = copy.deepcopy(dict(self.created_defaults))
+        predicted.update((field.read_as, body[field.api]) for field in self.fields if field.api in body)
         predicted['id'] = None
         return predicted
 

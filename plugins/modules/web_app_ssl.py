@@ -171,23 +171,23 @@ ssl:
       description: The PEM certificate.
       type: str
       sample: "-----BEGIN CERTIFICATE-----..."
-    validUntil:
+    valid_until:
       description: When the certificate expires.
       type: str
       sample: '2025-01-01 00:00:00'
-    renewalDate:
+    renewal_date:
       description: When RunCloud renews a Let's Encrypt certificate.
       type: str
       sample: '2024-12-01 00:00:00'
-    enableHttp:
+    enable_http:
       description: Whether plain HTTP is still served.
       type: bool
       sample: false
-    enableHsts:
+    enable_hsts:
       description: Whether HSTS is sent.
       type: bool
       sample: true
-    authorizationMethod:
+    authorization_method:
       description: The Let's Encrypt authorization method.
       type: str
       sample: http-01
@@ -195,7 +195,7 @@ ssl:
       description: Whether it comes from the Let's Encrypt staging environment.
       type: bool
       sample: false
-    apiId:
+    api_id:
       description: The 3rd-party API key used for V(dns-01).
       type: int
       sample: null
@@ -207,7 +207,15 @@ ssl_mode:
   description: The application's SSL mode, when O(advanced_ssl) or O(auto_ssl) was set.
   returned: when O(advanced_ssl) or O(auto_ssl) is set
   type: dict
-  sample: {"advancedSSL": true, "autoSSL": false}
+  sample: {"advanced_ssl": true, "auto_ssl": false}
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
@@ -253,6 +261,8 @@ def paths(base):
 class SslModule(ResourceModule):
     resource = 'SSL certificate'
     result_key = 'ssl'
+    created_defaults = {'certificate': None, 'validUntil': None, 'renewalDate': None, 'staging': None, 'apiId': None,
+                        'ssl_protocol_id': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
     # No certificate is answered as {"message": "SSL not installed!"}, which has no id: the base
     # treats it as absent.
@@ -289,7 +299,8 @@ class SslModule(ResourceModule):
 
     def converge_mode(self):
         path = self.path(MODE_PATH)
-        current = self.client.get(path) or {}
+        # Under a web app check mode only predicted, the mode is a new app's: both off.
+        current = {} if self.parents_predicted else (self.client.get(path) or {})
         wanted = dict((key, normalize('bool', current.get(key))) for _option, key in MODE_OPTIONS)
         for option, key in MODE_OPTIONS:
             if self.is_set(option):

@@ -85,8 +85,8 @@ def test_mode_is_converged_before_the_domain_certificate(monkeypatch):
                                      Exchange('POST', domain_ssl, answer(200, dict(LE, id=40))),
                                  ], diff=True)
     assert result['changed'] is True
-    assert result['ssl_mode'] == {'advancedSSL': True, 'autoSSL': False}
-    assert result['diff']['before']['ssl_mode']['advancedSSL'] is False
+    assert result['ssl_mode'] == {'advanced_ssl': True, 'auto_ssl': False}
+    assert result['diff']['before']['ssl_mode']['advanced_ssl'] is False
     session.assert_done()
 
 
