@@ -148,6 +148,14 @@ class ResourceModule(RunCloudModule):
     # What to do when a field without update endpoint differs: 'fail', 'replace', or 'option' (replace
     # only when the module's ``replace`` option is true).
     on_immutable_change = 'fail'
+    # How a replacement happens: 'delete_first', or 'create_first' where the API allows two resources
+    # with one identity, so that a failed create never leaves the parent without the resource.
+    replace_order = 'delete_first'
+    # Options a replacement takes from the replaced resource when the user did not set them (their
+    # current value must be a valid option value).
+    carry_over = ()
+    # The option that says whether write-only fields are sent to an existing resource.
+    update_write_only_option = 'update_password'
     # Options needed to create the resource but not to find or delete it.
     required_for_create = ()
     # API fields a new resource gets from the API itself ({field: value}); check mode shows them so
@@ -158,6 +166,8 @@ class ResourceModule(RunCloudModule):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
         self.changed = False
         self._reader_cache = {}
+        # The resource being replaced, while its replacement is created.
+        self.replacing = None
 
     # -- helpers for subclasses ------------------------------------------------------------------
 
@@ -188,6 +198,7 @@ class ResourceModule(RunCloudModule):
         self.run(self._converge)
 
     def _converge(self):
+        self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
         # Under a parent that check mode only predicted, the resource cannot exist yet.
@@ -205,6 +216,9 @@ class ResourceModule(RunCloudModule):
         after = self.run_actions(after)
         # Computed last: readers add what they fetched to ``current`` while converging.
         self.finish(self.public(current), self.public(after), after)
+
+    def validate(self):
+        """Hook: check option values before any request; fail naming the option and the accepted form."""
 
     def prepare(self):
         """Hook: resolve references the body needs (a system user's id, ...) after the parents.
@@ -300,19 +314,37 @@ class ResourceModule(RunCloudModule):
                 body[field.api] = value
         return body
 
-    def create(self):
+    def check_create(self):
+        """Hook: what must hold before creating (run before any write, also before the delete of a
+        replacement); checks that cost a request belong here rather than in ``validate()``."""
         self.fail_unless_set(self.required_for_create)
+
+    def create(self):
+        self.check_create()
         body = self.create_body()
         self.changed = True
         if self.check_mode:
             created = self.predict_created(body)
             return self.apply_updates(created, predicted_only=True, just_created=True)
         created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
-                                   on_uncertain=self.find)
+                                   on_uncertain=self.find_created)
         if not isinstance(created, dict) or created.get('id') is None:
             # Some create endpoints answer {} or a message: read the resource back.
-            created = self.find() or self.predict_created(body)
+            created = self.find_created() or self.predict_created(body)
         return self.apply_updates(created, just_created=True)
+
+    def find_created(self):
+        """The resource a create made (its answer was lost or had no id). While replacing, the old
+        resource still has the same identity, so it is skipped."""
+        if self.replacing is None or self.identity is None:
+            return self.find()
+        identity = self.field(self.identity)
+        value = self.desired(identity)
+        query = {'search': value} if self.searchable else None
+        for item in self.client.iter_items(self.path(self.list_path), query):
+            if item.get('id') != self.replacing.get('id') and normalize('str', item.get(identity.read_as)) == normalize('str', value):
+                return item
+        return None
 
     def predict_created(self, body):
         """What check mode shows for a resource it would create: the API's defaults for the fields
@@ -331,11 +363,34 @@ class ResourceModule(RunCloudModule):
         names = ', '.join(sorted(field.option for field in differing))
         policy = self.on_immutable_change
         if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
-            self.delete(current)
-            return self.create()
+            return self.replace(current)
         hint = ' Set replace=true to delete and re-create it.' if policy == 'option' else ''
         self.fail('the %s exists with different %s, which the API cannot change.%s' % (self.resource, names, hint),
                   **{self.result_key: self.public(current)})
+
+    def replace(self, current):
+        """Delete ``current`` and create the resource anew; what the user did not set is carried over."""
+        self.params.update(self.carried_over(current))
+        self.replacing = current
+        self.check_create()
+        if self.replace_order == 'create_first':
+            created = self.create()
+            self.delete(current)
+        else:
+            self.delete(current)
+            created = self.create()
+        self.replacing = None
+        return created
+
+    def carried_over(self, current):
+        """{option: value} of the ``carry_over`` options the user did not set, from the resource being
+        replaced, so that the replacement differs only in what the user asked for."""
+        values = {}
+        for option in self.carry_over:
+            field = self.field(option)
+            if self.params.get(option) is None and current.get(field.read_as) is not None:
+                values[option] = current[field.read_as]
+        return values
 
     def immutable_differences(self, current):
         return [field for field in self.fields
@@ -370,7 +425,7 @@ class ResourceModule(RunCloudModule):
         return current[reader.key]
 
     def wants_write_only_update(self, field):
-        return self.params.get('update_password', 'on_create') == 'always'
+        return self.params.get(self.update_write_only_option, 'on_create') == 'always'
 
     def pending_changes(self, current, just_created=False):
         """{group name: [fields]} of the updatable fields the user set that differ."""

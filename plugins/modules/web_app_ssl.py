@@ -46,8 +46,9 @@ options:
     choices: [http-01, dns-01]
   external_api:
     description:
-      - The id of the 3rd-party API key (such as a Cloudflare key) used for V(dns-01).
-    type: int
+      - The 3rd-party API key (such as a Cloudflare key) used for V(dns-01), by id or by label
+        (M(runcloud.cloud.external_api_key)). A label costs one search request.
+    type: raw
   environment:
     description:
       - The Let's Encrypt environment; V(staging) issues untrusted test certificates. RunCloud uses V(live) when it is not set.
@@ -126,7 +127,7 @@ EXAMPLES = r'''
     web_app: intranet
     provider: letsencrypt
     authorization_method: dns-01
-    external_api: 28
+    external_api: cloudflare-dns
 
 - name: Install a certificate of your own
   runcloud.cloud.web_app_ssl:
@@ -218,6 +219,7 @@ api_log:
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
@@ -271,7 +273,7 @@ class SslModule(ResourceModule):
     fields = (
         Field('provider', read_as='method'),
         Field('authorization_method'),
-        Field('external_api', kind='int', read_as='apiId'),
+        Field('external_api', kind='int', read_as='apiId', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
         Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
               predict=lambda wanted: wanted == 'staging'),
         Field('certificate', update='ssl', matches=same_pem),
@@ -289,6 +291,8 @@ class SslModule(ResourceModule):
         self.mode_only_predicted = False
 
     def prepare(self):
+        if self.is_set('external_api'):
+            self.resolve_parent(EXTERNAL_API)
         if self.is_set('domain'):
             self.resolve_parent(DOMAIN)
             self.__dict__.update(paths(DOMAIN_SSL))
@@ -359,7 +363,7 @@ def main():
             domain=dict(type='raw'),
             provider=dict(type='str', choices=['letsencrypt', 'custom']),
             authorization_method=dict(type='str', choices=['http-01', 'dns-01']),
-            external_api=dict(type='int'),
+            external_api=dict(type='raw'),
             environment=dict(type='str', choices=['live', 'staging']),
             certificate=dict(type='str'),
             private_key=dict(type='str', no_log=True),

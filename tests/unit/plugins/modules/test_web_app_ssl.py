@@ -137,3 +137,22 @@ def test_remove(monkeypatch):
     ])
     assert result['changed'] is True and result['ssl'] == {}
     session.assert_done()
+
+
+def test_dns01_key_given_by_label_is_searched_once_and_sent_by_id(monkeypatch):
+    key = {'id': 28, 'label': 'cloudflare-dns', 'service': 'Cloudflare', 'username': 'ops@example.com', 'secret': 'abcd...'}
+    result, session = run_module(monkeypatch, ssl.main, dict(server=3, web_app=9, provider='letsencrypt', authorization_method='dns-01',
+                                                             external_api='cloudflare-dns'), [
+        Exchange('GET', '/settings/externalapi', listing(key), query={'search': 'cloudflare-dns'}),
+        Exchange('GET', SSL, NONE),
+        Exchange('POST', SSL, answer(200, dict(LE, authorizationMethod='dns-01', apiId=28)),
+                 body={'provider': 'letsencrypt', 'authorizationMethod': 'dns-01', 'externalApi': 28, 'enableHttp': False, 'enableHsts': False}),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, ssl.main, dict(server=3, web_app=9, provider='letsencrypt', authorization_method='dns-01',
+                                                             external_api=28), [
+        Exchange('GET', SSL, answer(200, dict(LE, authorizationMethod='dns-01', apiId=28))),
+    ])
+    assert result['changed'] is False
+    session.assert_done()
