@@ -104,6 +104,13 @@ options:
       - Costs one request per server.
     type: bool
     default: false
+  include_shared:
+    description:
+      - Also add the servers other accounts share with this one (one more list request per 40 of them).
+        Every server then has the variable C(<prefix>shared), true for the shared ones.
+      - O(search) and O(connected_only) apply to them too.
+    type: bool
+    default: false
   concurrency:
     description:
       - How many API requests may run at the same time while reading server pages and the extra
@@ -200,6 +207,7 @@ except ImportError:  # pragma: no cover - a future ansible-core without the modu
 
 CACHE_FORMAT = 1
 SERVERS_PATH = 'servers'
+SHARED_SERVERS_PATH = 'servers/shared'
 WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
 # Webhook secrets that trigger deployments: never cached, never host variables.
@@ -333,6 +341,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             connected_only=bool(self.get_option('connected_only')),
             web_apps=bool(self.get_option('include_web_apps')),
             databases=bool(self.get_option('include_databases')),
+            shared=bool(self.get_option('include_shared')),
         )
 
     # -- API ---------------------------------------------------------------------------------------
@@ -363,6 +372,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         params = {'search': query['search']} if query['search'] else None
         try:
             servers = client.list_all(SERVERS_PATH, params=params, concurrency=concurrency)
+            if query['shared']:
+                servers = self._with_shared(servers, params, concurrency)
             if query['connected_only']:
                 servers = [server for server in servers if server.get('connected')]
             web_apps = self._fetch_web_apps(servers, concurrency) if query['web_apps'] else {}
@@ -374,6 +385,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.vv('runcloud inventory: %d servers, %d API requests, API phase %.3fs'
                         % (len(servers), client.request_count, seconds))
         return dict(format=CACHE_FORMAT, query=query, servers=servers, web_apps=web_apps, databases=databases)
+
+    def _with_shared(self, servers, params, concurrency):
+        """Own servers marked ``shared: false`` followed by the shared ones, marked ``shared: true``."""
+        own_ids = set(server.get('id') for server in servers)
+        shared = self.client.list_all(SHARED_SERVERS_PATH, params=params, concurrency=concurrency)
+        return ([dict(server, shared=False) for server in servers]
+                + [dict(server, shared=True) for server in shared if server.get('id') not in own_ids])
 
     def _fetch_per_server(self, template, servers, concurrency):
         """``{server id: [items]}`` of a per-server list endpoint; the pages of one list in sequence."""

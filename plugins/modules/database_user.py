@@ -22,6 +22,10 @@ options:
       - The database user name; it identifies the user on the server.
     type: str
     required: true
+  id:
+    description:
+      - The id of the database user. It is then read directly (no search request) and must carry O(username).
+    type: int
   password:
     description:
       - The user's password. Required to create a user.
@@ -134,6 +138,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             username=dict(type='str', required=True),
+            id=dict(type='int'),
             password=dict(type='str', no_log=True),
             update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         ),

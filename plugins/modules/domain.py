@@ -27,6 +27,10 @@ options:
       - The domain name, such as V(shop.example.com) or V(*.example.com). It identifies the domain.
     type: str
     required: true
+  id:
+    description:
+      - The id of the domain name. It is then read directly (no search request) and must carry O(name).
+    type: int
   type:
     description:
       - What the domain name is for the application. RunCloud uses V(alias) when it is not given.
@@ -164,6 +168,7 @@ def main():
             server=dict(type='raw', required=True),
             web_app=dict(type='raw', required=True),
             name=dict(type='str', required=True),
+            id=dict(type='int'),
             type=dict(type='str', choices=['primary', 'alias', 'redirect']),
             www=dict(type='bool'),
             redirection=dict(type='str', choices=['none', 'www', 'non-www']),

@@ -24,6 +24,10 @@ options:
       - The label of the key; it identifies the key on the server.
     type: str
     required: true
+  id:
+    description:
+      - The id of the key. It is then read directly (no search request) and must carry O(label).
+    type: int
   system_user:
     description:
       - The system user that logs in with the key, by id or by user name. A number is taken as the id.
@@ -189,6 +193,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             label=dict(type='str', required=True),
+            id=dict(type='int'),
             system_user=dict(type='raw'),
             public_key=dict(type='str', no_log=False),
         ),

@@ -54,6 +54,17 @@ options:
       - Add the installed script of each application as C(installer) (V(null) when none is installed).
     type: bool
     default: false
+  log:
+    description:
+      - Add the newest entries of each application's activity log (newest first) as C(log), at most
+        O(log_limit). One request per application and per 40 entries.
+    type: bool
+    default: false
+  log_limit:
+    description:
+      - How many log entries O(log) returns per application at most.
+    type: int
+    default: 40
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.parents.server
@@ -126,6 +137,11 @@ web_apps:
       description: The installed script, or V(null).
       type: dict
       returned: when O(installer=true)
+    log:
+      description: The newest activity log entries, each with C(kind), C(content) and C(created_at).
+      type: list
+      elements: dict
+      returned: when O(log=true)
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
@@ -137,6 +153,7 @@ api_log:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -150,6 +167,8 @@ class WebAppInfoModule(RunCloudModule):
         self.run(self.read)
 
     def read(self):
+        if self.params['log_limit'] < 1:
+            self.fail('log_limit must be a positive number of entries, not %d' % self.params['log_limit'])
         self.resolve_parents(SERVER)
         apps = self.select()
         for app in apps:
@@ -185,6 +204,8 @@ class WebAppInfoModule(RunCloudModule):
             app['git'] = self.get_or_none(APP + '/git', app)
         if self.params['installer']:
             app['installer'] = self.get_or_none(APP + '/installer', app)
+        if self.params['log']:
+            app['log'] = read_log(self.client, self.path(APP + '/log', id=app['id']), self.params['log_limit'])
 
 
 def main():
@@ -198,6 +219,8 @@ def main():
             ssl=dict(type='bool', default=False),
             git=dict(type='bool', default=False),
             installer=dict(type='bool', default=False),
+            log=dict(type='bool', default=False),
+            log_limit=dict(type='int', default=40),
         ),
         mutually_exclusive=[('name', 'id')],
         supports_check_mode=True,

@@ -34,11 +34,13 @@ CONFIGS = sorted(name[:-len('.runcloud.yml')] for name in os.listdir(CONFIG_DIR)
 
 def seed_scenario(session):
     """45 servers over two pages: shop-01..03 (web app, domains, database), web-01..40, and the
-    disconnected new-01..02; web-03 (id 6) is renamed web-01 and web-05 (id 8) to a lookup."""
+    disconnected new-01..02; web-03 (id 6) is renamed web-01 and web-05 (id 8) to a lookup. One more
+    server, partner-01 (id 46), is shared with the account by another one."""
     session.reset()
     assert session.seed(servers=3, fixtures=True, name_prefix='shop') == [1, 2, 3]
     assert session.seed(servers=40, name_prefix='web') == list(range(4, 44))
     assert session.seed(servers=2, connected=False, name_prefix='new') == [44, 45]
+    assert session.seed(servers=1, shared=True, name_prefix='partner') == [46]
     session.rename_server(6, 'web-01')
     session.rename_server(8, LOOKUP_NAME)
     session.clear_log()

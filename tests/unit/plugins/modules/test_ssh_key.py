@@ -108,3 +108,17 @@ def test_delete_needs_no_user_lookup(monkeypatch):
     ])
     assert result['changed'] is True and result['ssh_key'] == {}
     session.assert_done()
+
+
+def test_a_key_given_by_id_is_read_without_search_and_must_carry_the_label(monkeypatch):
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, id=17, label='alice', state='absent'), [
+        Exchange('GET', '/servers/3/sshcredentials/17', answer(200, KEY)),
+        Exchange('DELETE', '/servers/3/sshcredentials/17', answer(200, KEY)),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, id=17, label='bob', state='absent'), [
+        Exchange('GET', '/servers/3/sshcredentials/17', answer(200, KEY)),
+    ])
+    assert result['failed'] is True and result['msg'] == "the SSH key with id 17 has label 'alice', not 'bob'"
+    session.assert_done()
