@@ -5,7 +5,7 @@ help:
 	@echo "make test        all tests on ansible-core 2.16, 2.19 and 2.21 (sanity, units, integration, pytest)"
 	@echo "make test-quick  the same on ansible-core 2.19 only"
 	@echo "make sanity | units | integration | inventory | lint | pytest   one kind of stage"
-	@echo "make demo        run examples/site.yml twice against the API simulator"
+	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
 	@echo "make build       build the collection tarball"
 	@echo "make clean       remove venvs, test output and built tarballs"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: runs examples/site.yml twice against the RunCloud API simulator.
+# `make demo`: runs examples/site.yml, then examples/fleet.yml, twice each against the RunCloud API
+# simulator (seeded with three servers for the fleet).
 #
 # - makes sure the main venv (.venv, ansible-core + requests) exists (tests/lib/bootstrap.sh);
 # - starts tests/simulator/runcloud_sim.py on a free loopback port and reads its URL;
@@ -37,7 +38,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rc_log "starting the RunCloud API simulator"
-"$VENV/bin/python" tests/simulator/runcloud_sim.py --port 0 > "$WORK/sim.out" 2> "$WORK/sim.err" &
+"$VENV/bin/python" tests/simulator/runcloud_sim.py --port 0 --seed-servers 3 > "$WORK/sim.out" 2> "$WORK/sim.err" &
 SIM_PID=$!
 RUNCLOUD_API_URL=""
 for _ in $(seq 1 100); do
@@ -68,17 +69,7 @@ recap_changed() {
     sed -n '/^PLAY RECAP/,$p' "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }'
 }
 
-run_playbook() {
-    local n="$1" log="$WORK/run$1.log"
-    shift
-    printf '\n==================== demo run %s: ansible-playbook %s ====================\n' "$n" "$PLAYBOOK"
-    ansible-playbook -i "$INVENTORY" "$PLAYBOOK" "$@" 2>&1 | tee "$log"
-    return "${PIPESTATUS[0]}"
-}
-
-run_playbook 1 "$@" || rc_die "first run failed"
-first_changed="$(recap_changed "$WORK/run1.log")"
-# The second run's API requests, from the simulator's request log: "<GETs> <writes>".
+# sim_requests METHOD -> "<GETs> <writes>" from the simulator's request log (DELETE clears it).
 sim_requests() {
     "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v2}/__sim__/requests" "$1" <<'PYTHON'
 import json, sys, urllib.request
@@ -89,14 +80,35 @@ print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
 PYTHON
 }
 
-sim_requests DELETE > /dev/null
-run_playbook 2 "$@" || rc_die "second run failed"
-second_changed="$(recap_changed "$WORK/run2.log")"
-read -r second_gets second_writes < <(sim_requests GET)
+# run_twice PLAYBOOK INVENTORY [ansible-playbook args]: the second run must change and write nothing.
+run_twice() {
+    local playbook="$1" inventory="$2" name log n
+    shift 2
+    name="$(basename "$playbook" .yml)"
+    for n in 1 2; do
+        log="$WORK/$name-run$n.log"
+        [ "$n" = 2 ] && sim_requests DELETE > /dev/null
+        printf '\n==================== demo run %s: ansible-playbook -i %s %s ====================\n' "$n" "$inventory" "$playbook"
+        ansible-playbook -i "$inventory" "$playbook" "$@" 2>&1 | tee "$log"
+        [ "${PIPESTATUS[0]}" = 0 ] || rc_die "$playbook: run $n failed"
+    done
+    local first_changed second_changed second_gets second_writes
+    first_changed="$(recap_changed "$WORK/$name-run1.log")"
+    second_changed="$(recap_changed "$WORK/$name-run2.log")"
+    read -r second_gets second_writes < <(sim_requests GET)
+    echo
+    [ "$second_changed" = 0 ] || rc_die "$playbook: the second run reported changed=$second_changed; it is not idempotent"
+    [ "$second_writes" = 0 ] || rc_die "$playbook: the second run sent $second_writes write requests to the API"
+    SUMMARY+=("$playbook OK: first run changed=$first_changed, second run changed=0 ($second_gets GET requests, no write)")
+}
 
-echo
-if [ "$second_changed" != 0 ]; then
-    rc_die "the second run reported changed=$second_changed; the playbook is not idempotent"
+SUMMARY=()
+if [ -n "${RUNCLOUD_DEMO_PLAYBOOK:-}" ]; then
+    run_twice "$PLAYBOOK" "$INVENTORY" "$@"
+else
+    run_twice examples/site.yml examples/demo-inventory.yml "$@"
+    # The fleet: the servers the simulator was seeded with, plus the one site.yml connected.
+    run_twice examples/fleet.yml examples/fleet.runcloud.yml "$@"
 fi
-[ "$second_writes" = 0 ] || rc_die "the second run sent $second_writes write requests to the API"
-echo "demo OK: first run changed=$first_changed, second run changed=0 ($second_gets GET requests, no write)"
+echo
+printf 'demo %s\n' "${SUMMARY[@]}"
