@@ -1,11 +1,12 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory lint pytest demo build clean
+.PHONY: help test test-quick sanity units integration inventory lint pytest demo awx-job build clean
 
 help:
 	@echo "make test        all tests on ansible-core 2.16, 2.19 and 2.21 (sanity, units, integration, pytest)"
 	@echo "make test-quick  the same on ansible-core 2.19 only"
 	@echo "make sanity | units | integration | inventory | lint | pytest   one kind of stage"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
+	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
 	@echo "make build       build the collection tarball"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
@@ -20,6 +21,9 @@ sanity units integration inventory lint pytest:
 
 demo:
 	bash examples/run-demo.sh
+
+awx-job:
+	bash tests/awx/run-fleet-job.sh
 
 build:
 	bash -c 'source tests/lib/bootstrap.sh && rc_ensure_main_venv "$$PWD"' && .venv/bin/ansible-galaxy collection build --force

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs examples/fleet.yml the way an AWX job template does (docs/awx.md), against the API simulator:
+# ansible-runner with a private data directory holding the project, the inventory source file
+# (examples/fleet.runcloud.yml), the environment the "RunCloud API" credential type injects, the
+# job template's forks and extra variables. Runs the job twice; the second run must report
+# changed=0 and send no write request.
+#
+#   tests/awx/run-fleet-job.sh          (makes .venvs/awx with tests/requirements-awx.txt on first use)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tests/lib/bootstrap.sh
+source "$ROOT/tests/lib/bootstrap.sh"
+VENV="$ROOT/.venvs/awx"
+rc_ensure_venv "$VENV" 3.11 "$ROOT/tests/requirements-awx.txt"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-awx.XXXXXX")"
+SIM_PID=""
+cleanup() {
+    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+        kill "$SIM_PID" 2>/dev/null || true
+        wait "$SIM_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$VENV/bin/python" "$ROOT/tests/simulator/runcloud_sim.py" --port 0 --seed-servers 4 > "$WORK/sim.out" 2> "$WORK/sim.err" &
+SIM_PID=$!
+api_url=""
+for _ in $(seq 1 100); do
+    api_url="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$WORK/sim.out")"
+    [ -n "$api_url" ] && break
+    kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK/sim.err" >&2; rc_die "the simulator exited early"; }
+    sleep 0.1
+done
+[ -n "$api_url" ] || rc_die "the simulator printed no URL"
+control="${api_url%/api/v2}/__sim__"
+
+# The private data directory, laid out as AWX hands it to ansible-runner.
+pdd="$WORK/private_data_dir"
+mkdir -p "$pdd/project" "$pdd/inventory" "$pdd/env" "$WORK/collections/ansible_collections/runcloud"
+cp "$ROOT/examples/fleet.yml" "$pdd/project/"
+cp "$ROOT/examples/fleet.runcloud.yml" "$pdd/inventory/"
+ln -s "$ROOT" "$WORK/collections/ansible_collections/runcloud/cloud"
+# What the credential type's injector sets (docs/awx.md), plus the collection AWX installs from the
+# project's collections/requirements.yml.
+cat > "$pdd/env/envvars" <<ENVVARS
+RUNCLOUD_API_TOKEN: runcloud-sim-token
+RUNCLOUD_API_URL: $api_url
+ANSIBLE_COLLECTIONS_PATH: $WORK/collections
+ANSIBLE_NOCOLOR: "1"
+ENVVARS
+# The job template's forks and extra variables.
+echo '--forks 5' > "$pdd/env/cmdline"
+echo 'fleet_batch: 2' > "$pdd/env/extravars"
+
+sim_counters() {  # sim_counters METHOD -> "<GETs> <writes>"; DELETE clears the log
+    "$VENV/bin/python" - "$control/requests" "$1" <<'PYTHON'
+import json, sys, urllib.request
+counters = json.load(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2]), timeout=10)).get("counters", {})
+print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
+PYTHON
+}
+
+run_job() {  # run_job IDENT -> the job's stdout in $WORK/IDENT.out
+    local ident="$1" status
+    PATH="$VENV/bin:$PATH" "$VENV/bin/ansible-runner" run "$pdd" --playbook fleet.yml --ident "$ident" > "$WORK/$ident.out" 2>&1 || true
+    status="$(cat "$pdd/artifacts/$ident/status" 2>/dev/null || echo missing)"
+    if [ "$status" != successful ]; then
+        cat "$WORK/$ident.out" >&2
+        rc_die "job $ident: status $status"
+    fi
+}
+
+run_job first
+sim_counters DELETE > /dev/null
+run_job second
+read -r gets writes < <(sim_counters GET)
+recap="$(sed -n '/^PLAY RECAP/,$p' "$WORK/second.out")"
+hosts="$(grep -c ' : ok=' <<< "$recap" || true)"
+changed="$(grep -oE 'changed=[0-9]+' <<< "$recap" | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
+failed="$(grep -oE 'failed=[0-9]+' <<< "$recap" | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
+grep -q 'Baseline of web-01' "$WORK/first.out" || { cat "$WORK/first.out" >&2; rc_die "the job did not reach the inventory's hosts"; }
+[ "$hosts" -ge 1 ] || { cat "$WORK/second.out" >&2; rc_die "no host in the second run's recap"; }
+[ "$changed" = 0 ] && [ "$failed" = 0 ] || { echo "$recap" >&2; rc_die "second job: changed=$changed failed=$failed"; }
+[ "$writes" = 0 ] || rc_die "second job sent $writes write requests"
+echo "AWX-style fleet job: $hosts hosts, second run changed=0, $gets GET requests, no write"
+echo "1 passed, 0 failed"
