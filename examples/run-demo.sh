@@ -80,11 +80,20 @@ print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
 PYTHON
 }
 
-# run_twice PLAYBOOK INVENTORY [ansible-playbook args]: the second run must change and write nothing.
+# run_twice PLAYBOOK INVENTORY [ansible-playbook args]: a check-mode run (no write), then two runs;
+# the second must change and write nothing.
 run_twice() {
     local playbook="$1" inventory="$2" name log n
     shift 2
     name="$(basename "$playbook" .yml)"
+    local check_writes
+    # A check-mode run first: it predicts everything and must not write.
+    sim_requests DELETE > /dev/null
+    printf '\n==================== demo check run: ansible-playbook --check -i %s %s ====================\n' "$inventory" "$playbook"
+    ansible-playbook --check -i "$inventory" "$playbook" "$@" 2>&1 | tee "$WORK/$name-check.log"
+    [ "${PIPESTATUS[0]}" = 0 ] || rc_die "$playbook: the check-mode run failed"
+    read -r _ check_writes < <(sim_requests GET)
+    [ "$check_writes" = 0 ] || rc_die "$playbook: the check-mode run sent $check_writes write requests"
     for n in 1 2; do
         log="$WORK/$name-run$n.log"
         [ "$n" = 2 ] && sim_requests DELETE > /dev/null
