@@ -26,31 +26,16 @@ rc_ensure_main_venv "$ROOT"
 VENV="$ROOT/.venv"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-demo.XXXXXX")"
-SIM_PID=""
 cleanup() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    rc_stop_simulator
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rc_log "starting the RunCloud API simulator"
-"$VENV/bin/python" tests/simulator/runcloud_sim.py --port 0 --seed-servers 3 > "$WORK/sim.out" 2> "$WORK/sim.err" &
-SIM_PID=$!
-RUNCLOUD_API_URL=""
-for _ in $(seq 1 100); do
-    RUNCLOUD_API_URL="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$WORK/sim.out")"
-    [ -n "$RUNCLOUD_API_URL" ] && break
-    if ! kill -0 "$SIM_PID" 2>/dev/null; then
-        cat "$WORK/sim.err" >&2
-        rc_die "the simulator exited before printing its URL"
-    fi
-    sleep 0.1
-done
-[ -n "$RUNCLOUD_API_URL" ] || { cat "$WORK/sim.err" >&2; rc_die "the simulator printed no URL within 10 s"; }
+rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 3
+RUNCLOUD_API_URL="$RC_SIM_URL"
 export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN=runcloud-sim-token
 rc_log "simulator at $RUNCLOUD_API_URL"
@@ -69,15 +54,8 @@ recap_changed() {
     sed -n '/^PLAY RECAP/,$p' "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# sim_requests METHOD -> "<GETs> <writes>" from the simulator's request log (DELETE clears it).
 sim_requests() {
-    "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v2}/__sim__/requests" "$1" <<'PYTHON'
-import json, sys, urllib.request
-url, method = sys.argv[1], sys.argv[2]
-request = urllib.request.Request(url, method=method)
-counters = json.load(urllib.request.urlopen(request, timeout=10)).get("counters", {})
-print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
-PYTHON
+    rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" "$1"
 }
 
 # run_twice PLAYBOOK INVENTORY [ansible-playbook args]: a check-mode run (no write), then two runs;

@@ -15,27 +15,14 @@ VENV="$ROOT/.venvs/awx"
 rc_ensure_venv "$VENV" 3.11 "$ROOT/tests/requirements-awx.txt"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-awx.XXXXXX")"
-SIM_PID=""
 cleanup() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    rc_stop_simulator
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-"$VENV/bin/python" "$ROOT/tests/simulator/runcloud_sim.py" --port 0 --seed-servers 4 > "$WORK/sim.out" 2> "$WORK/sim.err" &
-SIM_PID=$!
-api_url=""
-for _ in $(seq 1 100); do
-    api_url="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$WORK/sim.out")"
-    [ -n "$api_url" ] && break
-    kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK/sim.err" >&2; rc_die "the simulator exited early"; }
-    sleep 0.1
-done
-[ -n "$api_url" ] || rc_die "the simulator printed no URL"
-control="${api_url%/api/v2}/__sim__"
+rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 4
+api_url="$RC_SIM_URL"
 
 # The private data directory, laid out as AWX hands it to ansible-runner.
 pdd="$WORK/private_data_dir"
@@ -55,14 +42,6 @@ ENVVARS
 echo '--forks 5' > "$pdd/env/cmdline"
 echo 'fleet_batch: 2' > "$pdd/env/extravars"
 
-sim_counters() {  # sim_counters METHOD -> "<GETs> <writes>"; DELETE clears the log
-    "$VENV/bin/python" - "$control/requests" "$1" <<'PYTHON'
-import json, sys, urllib.request
-counters = json.load(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2]), timeout=10)).get("counters", {})
-print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
-PYTHON
-}
-
 run_job() {  # run_job IDENT -> the job's stdout in $WORK/IDENT.out
     local ident="$1" status
     PATH="$VENV/bin:$PATH" "$VENV/bin/ansible-runner" run "$pdd" --playbook fleet.yml --ident "$ident" > "$WORK/$ident.out" 2>&1 || true
@@ -74,9 +53,9 @@ run_job() {  # run_job IDENT -> the job's stdout in $WORK/IDENT.out
 }
 
 run_job first
-sim_counters DELETE > /dev/null
+rc_sim_requests "$VENV/bin/python" "$api_url" DELETE > /dev/null
 run_job second
-read -r gets writes < <(sim_counters GET)
+read -r gets writes < <(rc_sim_requests "$VENV/bin/python" "$api_url" GET)
 recap="$(sed -n '/^PLAY RECAP/,$p' "$WORK/second.out")"
 hosts="$(grep -c ' : ok=' <<< "$recap" || true)"
 changed="$(grep -oE 'changed=[0-9]+' <<< "$recap" | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
