@@ -62,7 +62,10 @@ changed="$(grep -oE 'changed=[0-9]+' <<< "$recap" | cut -d= -f2 | awk '{ s += $1
 failed="$(grep -oE 'failed=[0-9]+' <<< "$recap" | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')"
 grep -q 'Baseline of web-01' "$WORK/first.out" || { cat "$WORK/first.out" >&2; rc_die "the job did not reach the inventory's hosts"; }
 [ "$hosts" -ge 1 ] || { cat "$WORK/second.out" >&2; rc_die "no host in the second run's recap"; }
-[ "$changed" = 0 ] && [ "$failed" = 0 ] || { echo "$recap" >&2; rc_die "second job: changed=$changed failed=$failed"; }
+if [ "$changed" != 0 ] || [ "$failed" != 0 ]; then
+    echo "$recap" >&2
+    rc_die "second job: changed=$changed failed=$failed"
+fi
 [ "$writes" = 0 ] || rc_die "second job sent $writes write requests"
 echo "AWX-style fleet job: $hosts hosts, second run changed=0, $gets GET requests, no write"
 echo "1 passed, 0 failed"
