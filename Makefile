@@ -1,12 +1,13 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest demo build docs clean
+.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest demo awx-job build docs clean
 
 help:
 	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
 	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
-	@echo "make demo        run examples/site.yml twice against the API simulator"
+	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
+	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
 	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
@@ -21,6 +22,9 @@ sanity units integration inventory lint galaxy-importer pytest:
 
 demo:
 	bash examples/run-demo.sh
+
+awx-job:
+	bash tests/awx/run-fleet-job.sh
 
 build:
 	bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for tests/run-tests.sh and examples/run-demo.sh.
+# Shared helpers for tests/run-tests.sh, examples/run-demo.sh and tests/awx/run-fleet-job.sh.
 # Source it; it defines functions only and changes no shell options.
 #
 # Virtual environments (all at the repository root, ignored by git and by the collection build):
@@ -161,4 +161,44 @@ rc_build_collection() {
     local rc=$?
     rm -rf "$stage"
     return "$rc"
+}
+
+# rc_start_simulator PYTHON ROOT WORKDIR [simulator flags...]
+# Starts ROOT/tests/simulator/runcloud_sim.py on a free loopback port in the background, output in
+# WORKDIR/sim.out and sim.err. Sets RC_SIM_PID and RC_SIM_URL (the API URL). rc_stop_simulator ends it.
+rc_start_simulator() {
+    local python="$1" root="$2" work="$3"
+    shift 3
+    "$python" "$root/tests/simulator/runcloud_sim.py" --port 0 "$@" > "$work/sim.out" 2> "$work/sim.err" &
+    RC_SIM_PID=$!
+    RC_SIM_URL=""
+    for _ in $(seq 1 100); do
+        RC_SIM_URL="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$work/sim.out")"
+        [ -n "$RC_SIM_URL" ] && return 0
+        if ! kill -0 "$RC_SIM_PID" 2>/dev/null; then
+            cat "$work/sim.err" >&2
+            rc_die "the simulator exited before printing its URL"
+        fi
+        sleep 0.1
+    done
+    cat "$work/sim.err" >&2
+    rc_die "the simulator printed no URL within 10 s"
+}
+
+rc_stop_simulator() {
+    if [ -n "${RC_SIM_PID:-}" ] && kill -0 "$RC_SIM_PID" 2>/dev/null; then
+        kill "$RC_SIM_PID" 2>/dev/null || true
+        wait "$RC_SIM_PID" 2>/dev/null || true
+    fi
+}
+
+# rc_sim_requests PYTHON API_URL METHOD -> "<GETs> <writes>" from the simulator's request log;
+# METHOD DELETE clears the log (and prints "0 0").
+rc_sim_requests() {
+    "$1" - "${2%/api/v2}/__sim__/requests" "$3" <<'PYTHON'
+import json, sys, urllib.request
+answer = json.load(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2]), timeout=10))
+counters = answer.get("counters", {})
+print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
+PYTHON
 }
