@@ -9,7 +9,8 @@
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
-# documentation site, tests/docs-site.sh), lint (ansible-lint, production profile) and
+# documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
+# ansible-runner: tests/awx/run-fleet-job.sh), lint (ansible-lint, production profile) and
 # pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -59,11 +60,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx lint pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -219,9 +220,15 @@ galaxy_importer() {
     )
 }
 
-# run_publish_lane GALAXY_IMPORTER DOCS : the stages about the published collection and its docs
-# (mostly waiting on ansible-doc; they run next to the ansible-core lanes).
+# run_publish_lane GALAXY_IMPORTER DOCS AWX : the stages about the published collection, its docs
+# and its use in AWX (mostly waiting on ansible-doc and playbooks; they run next to the ansible-core
+# lanes).
 run_publish_lane() {
+    if [ "$3" = 1 ]; then
+        LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-awx.txt")"
+        run_stage awx bash "$ROOT/tests/awx/run-fleet-job.sh"
+    fi
+    [ $(($1 + $2)) -gt 0 ] || return 0
     LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-docs.txt")"
     header "setup docs venv (galaxy-importer, antsibull-docs)"
     if ! ( rc_ensure_docs_venv "$ROOT" ); then
@@ -309,7 +316,7 @@ run_lane() {
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
-    local want_galaxy_importer want_docs jobs running lane log name seconds result s
+    local want_galaxy_importer want_docs want_awx jobs running lane log name seconds result s
     local passed=0 failed=0 skipped=0
     local -a lanes=() lane_logs=()
 
@@ -349,11 +356,12 @@ main() {
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 
-    want_galaxy_importer=0; want_docs=0
+    want_galaxy_importer=0; want_docs=0; want_awx=0
     if selected galaxy-importer; then want_galaxy_importer=1; fi
     if selected docs; then want_docs=1; fi
-    if [ $((want_galaxy_importer + want_docs)) -gt 0 ]; then
-        lanes+=("publish|$want_galaxy_importer|$want_docs")
+    if selected awx; then want_awx=1; fi
+    if [ $((want_galaxy_importer + want_docs + want_awx)) -gt 0 ]; then
+        lanes+=("publish|$want_galaxy_importer|$want_docs|$want_awx")
     fi
 
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
@@ -425,8 +433,8 @@ main() {
 run_lane_spec() {
     local version python venv req want_sanity want_units want_integration want_inventory
     if [ "${1%%|*}" = publish ]; then
-        IFS='|' read -r _ want_sanity want_units <<< "$1"
-        run_publish_lane "$want_sanity" "$want_units"
+        IFS='|' read -r _ want_sanity want_units want_integration <<< "$1"
+        run_publish_lane "$want_sanity" "$want_units" "$want_integration"
         return 0
     fi
     IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$1"

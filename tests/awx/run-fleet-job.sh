@@ -30,10 +30,13 @@ mkdir -p "$pdd/project" "$pdd/inventory" "$pdd/env" "$WORK/collections/ansible_c
 cp "$ROOT/examples/fleet.yml" "$pdd/project/"
 cp "$ROOT/examples/fleet.runcloud.yml" "$pdd/inventory/"
 ln -s "$ROOT" "$WORK/collections/ansible_collections/runcloud/cloud"
-# What the credential type's injector sets (docs/awx.md), plus the collection AWX installs from the
+# What the credential type's injector sets (docs/awx.md: all three variables, the unused ones
+# empty), plus the collection AWX installs from the
 # project's collections/requirements.yml.
 cat > "$pdd/env/envvars" <<ENVVARS
 RUNCLOUD_API_TOKEN: runcloud-sim-token
+RUNCLOUD_API_KEY: ""
+RUNCLOUD_API_SECRET: ""
 RUNCLOUD_API_URL: $api_url
 ANSIBLE_COLLECTIONS_PATH: $WORK/collections
 ANSIBLE_NOCOLOR: "1"
@@ -68,4 +71,3 @@ if [ "$changed" != 0 ] || [ "$failed" != 0 ]; then
 fi
 [ "$writes" = 0 ] || rc_die "second job sent $writes write requests"
 echo "AWX-style fleet job: $hosts hosts, second run changed=0, $gets GET requests, no write"
-echo "1 passed, 0 failed"
