@@ -182,8 +182,10 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
+    CREDENTIAL_ENVIRONMENT,
     RetryPolicy,
     RunCloudClient,
+    choose_credentials,
     map_concurrently,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
@@ -330,6 +332,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             options[name] = value
         return options
 
+    def _credentials(self, options):
+        """The credentials to use: the inventory file's own settings win over the environment."""
+        explicit, environment = {}, {}
+        for name in CREDENTIAL_ENVIRONMENT:
+            _value, origin = self.get_option_and_origin(name)
+            (environment if str(origin).startswith('env') else explicit)[name] = options[name]
+        return choose_credentials(explicit, environment)
+
     def _validate_options(self):
         if self.get_option('concurrency') < 1:
             raise AnsibleParserError('concurrency must be at least 1')
@@ -359,11 +369,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _create_client(self, options):
         concurrency = self.get_option('concurrency')
         try:
+            api_token, api_key, api_secret = self._credentials(options)
             return RunCloudClient(
                 api_url=options['api_url'],
-                api_token=options['api_token'],
-                api_key=options['api_key'],
-                api_secret=options['api_secret'],
+                api_token=api_token,
+                api_key=api_key,
+                api_secret=api_secret,
                 validate_certs=self.get_option('validate_certs'),
                 timeout=self.get_option('api_timeout'),
                 retry_policy=RetryPolicy(max_tries=self.get_option('api_retries'), budget=self.get_option('api_retry_budget')),

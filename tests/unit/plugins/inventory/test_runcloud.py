@@ -84,11 +84,15 @@ class FakeClient:
         return copy.deepcopy(self.lists.get(path, []))
 
 
-def make_plugin(**options):
+def make_plugin(environment=None, **options):
+    """A plugin with the given options; ``environment`` holds options that came from environment variables."""
     plugin = InventoryModule()
     values = dict(DEFAULTS)
     values.update(trusted(options))
+    values.update(environment or {})
     plugin._options = values
+    plugin._origins = dict((name, 'env: RUNCLOUD_%s' % name.upper() if name in (environment or {}) else '/inventory/runcloud.yml')
+                           for name in values)
     loader = DataLoader()
     plugin.loader = loader
     plugin.templar = Templar(loader=loader)
@@ -280,6 +284,23 @@ def test_connection_options_may_be_templates():
     options = plugin._templated_options()
     assert options['api_token'] == 'token-from-template'
     assert options['api_url'] == 'http://127.0.0.1:1/api/v2'
+
+
+@pytest.mark.parametrize('file_options, environment, expected', [
+    (dict(api_token=None, api_key='k', api_secret='s'), dict(api_token='env-token'), (None, 'k', 's')),
+    (dict(api_token='t'), dict(api_key='env-key', api_secret='env-secret'), ('t', None, None)),
+    (dict(api_token=None), dict(api_token='', api_key='env-key', api_secret='env-secret'), (None, 'env-key', 'env-secret')),
+    (dict(api_token=None, api_key='k'), dict(api_token='', api_secret='env-secret'), (None, 'k', 'env-secret')),
+], ids=['file-pair-beats-env-token', 'file-token-beats-env-pair', 'empty-env-token-is-unset', 'pair-half-from-env'])
+def test_inventory_file_credentials_beat_the_environment(file_options, environment, expected):
+    plugin = make_plugin(environment=environment, **file_options)
+    assert plugin._credentials(plugin._templated_options()) == expected
+
+
+def test_both_kinds_in_the_inventory_file_are_refused():
+    plugin = make_plugin(api_token='t', api_key='k', api_secret='s')
+    with pytest.raises(AnsibleParserError, match='not both'):
+        plugin._create_client(plugin._templated_options())
 
 
 def test_fetch_reads_servers_concurrently_then_apps_domains_and_databases():
