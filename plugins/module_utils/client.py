@@ -491,13 +491,16 @@ class RunCloudClient:
         query.update(page=page, perPage=per_page)
         return split_list_body(self.get(path, params=query))
 
-    def iter_items(self, path, params=None, per_page=MAX_PER_PAGE):
-        """Every item of a list endpoint, page after page, fetched lazily."""
+    def iter_items(self, path, params=None, per_page=MAX_PER_PAGE, max_pages=None):
+        """Every item of a list endpoint, page after page, fetched lazily (at most ``max_pages`` pages)."""
         page = 1
         while True:
             items, pagination = self.get_page(path, page, per_page, params)
             yield from items
             if page >= total_pages_of(pagination) or not items:
+                return
+            if max_pages is not None and page >= max_pages:
+                self.log('RunCloud API: GET /%s: stopped after %d pages' % (path.lstrip('/'), max_pages))
                 return
             page += 1
 
@@ -515,16 +518,17 @@ class RunCloudClient:
             result.extend(page_items)
         return result
 
-    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True):
+    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True, max_pages=None):
         """The one item of a list whose ``field`` equals ``value`` exactly, or None.
 
         Uses the API's server-side ``search`` (a substring match) to narrow the list, then matches
-        exactly. Two exact matches are an error: the caller must use the id instead.
+        exactly. Two exact matches are an error: the caller must use the id instead. Without
+        ``searchable`` the whole list is read (at most ``max_pages`` pages).
         """
         query = dict(params or {})
         if searchable:
             query['search'] = value
-        matches = [item for item in self.iter_items(path, query) if _same(item.get(field), value)]
+        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if _same(item.get(field), value)]
         if len(matches) > 1:
             raise AmbiguousMatchError(
                 '%d %ss have %s %r (ids %s); give the id instead of the name'

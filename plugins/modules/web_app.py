@@ -387,13 +387,12 @@ class WebAppModule(ResourceModule):
         return differing
 
     def owner_matches(self, current):
-        wanted = self.params['system_user']
-        if is_id(wanted):
-            return int(wanted) == current.get('server_user_id')
-        match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
-        if match:
-            return match.group(1) == wanted
-        return self.resolve_parent(SYSTEM_USER) == current.get('server_user_id')
+        # server_user_id decides: rootPath names the owner only by the convention of its directory.
+        owner_id = current.get('server_user_id')
+        if owner_id is None:
+            match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
+            return bool(match) and match.group(1) == self.params['system_user']
+        return self.resolve_parent(SYSTEM_USER) == owner_id
 
     def alias_matches(self, current):
         if current.get('alias') is None:

@@ -49,10 +49,14 @@ def module_args(args):
         basic._ANSIBLE_ARGS = saved
 
 
-def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=False):
-    """Run the module; return (result, session). ``result['failed']`` tells whether it failed."""
+def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=False, extra_args=None):
+    """Run the module; return (result, session). ``result['failed']`` tells whether it failed.
+
+    Retries are off (``api_retry_budget=0``) unless ``extra_args`` sets a budget; waits never sleep.
+    """
     full_args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0)
     full_args.update(args)
+    full_args.update(extra_args or {})
     if check_mode:
         full_args['_ansible_check_mode'] = True
     if diff:
@@ -71,6 +75,7 @@ def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=Fa
     def init_with_script(self, *a, **kw):
         original_init(self, *a, **kw)
         self.session = session
+        self._sleep = lambda seconds: None
 
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', fake_exit)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fake_fail)

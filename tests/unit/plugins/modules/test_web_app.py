@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 APP = {'id': 9, 'server_user_id': 7, 'name': 'shop', 'rootPath': '/home/shop/webapps/shop', 'publicPath': '/home/shop/webapps/shop',
        'phpVersion': 'php82rc', 'stack': 'hybrid', 'stackMode': 'production', 'type': 'custom', 'defaultApp': False, 'alias': None}
@@ -31,6 +31,7 @@ def test_create_sends_runcloud_defaults_and_the_owner_id(monkeypatch):
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', domain_name='shop.example.com', system_user='shop'), [
         Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop'}),
         Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
+        absence_proof('/servers/3/webapps'),
         Exchange('POST', '/servers/3/webapps/custom', answer(200, APP), body=expected),
     ])
     assert result['changed'] is True and result['web_app']['id'] == 9
@@ -50,6 +51,7 @@ def test_converged_app_with_settings_reads_settings_once_and_writes_nothing(monk
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='shop', domain_name='other.example.com',
                                                                  php_version='php82rc', public_path='/', memory_limit=256, stack='hybrid'), [
         Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
         Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
     ], diff=True)
     assert result['changed'] is False
@@ -97,9 +99,21 @@ def test_default_app_on_posts_and_off_deletes(monkeypatch):
 def test_other_owner_fails_without_writing(monkeypatch):
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='other'), [
         Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/users', listing({'id': 8, 'username': 'other'}), query={'search': 'other'}),
     ])
     assert result['failed'] is True
     assert 'different system_user' in result['msg']
+    session.assert_done()
+
+
+def test_owner_is_decided_by_server_user_id_not_by_the_root_path(monkeypatch):
+    # The directory names one user, the API's owner id another: the id decides.
+    moved = dict(APP, rootPath='/home/shop/webapps/shop', server_user_id=8)
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='shop'), [
+        Exchange('GET', '/servers/3/webapps', listing(moved)),
+        Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
+    ])
+    assert result['failed'] is True and 'different system_user' in result['msg']
     session.assert_done()
 
 
@@ -117,6 +131,7 @@ def test_alias_is_created_under_its_parent(monkeypatch):
                                  dict(server=3, name='shop2', alias_of='shop', domain_name='shop2.example.com', system_user=7), [
                                      Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop2'}),
                                      Exchange('GET', '/servers/3/webapps', listing(APP), query={'search': 'shop'}),
+                                     absence_proof('/servers/3/webapps', APP),
                                      Exchange('POST', '/servers/3/webapps/9/alias', answer(200, alias)),
                                  ])
     assert result['changed'] is True and result['web_app']['alias'] == 9
