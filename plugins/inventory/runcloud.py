@@ -189,6 +189,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     map_concurrently,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import without_secrets
 
 try:
     # ansible-core < 2.19 marks strings unsafe with this wrapper; 2.19+ keeps the function and makes
@@ -204,8 +205,6 @@ CACHE_FORMAT = 1
 SERVERS_PATH = 'servers'
 WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
-# Webhook secrets that trigger deployments: never cached, never host variables.
-WEB_APP_SECRET_FIELDS = frozenset(['pullKey1', 'pullKey2'])
 DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
 
@@ -428,7 +427,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         domains = map_concurrently(read_domains, pairs, concurrency)
         result = dict((server_id, []) for server_id in apps_by_server)
         for (server_id, app), app_domains in zip(pairs, domains):
-            app = dict((key, value) for key, value in app.items() if key not in WEB_APP_SECRET_FIELDS)
+            # Webhook secrets that trigger deployments: never cached, never host variables.
+            app = without_secrets(app)
             result[server_id].append(dict(web_app=app, domains=app_domains))
         return result
 

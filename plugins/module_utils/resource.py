@@ -156,6 +156,8 @@ class ResourceModule(RunCloudModule):
     on_immutable_change = 'fail'
     # Options needed to create the resource but not to find or delete it.
     required_for_create = ()
+    # API fields that are secrets (webhook keys): never in a result or diff.
+    hidden_fields = ()
     # Whether a create whose outcome stayed unknown after re-reading may be sent again. Resources
     # whose names are not unique (servers) would be duplicated by a create that landed late.
     resend_uncertain_create = True
@@ -233,13 +235,15 @@ class ResourceModule(RunCloudModule):
         return self.public(resource) if resource else {}
 
     def public(self, resource):
-        """What a user may see of a resource: no write-only field."""
+        """What a user may see of a resource: no write-only field, no secret."""
         if not resource:
             return {}
         shown = copy.deepcopy(resource)
         for field in self.fields:
             if field.write_only:
                 shown.pop(field.api, None)
+        for name in self.hidden_fields:
+            shown.pop(name, None)
         return shown
 
     # -- find ----------------------------------------------------------------------------------

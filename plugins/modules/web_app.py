@@ -292,6 +292,7 @@ web_app:
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
@@ -327,6 +328,7 @@ class WebAppModule(ResourceModule):
     item_path = APP_PATH
     create_path = 'servers/{server_id}/webapps/custom'
     required_for_create = ('domain_name', 'system_user')
+    hidden_fields = WEB_APP_SECRET_FIELDS
     fields = (
         Field('name'),
         Field('domain_name'),

@@ -54,6 +54,14 @@ options:
       - Add the installed script of each application as C(installer) (V(null) when none is installed).
     type: bool
     default: false
+  git_webhook_url:
+    description:
+      - Add the URL a git provider calls to deploy each application as C(git_webhook_url).
+      - B(The URL is a secret) (it contains the webhook keys, and whoever has it can trigger
+        deployments). The webhook keys themselves are never returned. Only set this where the URL
+        is needed, and use C(no_log) on the task that uses it.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.parents.server
@@ -126,10 +134,15 @@ web_apps:
       description: The installed script, or V(null).
       type: dict
       returned: when O(installer=true)
+    git_webhook_url:
+      description:
+        - "The deployment webhook URL, C(https://<panel>/webhooks/git/<key1>/<key2>). Sensitive: treat it as a password."
+      type: str
+      returned: when O(git_webhook_url=true)
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, read_resources, without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -144,9 +157,13 @@ class WebAppInfoModule(RunCloudModule):
 
     def read(self):
         self.resolve_parents(SERVER)
-        apps = self.select()
-        for app in apps:
-            self.add_details(app)
+        apps = []
+        for app in self.select():
+            shown = without_secrets(app)
+            if self.params['git_webhook_url']:
+                shown['git_webhook_url'] = git_webhook_url(self.client.api_url, app)
+            self.add_details(shown)
+            apps.append(shown)
         self.exit(changed=False, web_apps=apps)
 
     def select(self):
@@ -191,6 +208,7 @@ def main():
             ssl=dict(type='bool', default=False),
             git=dict(type='bool', default=False),
             installer=dict(type='bool', default=False),
+            git_webhook_url=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('name', 'id')],
         supports_check_mode=True,

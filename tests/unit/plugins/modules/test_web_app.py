@@ -161,3 +161,13 @@ def test_check_mode_create_predicts_without_writing(monkeypatch):
     assert result['web_app']['id'] is None and result['web_app']['name'] == 'shop'
     assert result['diff']['before'] == {}
     session.assert_done()
+
+
+def test_webhook_keys_are_not_in_the_result_nor_the_diff(monkeypatch):
+    with_keys = dict(APP, pullKey1='KEY-ONE-SECRET', pullKey2='KEY-TWO-SECRET')
+    result, _session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', php_version='php83rc'), [
+        Exchange('GET', '/servers/3/webapps', listing(with_keys)),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/php', answer(200, dict(with_keys, phpVersion='php83rc'))),
+    ], diff=True)
+    assert result['changed'] is True
+    assert 'KEY-ONE-SECRET' not in repr(result) and 'KEY-TWO-SECRET' not in repr(result)
