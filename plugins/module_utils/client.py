@@ -298,7 +298,7 @@ class RunCloudClient:
         unknown (a 5xx, a timeout, a dropped connection), it is called to re-read the state. If it
         returns a value, the write landed and that value becomes the response data. While it returns
         None it is called again after growing pauses (the write may still be in flight), for at most
-        the client timeout and the retry budget left; only then is the request sent again, and only
+        the client timeout and half the retry budget left; only then is the request sent again, and only
         if ``resend_unconfirmed`` is true. Without ``on_uncertain`` such a request is never repeated.
         Errors of requests that may have been applied have ``maybe_applied`` set.
         """
@@ -337,7 +337,8 @@ class RunCloudClient:
                     raise failure
                 self.log('RunCloud API: %s %s: outcome unknown (%s); re-reading the state before anything else'
                          % (method, display_path, failure.message))
-                recovered, settle_waited = self._settle(on_uncertain, min(self.timeout, max(0.0, policy.budget - waited)))
+                # Half of the budget left at most: the other half is for sending it again.
+                recovered, settle_waited = self._settle(on_uncertain, min(self.timeout, max(0.0, policy.budget - waited) / 2.0))
                 waited += settle_waited
                 failure.waited = waited
                 if recovered is not None:

@@ -194,6 +194,7 @@ class ResourceModule(RunCloudModule):
         self.run(self._converge)
 
     def _converge(self):
+        self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
         current = self.find()
@@ -210,6 +211,17 @@ class ResourceModule(RunCloudModule):
         after = self.run_actions(after)
         # Computed last: readers add what they fetched to ``current`` while converging.
         self.finish(self.public(current), self.public(after), after)
+
+    def validate(self):
+        """Hook: refuse option values the API may accept but should not, before any request."""
+
+    def fail_unless_within(self, limits):
+        """Fail for the first option of ``limits`` ({option: (lowest, highest, unit)}) set outside its range."""
+        for option in sorted(limits):
+            lowest, highest, unit = limits[option]
+            value = self.params.get(option)
+            if value is not None and not lowest <= value <= highest:
+                self.fail('%s must be between %d and %d%s, not %d' % (option, lowest, highest, ' (%s)' % unit if unit else '', value))
 
     def prepare(self):
         """Hook: resolve references the body needs (a system user's id, ...) after the parents."""

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
@@ -171,3 +173,36 @@ def test_webhook_keys_are_not_in_the_result_nor_the_diff(monkeypatch):
     ], diff=True)
     assert result['changed'] is True
     assert 'KEY-ONE-SECRET' not in repr(result) and 'KEY-TWO-SECRET' not in repr(result)
+
+
+@pytest.mark.parametrize('option, value, message', [
+    ('memory_limit', 268435456, 'memory_limit must be between 1 and 65536 (MB)'),
+    ('upload_max_filesize', 0, 'upload_max_filesize must be between 1 and 65536 (MB)'),
+    ('max_input_time', -2, 'max_input_time must be between -1 and 86400'),
+    ('public_path', '/public/../../etc', "public_path must be a folder inside the application root, without '..'"),
+])
+def test_values_the_api_should_not_get_are_refused_before_any_request(monkeypatch, option, value, message):
+    result, session = run_module(monkeypatch, web_app.main, dict({'server': 3, 'name': 'shop', option: value}), [])
+    assert result['failed'] is True and message in result['msg']
+    session.assert_done()
+
+
+def test_a_timezone_missing_from_the_api_list_is_refused_before_the_write(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', timezone='europe/berlin'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('GET', '/static/timezones', answer(200, ['Europe/Berlin', 'UTC'])),
+    ])
+    assert result['failed'] is True and 'did you mean Europe/Berlin' in result['msg']
+    session.assert_done()
+
+
+def test_a_listed_timezone_is_sent(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', timezone='Europe/Berlin'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('GET', '/static/timezones', answer(200, {'data': [{'name': 'Europe/Berlin'}, {'name': 'UTC'}]})),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP)),
+    ])
+    assert result['failed'] is False and result['changed'] is True
+    session.assert_done()
