@@ -56,8 +56,8 @@ options:
         timeouts and lost connections for reads and for writes that set a state (GET, PUT, PATCH,
         DELETE). A write whose outcome is unknown (a POST, or a PUT that triggers a deployment or a
         renewal) is never sent again blindly. The module reads the state again, and again after
-        growing pauses for at most O(api_timeout) seconds in case the write is still in flight; only
-        when that shows the write did not land is it sent again. Servers are never created twice:
+        growing pauses for at most O(api_timeout) seconds (and half the retry budget left) in case
+        the write is still in flight; only when that shows the write did not land is it sent again. Servers are never created twice:
         an unknown outcome there fails the task with what to check.
       - A refused connection or a host name that does not resolve is tried twice; TLS and
         certificate errors are not retried.
