@@ -339,35 +339,33 @@ def test_resend_after_an_unconfirmed_write_marks_a_later_error():
     assert caught.value.after_uncertain
 
 
+def connect_failure(cause):
+    return requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by %s)" % cause)
+
+
+REFUSED = "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')"
+UNKNOWN_HOST = "NameResolutionError(\"Failed to resolve 'api.example.test'\")"
+
+
 def test_post_is_retried_once_when_the_connection_was_refused():
-    refused = requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by "
-                                                  "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))")
     client, _clock, _logs = make_client([
-        Exchange('POST', '/servers', refused),
+        Exchange('POST', '/servers', connect_failure(REFUSED)),
         Exchange('POST', '/servers', answer(200, {'id': 1, 'name': 's'})),
     ])
     assert client.post('servers', {'name': 's'})['id'] == 1
 
 
-def test_a_refused_connection_is_retried_only_briefly_and_names_the_url():
-    refused = requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by "
-                                                  "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))")
-    client, clock, _logs = make_client([Exchange('GET', '/servers', refused), Exchange('GET', '/servers', refused)])
+@pytest.mark.parametrize('cause, reason', [(REFUSED, 'connection refused'), (UNKNOWN_HOST, 'the host name does not resolve')],
+                         ids=['refused', 'unknown-host'])
+def test_a_connection_failure_is_retried_only_briefly_and_names_the_url(cause, reason):
+    client, clock, _logs = make_client([Exchange('GET', '/servers', connect_failure(cause)),
+                                        Exchange('GET', '/servers', connect_failure(cause))])
     with pytest.raises(TransportError) as caught:
         client.get('servers')
     text = str(caught.value)
-    assert URL in text and 'connection refused' in text and 'api_url' in text
+    assert URL in text and reason in text and 'api_url' in text
     assert 'Max retries' not in text
     assert sum(clock.sleeps) <= 1.0
-
-
-def test_an_unknown_host_name_says_so():
-    unknown = requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by "
-                                                  "NameResolutionError(\"Failed to resolve 'api.example.test'\"))")
-    client, _clock, _logs = make_client([Exchange('GET', '/servers', unknown), Exchange('GET', '/servers', unknown)])
-    with pytest.raises(TransportError) as caught:
-        client.get('servers')
-    assert 'does not resolve' in str(caught.value)
 
 
 def test_tls_failures_are_not_retried_and_say_what_to_check():
