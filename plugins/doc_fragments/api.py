@@ -57,8 +57,9 @@ options:
         DELETE). A write whose outcome is unknown (a POST, or a PUT that triggers a deployment or a
         renewal) is never sent again blindly. The module reads the state again, and again after
         growing pauses for at most O(api_timeout) seconds (and half the retry budget left) in case
-        the write is still in flight; only when that shows the write did not land is it sent again. Servers are never created twice:
-        an unknown outcome there fails the task with what to check.
+        the write is still in flight; only when that shows the write did not land is it sent again.
+      - Servers are never created twice (their names are not unique), so an unknown outcome of a
+        server creation fails the task with what to check.
       - A refused connection or a host name that does not resolve is tried twice; TLS and
         certificate errors are not retried.
       - If not set, the value of the E(RUNCLOUD_API_RETRIES) environment variable is used.

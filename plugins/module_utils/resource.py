@@ -449,17 +449,19 @@ class ResourceModule(RunCloudModule):
                     self._store(result, field, field.predict(value) if field.predict else value)
             if self.check_mode or predicted_only:
                 continue
-            on_uncertain = None
-            if group.method == 'POST':
-                # A POST that sets a state: re-read whether the state is set before sending it again.
-                on_uncertain = lambda fields=changed_fields: self.reread_if_set(current, fields)
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
-                                         on_uncertain=on_uncertain).data
+                                         on_uncertain=self.state_check(group, current, changed_fields)).data
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
                 result = dict(answer)
                 result.update(readers)
         return result
+
+    def state_check(self, group, current, fields):
+        """For a POST that sets a state: the re-read that tells whether it landed (see ``client.request``)."""
+        if group.method != 'POST':
+            return None
+        return lambda: self.reread_if_set(current, fields)
 
     def reread_if_set(self, current, fields):
         """The resource read again if every one of ``fields`` has its desired value, else None."""

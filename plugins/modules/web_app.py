@@ -296,7 +296,7 @@ web_app:
 import re
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
-from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
     Field,

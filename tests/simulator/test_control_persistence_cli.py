@@ -37,8 +37,8 @@ def test_request_log_and_counters(api):
     assert log["counters"] == {"total": 3, "by_method": {"GET": 1, "POST": 1, "DELETE": 1}, "by_status": {"200": 2, "404": 1}, "writes": 2,
                                "faults": {}}
     api.control("DELETE", "/requests")
-    assert api.control("GET", "/requests") == {"requests": [], "counters": {"total": 0, "by_method": {}, "by_status": {}, "writes": 0,
-                                                                                "faults": {}}}
+    empty = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0, "faults": {}}
+    assert api.control("GET", "/requests") == {"requests": [], "counters": empty}
 
 
 def test_reset_wipes_state_faults_and_limits(api, sim):

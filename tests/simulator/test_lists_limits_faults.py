@@ -135,8 +135,8 @@ def test_random_faults_are_reproducible_with_a_seed(api):
 
 
 def test_random_faults_of_every_kind_spare_excluded_requests_and_are_counted(api):
-    api.control("POST", "/random_faults", {"rate": 1, "seed": 3, "actions": ["status", "delay"], "statuses": [500],
-                                            "delay_ms": 10, "exclude": ["^GET /ping$"]})
+    settings = {"rate": 1, "seed": 3, "actions": ["status", "delay"], "statuses": [500], "delay_ms": 10, "exclude": ["^GET /ping$"]}
+    api.control("POST", "/random_faults", settings)
     assert all(api.get("/ping").status_code == 200 for dummy in range(5))
     statuses = [api.get("/servers").status_code for dummy in range(20)]
     assert set(statuses) == {200, 500}

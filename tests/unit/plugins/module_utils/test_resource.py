@@ -23,7 +23,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     resource_argument_spec,
 )
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer
 
 WIDGET = {'id': 5, 'name': 'w', 'color': 'red', 'size': 3, 'enabled': 1, 'shape': 'round'}
 TUNING = {'speed': 10, 'quiet': False}
