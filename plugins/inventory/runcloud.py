@@ -172,7 +172,6 @@ cache_timeout: 3600
 '''
 
 import copy
-import re
 import time
 
 from ansible.errors import AnsibleParserError
@@ -190,6 +189,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import without_secrets
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 try:
     # ansible-core < 2.19 marks strings unsafe with this wrapper; 2.19+ keeps the function and makes
@@ -207,25 +207,6 @@ WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
 DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
-
-_ACRONYM_BOUNDARY = re.compile(r'([A-Z]+)([A-Z][a-z])')
-_WORD_BOUNDARY = re.compile(r'([a-z0-9])([A-Z])')
-
-
-def snake_case(name):
-    """``ipAddress`` -> ``ip_address``, ``phpCLIVersion`` -> ``php_cli_version``; snake_case stays."""
-    name = _ACRONYM_BOUNDARY.sub(r'\1_\2', name)
-    name = _WORD_BOUNDARY.sub(r'\1_\2', name)
-    return name.lower()
-
-
-def snake_case_keys(value):
-    """A copy of API data with every dictionary key in snake_case, at any depth."""
-    if isinstance(value, dict):
-        return dict((snake_case(str(key)), snake_case_keys(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [snake_case_keys(item) for item in value]
-    return value
 
 
 def assign_hostnames(candidates):

@@ -48,3 +48,14 @@ def read_resources(client, list_path, item_id=None, field='name', value=None, se
         return [item] if item is not None else []
     params = {'search': search} if search else None
     return client.list_all(list_path, params=params)
+
+
+def list_info_argument_spec(field, parent=True, **options):
+    """The options of an info module that reads one list: ``id``, the name ``field`` and ``search``
+    (mutually exclusive), the ``server`` when the list belongs to one, and the module's own."""
+    spec = dict(id=dict(type='int'), search=dict(type='str'))
+    spec[field] = dict(type='str')
+    if parent:
+        spec['server'] = dict(type='raw', required=True)
+    spec.update(options)
+    return dict(argument_spec=spec, mutually_exclusive=[('id', field, 'search')], supports_check_mode=True)

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
@@ -23,6 +24,8 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     choose_credentials,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 
 def set_env_fallback(*names):
@@ -106,6 +109,8 @@ class RunCloudModule:
         except RunCloudError as error:
             self.module.fail_json(msg=str(error), **error.to_dict())
         self.resolved = {}
+        # Parents that do not exist but that check mode assumes an earlier task creates.
+        self.predicted_parents = []
 
     def _create_client(self):
         params = self.params
@@ -136,7 +141,12 @@ class RunCloudModule:
     # -- parents -------------------------------------------------------------------------------
 
     def resolve_parent(self, parent, required=True):
-        """Fill ``self.resolved[parent.key]`` from the option (an id, used as is, or a name)."""
+        """Fill ``self.resolved[parent.key]`` from the option (an id, used as is, or a name).
+
+        In check mode a parent named but not found resolves to None instead of failing: a play
+        checked before its first run creates the parent in an earlier task, which check mode only
+        predicted. ``parents_predicted`` then tells the module that nothing below it can exist yet.
+        """
         if parent.key in self.resolved:
             # Resolved earlier in this run (a replace re-creates): never look a parent up twice.
             return self.resolved[parent.key]
@@ -148,18 +158,51 @@ class RunCloudModule:
         if is_id(value):
             self.resolved[parent.key] = int(value)
             return self.resolved[parent.key]
-        path = parent.path.format(**self.resolved)
-        item = self.client.find_by_field(path, value, parent.field, description=parent.description,
-                                         searchable=parent.searchable)
+        item = None
+        if not self.under_predicted_parent(parent.path):
+            path = parent.path.format(**self.resolved)
+            item = self.client.find_by_field(path, value, parent.field, description=parent.description,
+                                             searchable=parent.searchable)
+            if item is None and not self.check_mode:
+                raise NotFoundError('no %s with %s %r' % (parent.description, parent.field, value), 'GET', '/' + path)
         if item is None:
-            raise NotFoundError('no %s with %s %r' % (parent.description, parent.field, value), 'GET', '/' + path)
+            self.predict_parent(parent, value)
+            return None
         self.resolved[parent.key] = item['id']
         return item['id']
+
+    def predict_parent(self, parent, value):
+        self.resolved[parent.key] = None
+        if self.under_predicted_parent(parent.path):
+            # Implied by the missing parent above it, which was warned about.
+            self.predicted_parents.append(parent)
+            return
+        self.predicted_parents.append(parent)
+        self.module.warn('check mode: no %s with %s %r exists; assuming an earlier task creates it, so %s is '
+                         'predicted, not read' % (parent.description, parent.field, value, self.subject()))
+
+    def subject(self):
+        """What the module manages, for messages."""
+        return 'the result'
+
+    @property
+    def parents_predicted(self):
+        return bool(self.predicted_parents)
+
+    def under_predicted_parent(self, template):
+        return any('{%s}' % predicted.key in template for predicted in self.predicted_parents)
 
     def resolve_parents(self, *parents):
         for parent in parents:
             self.resolve_parent(parent)
         return self.resolved
+
+    def read_children(self, list_template, **selection):
+        """``info.read_resources`` of a list under the resolved parents; nothing under a parent
+        that check mode only predicted."""
+        if self.parents_predicted:
+            return []
+        return read_resources(self.client, self.path(list_template), **selection)
 
     def path(self, template, **extra):
         values = dict(self.resolved)
@@ -174,16 +217,35 @@ class RunCloudModule:
         return result
 
     def exit(self, **result):
-        self.module.exit_json(**self._with_log(result))
+        # Results follow Ansible's naming: the API's camelCase keys become snake_case at any depth.
+        self.module.exit_json(**self._with_log(snake_case_keys(result)))
 
     def fail(self, msg, **result):
         # A task that wrote something before failing changed the system: say so.
         if getattr(self, 'client', None) is not None and self.client.wrote:
             result['changed'] = True
-        self.module.fail_json(msg=msg, **self._with_log(result))
+        self.module.fail_json(msg=msg, **self._with_log(snake_case_keys(result)))
 
     def fail_from_error(self, error):
+        if error.errors:
+            self.name_options_in(error)
         self.fail(str(error), **error.to_dict())
+
+    def option_for_api_field(self, api_field):
+        """The module option a field of the API corresponds to (for messages)."""
+        return snake_case(api_field)
+
+    def name_options_in(self, error):
+        """Say option names, not API field names, in a validation error: users never see the
+        API's names unless a module's documentation explains them."""
+        renamed = {}
+        for api_field, messages in error.errors.items():
+            option = self.option_for_api_field(str(api_field))
+            if isinstance(messages, list):
+                messages = [re.sub(r'\b%s\b' % re.escape(str(api_field)), option, text) if isinstance(text, str) else text
+                            for text in messages]
+            renamed[option] = messages
+        error.errors = renamed
 
     def run(self, work):
         """Call ``work()`` and turn any API error into a clean module failure."""

@@ -154,6 +154,14 @@ class ResourceModule(RunCloudModule):
     # What to do when a field without update endpoint differs: 'fail', 'replace', or 'option' (replace
     # only when the module's ``replace`` option is true).
     on_immutable_change = 'fail'
+    # How a replacement happens: 'delete_first', or 'create_first' where the API allows two resources
+    # with one identity, so that a failed create never leaves the parent without the resource.
+    replace_order = 'delete_first'
+    # Options a replacement takes from the replaced resource when the user did not set them (their
+    # current value must be a valid option value).
+    carry_over = ()
+    # The option that says whether write-only fields are sent to an existing resource.
+    update_write_only_option = 'update_password'
     # Options needed to create the resource but not to find or delete it.
     required_for_create = ()
     # API fields that are secrets (webhook keys): never in a result or diff.
@@ -161,6 +169,9 @@ class ResourceModule(RunCloudModule):
     # Whether a create whose outcome stayed unknown after re-reading may be sent again. Resources
     # whose names are not unique (servers) would be duplicated by a create that landed late.
     resend_uncertain_create = True
+    # API fields a new resource gets from the API itself ({field: value}); check mode shows them so
+    # that a predicted resource has every documented return value.
+    created_defaults = {}
 
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
@@ -168,8 +179,8 @@ class ResourceModule(RunCloudModule):
         # Reader answers by (reader name, resource id); kept apart from the resource so that an API
         # field named like a reader's key can never stand in for the read.
         self._reads = {}
-        # Set while re-creating a resource that was just deleted (its absence needs no proof).
-        self.replacing = False
+        # The resource being replaced, while its replacement is created (its absence needs no proof).
+        self.replacing = None
 
     # -- helpers for subclasses ------------------------------------------------------------------
 
@@ -178,6 +189,12 @@ class ResourceModule(RunCloudModule):
             if candidate.option == option:
                 return candidate
         raise KeyError(option)
+
+    def option_for_api_field(self, api_field):
+        for candidate in self.fields:
+            if api_field in (candidate.api, candidate.read_as):
+                return candidate.option
+        return super(ResourceModule, self).option_for_api_field(api_field)
 
     def desired(self, field):
         value = self.params.get(field.option)
@@ -197,7 +214,8 @@ class ResourceModule(RunCloudModule):
         self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
-        current = self.find()
+        # Under a parent that check mode only predicted, the resource cannot exist yet.
+        current = None if self.parents_predicted else self.find()
         if self.params.get('state') == 'absent':
             before = self.public(current)
             if current is not None:
@@ -224,7 +242,12 @@ class ResourceModule(RunCloudModule):
                 self.fail('%s must be between %d and %d%s, not %d' % (option, lowest, highest, ' (%s)' % unit if unit else '', value))
 
     def prepare(self):
-        """Hook: resolve references the body needs (a system user's id, ...) after the parents."""
+        """Hook: resolve references the body needs (a system user's id, ...) after the parents.
+        It must not send requests under a predicted parent (``parents_predicted``)."""
+
+    def subject(self):
+        name = self.params.get(self.identity) if self.identity else None
+        return 'the %s%s' % (self.resource, ' %r' % name if name else '')
 
     def finish(self, before, after, resource):
         result = dict(changed=self.changed)
@@ -291,8 +314,7 @@ class ResourceModule(RunCloudModule):
 
     def creation_phrase(self):
         """How creating is called in messages: "create the database user 'shop'"."""
-        name = self.params.get(self.identity) if self.identity else None
-        return 'create the %s%s' % (self.resource, ' %r' % name if name else '')
+        return 'create ' + self.subject()
 
     def fail_unless_set(self, options, values=None):
         """Fail naming every option of ``options`` that has no value (in ``values`` or the params)."""
@@ -315,8 +337,13 @@ class ResourceModule(RunCloudModule):
                 body[field.api] = value
         return body
 
-    def create(self):
+    def check_create(self):
+        """Hook: what must hold before creating (run before any write, also before the delete of a
+        replacement); checks that cost a request belong here rather than in ``validate()``."""
         self.fail_unless_set(self.required_for_create)
+
+    def create(self):
+        self.check_create()
         body = self.create_body()
         if not self.check_mode and not self.replacing and self.found_by_search():
             existing = self.find_without_search()
@@ -329,10 +356,10 @@ class ResourceModule(RunCloudModule):
             return self.apply_updates(created, predicted_only=True, just_created=True)
         try:
             created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
-                                       on_uncertain=self.find_without_search, resend_unconfirmed=self.resend_uncertain_create)
+                                       on_uncertain=self.find_created, resend_unconfirmed=self.resend_uncertain_create)
         except ValidationError as error:
             # A first try that landed late makes the resend fail ("already taken"): what matters is the state.
-            created = self.find_without_search() if error.after_uncertain else None
+            created = self.find_created() if error.after_uncertain else None
             if created is None:
                 raise
         except RunCloudError as error:
@@ -341,7 +368,7 @@ class ResourceModule(RunCloudModule):
             raise
         if not isinstance(created, dict) or created.get('id') is None:
             # Some create endpoints answer {} or a message: read the resource back.
-            created = self.find() or self.predict_created(body)
+            created = self.find_created() or self.predict_created(body)
         return self.apply_updates(created, just_created=True)
 
     def found_by_search(self):
@@ -362,8 +389,24 @@ class ResourceModule(RunCloudModule):
                 '(RunCloud panel or the matching _info module), then run the task again: it finds an existing one'
                 % (self.resource, self.resource))
 
+    def find_created(self):
+        """The resource a create made (its answer was lost or had no id). While replacing, the old
+        resource still has the same identity, so it is skipped."""
+        if self.replacing is None or self.identity is None:
+            return self.find_without_search()
+        identity = self.field(self.identity)
+        value = self.desired(identity)
+        query = {'search': value} if self.searchable else None
+        for item in self.client.iter_items(self.path(self.list_path), query):
+            if item.get('id') != self.replacing.get('id') and normalize('str', item.get(identity.read_as)) == normalize('str', value):
+                return item
+        return None
+
     def predict_created(self, body):
-        predicted = dict((field.read_as, body[field.api]) for field in self.fields if field.api in body)
+        """What check mode shows for a resource it would create: the API's defaults for the fields
+        the API fills in (``created_defaults``), what would be sent, and no id."""
+        predicted = copy.deepcopy(dict(self.created_defaults))
+        predicted.update((field.read_as, body[field.api]) for field in self.fields if field.api in body)
         predicted['id'] = None
         return predicted
 
@@ -376,12 +419,34 @@ class ResourceModule(RunCloudModule):
         names = ', '.join(sorted(field.option for field in differing))
         policy = self.on_immutable_change
         if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
-            self.delete(current)
-            self.replacing = True
-            return self.create()
+            return self.replace(current)
         hint = ' Set replace=true to delete and re-create it.' if policy == 'option' else ''
         self.fail('the %s exists with different %s, which the API cannot change.%s' % (self.resource, names, hint),
                   **{self.result_key: self.public(current)})
+
+    def replace(self, current):
+        """Delete ``current`` and create the resource anew; what the user did not set is carried over."""
+        self.params.update(self.carried_over(current))
+        self.replacing = current
+        self.check_create()
+        if self.replace_order == 'create_first':
+            created = self.create()
+            self.delete(current)
+        else:
+            self.delete(current)
+            created = self.create()
+        self.replacing = None
+        return created
+
+    def carried_over(self, current):
+        """{option: value} of the ``carry_over`` options the user did not set, from the resource being
+        replaced, so that the replacement differs only in what the user asked for."""
+        values = {}
+        for option in self.carry_over:
+            field = self.field(option)
+            if self.params.get(option) is None and current.get(field.read_as) is not None:
+                values[option] = current[field.read_as]
+        return values
 
     def immutable_differences(self, current):
         return [field for field in self.fields
@@ -418,7 +483,7 @@ class ResourceModule(RunCloudModule):
         return self._reads[cache_key]
 
     def wants_write_only_update(self, field):
-        return self.params.get('update_password', 'on_create') == 'always'
+        return self.params.get(self.update_write_only_option, 'on_create') == 'always'
 
     def pending_changes(self, current, just_created=False):
         """{group name: [fields]} of the updatable fields the user set that differ."""

@@ -74,6 +74,14 @@ database_grant:
       description: The database user name.
       type: str
       sample: shop
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
@@ -125,7 +133,7 @@ class DatabaseGrantModule(ResourceModule):
     def public(self, resource):
         if not resource:
             return {}
-        return dict(database_id=self.resolved[DATABASE.key], database_user_id=resource['id'], username=resource.get('username'))
+        return dict(database_id=self.resolved.get(DATABASE.key), database_user_id=resource['id'], username=resource.get('username'))
 
 
 def main():

@@ -82,9 +82,16 @@ databases:
       returned: when O(grants=true)
       type: list
       elements: dict
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -95,12 +102,11 @@ class DatabaseInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        list_path = self.path('servers/{server_id}/databases')
-        databases = read_resources(self.client, list_path, item_id=self.params['id'], value=self.params['name'],
-                                   search=self.params['search'], description='database')
+        databases = self.read_children('servers/{server_id}/databases', item_id=self.params['id'], value=self.params['name'],
+                                       search=self.params['search'], description='database')
         if self.params['grants']:
             for database in databases:
-                database['grants'] = self.client.list_all('%s/%s/grant' % (list_path, database['id']))
+                database['grants'] = self.client.list_all(self.path('servers/{server_id}/databases/{id}/grant', id=database['id']))
         self.exit(changed=False, databases=databases)
 
 

@@ -92,6 +92,14 @@ database_user:
       description: When the user was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
@@ -106,6 +114,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 class DatabaseUserModule(ResourceModule):
     resource = 'database user'
     result_key = 'database_user'
+    created_defaults = {'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/databaseusers'
     item_path = 'servers/{server_id}/databaseusers/{id}'

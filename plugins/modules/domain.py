@@ -116,6 +116,14 @@ domain:
       description: The DNS integration of the name, such as V(none) or V(cloudflare).
       type: str
       sample: none
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
@@ -128,6 +136,7 @@ BOOLEAN_FIELDS = ('www', 'wildcard')
 class DomainModule(ResourceModule):
     resource = 'domain name'
     result_key = 'domain'
+    created_defaults = {'type': None, 'www': False, 'redirection': None, 'wildcard': False, 'dns_integration': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
     list_path = 'servers/{server_id}/webapps/{web_app_id}/domains'
     item_path = 'servers/{server_id}/webapps/{web_app_id}/domains/{id}'

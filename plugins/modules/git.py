@@ -138,26 +138,34 @@ git:
       description: The deployed branch.
       type: str
       sample: main
-    repositoryData:
+    repository_data:
       description: The repository's web URL (C(url)) and clone address (C(repo)).
       type: dict
       sample: {"url": "https://github.com/acme/shop", "repo": "git@github.com:acme/shop.git"}
-    gitHost:
+    git_host:
       description: The git server, for self-hosted providers.
       type: str
       sample: null
-    gitUser:
+    git_user:
       description: The git user, for self-hosted providers.
       type: str
       sample: null
-    autoDeploy:
+    auto_deploy:
       description: Whether pushes deploy automatically.
       type: bool
       sample: true
-    deployScript:
+    deploy_script:
       description: The deployment script.
       type: str
       sample: composer install --no-dev
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
@@ -194,6 +202,7 @@ def repository_matches(wanted, repository_data):
 class GitModule(ResourceModule):
     resource = 'git deployment'
     result_key = 'git'
+    created_defaults = {'gitHost': None, 'gitUser': None, 'autoDeploy': False, 'deployScript': None}
     parents = (SERVER, WEB_APP)
     singleton_path = 'servers/{server_id}/webapps/{web_app_id}/git'
     item_path = GIT_PATH

@@ -79,7 +79,7 @@ script_installer:
       description: The script name.
       type: str
       sample: wordpress
-    realName:
+    real_name:
       description: The script's display name.
       type: str
       sample: WordPress
@@ -87,6 +87,14 @@ script_installer:
       description: When the script was installed, in server time.
       type: str
       sample: '2024-07-09 07:02:13'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
@@ -98,6 +106,7 @@ INSTALLERS = ['concrete5', 'drupal', 'grav', 'gravadmin', 'joomla', 'myBB', 'php
 class ScriptInstallerModule(ResourceModule):
     resource = 'script installer'
     result_key = 'script_installer'
+    created_defaults = {'realName': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
     singleton_path = 'servers/{server_id}/webapps/{web_app_id}/installer'
     item_path = 'servers/{server_id}/webapps/{web_app_id}/installer/{id}'

@@ -132,7 +132,7 @@ server:
       description: The server name.
       type: str
       sample: web-01
-    ipAddress:
+    ip_address:
       description: The public IP address.
       type: str
       sample: 203.0.113.10
@@ -140,15 +140,15 @@ server:
       description: The provider label.
       type: str
       sample: Hetzner
-    phpCLIVersion:
+    php_cli_version:
       description: The PHP version of the command line.
       type: str
       sample: php82rc
-    softwareUpdate:
+    software_update:
       description: Whether software updates are installed automatically.
       type: bool
       sample: false
-    securityUpdate:
+    security_update:
       description: Whether security updates are installed automatically.
       type: bool
       sample: true
@@ -161,15 +161,23 @@ server:
       type: bool
       sample: true
     ssh_settings:
-      description: The SSH daemon settings (C(passwordlessLogin), C(useDns), C(preventRootLogin)).
+      description: The SSH daemon settings (C(passwordless_login), C(use_dns), C(prevent_root_login)).
       returned: when one of the SSH options is set
       type: dict
-      sample: {"passwordlessLogin": true, "useDns": false, "preventRootLogin": true}
+      sample: {"passwordless_login": true, "use_dns": false, "prevent_root_login": true}
 installation_script:
   description: The shell script that installs the RunCloud agent on the machine.
   returned: when O(return_installation_script=true) and the server exists
   type: str
   sample: "export DEBIAN_FRONTEND=noninteractive; ..."
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
@@ -190,6 +198,8 @@ def ssh_field(option):
 class ServerModule(ResourceModule):
     resource = 'server'
     result_key = 'server'
+    created_defaults = {'provider': None, 'phpCLIVersion': None, 'softwareUpdate': None, 'securityUpdate': None,
+                        'connected': False, 'online': False, 'os': None, 'osVersion': None, 'agentVersion': None, 'created_at': None}
     list_path = 'servers'
     item_path = SERVER_PATH
     required_for_create = ('name', 'ip_address')

@@ -103,7 +103,7 @@ servers:
       description: The server name.
       type: str
       sample: web-01
-    ipAddress:
+    ip_address:
       description: The public IP address.
       type: str
       sample: 203.0.113.10
@@ -130,14 +130,22 @@ servers:
       elements: str
       sample: [php81rc, php82rc]
     services:
-      description: The services keyed by name, each with C(realName), C(running), C(version), C(memory) and C(cpu).
+      description: The services keyed by name, each with C(real_name), C(running), C(version), C(memory) and C(cpu).
       returned: when O(services=true)
       type: dict
     ssh_settings:
       description: The SSH daemon settings.
       returned: when O(ssh_settings=true)
       type: dict
-      sample: {"passwordlessLogin": false, "useDns": false, "preventRootLogin": false}
+      sample: {"passwordless_login": false, "use_dns": false, "prevent_root_login": false}
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources

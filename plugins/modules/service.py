@@ -74,7 +74,7 @@ service:
       description: The RunCloud key of the service.
       type: str
       sample: nginx
-    realName:
+    real_name:
       description: The system name of the service.
       type: str
       sample: nginx-rc
@@ -90,6 +90,14 @@ service:
       description: The installed version.
       type: str
       sample: 1.25.3
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
@@ -103,12 +111,18 @@ class ServiceModule(RunCloudModule):
     def main(self):
         self.run(self._converge)
 
+    def subject(self):
+        return 'the service %r' % self.params['name']
+
     def _converge(self):
         self.resolve_parent(SERVER)
+        state = self.params['state']
+        if self.parents_predicted:
+            # A server check mode only predicted: assume its services need the action.
+            self.exit(changed=True, service=dict(key=self.params['name'], realName=None, name=None, version=None, running=state != 'stopped'))
         path = self.path('servers/{server_id}/services')
         services = self.client.get(path)
         key, before = self.pick(services)
-        state = self.params['state']
         running = normalize('bool', before.get('running'))
         changed = state in ('restarted', 'reloaded') or running != (state == 'started')
         after = dict(before, running=state != 'stopped')

@@ -81,7 +81,7 @@ ssh_key:
       description: The id of the system user the key belongs to.
       type: int
       sample: 142
-    publicKey:
+    public_key:
       description: The public key.
       type: str
       sample: ssh-ed25519 AAAAC3Nza... alice@laptop
@@ -89,6 +89,14 @@ ssh_key:
       description: When the key was added, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, is_id
@@ -106,6 +114,7 @@ def same_key(wanted, current):
 class SshKeyModule(ResourceModule):
     resource = 'SSH key'
     result_key = 'ssh_key'
+    created_defaults = {'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/sshcredentials'
     item_path = 'servers/{server_id}/sshcredentials/{id}'
@@ -127,7 +136,10 @@ class SshKeyModule(ResourceModule):
         if self.params['state'] == 'absent' or not self.is_set('system_user'):
             return
         wanted = self.params['system_user']
-        if is_id(wanted):
+        if is_id(wanted) and self.parents_predicted:
+            # A user of a server check mode only predicted cannot be read; the id stands for it.
+            self.resolved[SYSTEM_USER.key] = self.system_user_name = int(wanted)
+        elif is_id(wanted):
             self.use_system_user(wanted)
         else:
             self.resolve_parent(SYSTEM_USER)

@@ -93,7 +93,7 @@ system_user:
       description: The Linux user name.
       type: str
       sample: shop
-    deploymentKey:
+    deployment_key:
       description: The public part of the git deployment key, if one was generated.
       type: str
       sample: ssh-rsa AAAAB3Nza...
@@ -105,6 +105,14 @@ system_user:
       description: When the user was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
@@ -119,6 +127,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 class SystemUserModule(ResourceModule):
     resource = 'system user'
     result_key = 'system_user'
+    created_defaults = {'deploymentKey': None, 'deleteable': True, 'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/users'
     item_path = 'servers/{server_id}/users/{id}'

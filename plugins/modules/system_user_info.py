@@ -62,7 +62,7 @@ system_users:
       description: The Linux user name.
       type: str
       sample: shop
-    deploymentKey:
+    deployment_key:
       description: The public part of the git deployment key, if one was generated.
       type: str
       sample: ssh-rsa AAAAB3Nza...
@@ -74,9 +74,16 @@ system_users:
       description: When the user was created, in server time.
       type: str
       sample: '2024-05-01 10:11:12'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -87,8 +94,8 @@ class SystemUserInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        users = read_resources(self.client, self.path('servers/{server_id}/users'), item_id=self.params['id'],
-                               field='username', value=self.params['username'], description='system user')
+        users = self.read_children('servers/{server_id}/users', item_id=self.params['id'],
+                                   field='username', value=self.params['username'], description='system user')
         self.exit(changed=False, system_users=users)
 
 

@@ -250,15 +250,15 @@ web_app:
       description: The id of the system user it runs as.
       type: int
       sample: 1647
-    rootPath:
+    root_path:
       description: The application directory.
       type: str
       sample: /home/shop/webapps/shop
-    publicPath:
+    public_path:
       description: The directory NGINX serves.
       type: str
       sample: /home/shop/webapps/shop/public
-    phpVersion:
+    php_version:
       description: The PHP version.
       type: str
       sample: php82rc
@@ -266,7 +266,7 @@ web_app:
       description: The web server stack.
       type: str
       sample: hybrid
-    stackMode:
+    stack_mode:
       description: V(production) or V(development).
       type: str
       sample: production
@@ -274,7 +274,7 @@ web_app:
       description: V(custom), or V(wordpress) once WordPress was installed.
       type: str
       sample: custom
-    defaultApp:
+    default_app:
       description: Whether it is the server's default application.
       type: bool
       sample: false
@@ -283,14 +283,22 @@ web_app:
       type: int
       sample: null
     settings:
-      description: The PHP-FPM/NGINX settings (API field names), when they were read.
+      description: The PHP-FPM/NGINX settings, when they were read.
       type: dict
       returned: when a settings option was set
-      sample: {"timezone": "UTC", "memoryLimit": 256, "processManager": "ondemand"}
+      sample: {"timezone": "UTC", "memory_limit": 256, "process_manager": "ondemand"}
     created_at:
       description: When the application was created, in server time.
       type: str
       sample: '2024-07-09 07:02:13'
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 import re
@@ -360,6 +368,7 @@ def settings_field(option, kind='str', create_default=None, **kwargs):
 class WebAppModule(ResourceModule):
     resource = 'web application'
     result_key = 'web_app'
+    created_defaults = {'rootPath': None, 'publicPath': None, 'type': 'custom', 'defaultApp': False, 'alias': None, 'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/webapps'
     item_path = APP_PATH

@@ -123,7 +123,7 @@ web_apps:
       type: dict
       returned: when O(ssl=true)
     ssl_mode:
-      description: C(advancedSSL) and C(autoSSL).
+      description: C(advanced_ssl) and C(auto_ssl).
       type: dict
       returned: when O(ssl=true)
     git:
@@ -139,6 +139,14 @@ web_apps:
         - "The deployment webhook URL, C(https://<panel>/webhooks/git/<key1>/<key2>). Sensitive: treat it as a password."
       type: str
       returned: when O(git_webhook_url=true)
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
@@ -167,8 +175,8 @@ class WebAppInfoModule(RunCloudModule):
         self.exit(changed=False, web_apps=apps)
 
     def select(self):
-        return read_resources(self.client, self.path(APPS), item_id=self.params['id'], value=self.params['name'],
-                              description='web application')
+        return self.read_children(APPS, item_id=self.params['id'], value=self.params['name'],
+                                  description='web application')
 
     def get_or_none(self, template, app):
         try:

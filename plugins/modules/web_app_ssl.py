@@ -46,8 +46,9 @@ options:
     choices: [http-01, dns-01]
   external_api:
     description:
-      - The id of the 3rd-party API key (such as a Cloudflare key) used for V(dns-01).
-    type: int
+      - The 3rd-party API key (such as a Cloudflare key) used for V(dns-01), by id or by label
+        (M(runcloud.cloud.external_api_key)). A label costs one search request.
+    type: raw
   environment:
     description:
       - The Let's Encrypt environment; V(staging) issues untrusted test certificates. RunCloud uses V(live) when it is not set.
@@ -126,7 +127,7 @@ EXAMPLES = r'''
     web_app: intranet
     provider: letsencrypt
     authorization_method: dns-01
-    external_api: 28
+    external_api: cloudflare-dns
 
 - name: Install a certificate of your own
   runcloud.cloud.web_app_ssl:
@@ -171,23 +172,23 @@ ssl:
       description: The PEM certificate.
       type: str
       sample: "-----BEGIN CERTIFICATE-----..."
-    validUntil:
+    valid_until:
       description: When the certificate expires.
       type: str
       sample: '2025-01-01 00:00:00'
-    renewalDate:
+    renewal_date:
       description: When RunCloud renews a Let's Encrypt certificate.
       type: str
       sample: '2024-12-01 00:00:00'
-    enableHttp:
+    enable_http:
       description: Whether plain HTTP is still served.
       type: bool
       sample: false
-    enableHsts:
+    enable_hsts:
       description: Whether HSTS is sent.
       type: bool
       sample: true
-    authorizationMethod:
+    authorization_method:
       description: The Let's Encrypt authorization method.
       type: str
       sample: http-01
@@ -195,7 +196,7 @@ ssl:
       description: Whether it comes from the Let's Encrypt staging environment.
       type: bool
       sample: false
-    apiId:
+    api_id:
       description: The 3rd-party API key used for V(dns-01).
       type: int
       sample: null
@@ -207,9 +208,18 @@ ssl_mode:
   description: The application's SSL mode, when O(advanced_ssl) or O(auto_ssl) was set.
   returned: when O(advanced_ssl) or O(auto_ssl) is set
   type: dict
-  sample: {"advancedSSL": true, "autoSSL": false}
+  sample: {"advanced_ssl": true, "auto_ssl": false}
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
@@ -255,6 +265,8 @@ def paths(base):
 class SslModule(ResourceModule):
     resource = 'SSL certificate'
     result_key = 'ssl'
+    created_defaults = {'certificate': None, 'validUntil': None, 'renewalDate': None, 'staging': None, 'apiId': None,
+                        'ssl_protocol_id': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
     # No certificate is answered as {"message": "SSL not installed!"}, which has no id: the base
     # treats it as absent.
@@ -263,7 +275,7 @@ class SslModule(ResourceModule):
     fields = (
         Field('provider', read_as='method'),
         Field('authorization_method'),
-        Field('external_api', kind='int', read_as='apiId'),
+        Field('external_api', kind='int', read_as='apiId', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
         Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
               predict=lambda wanted: wanted == 'staging'),
         Field('certificate', update='ssl', matches=same_pem, resend=False),
@@ -281,6 +293,8 @@ class SslModule(ResourceModule):
         self.mode_only_predicted = False
 
     def prepare(self):
+        if self.is_set('external_api'):
+            self.resolve_parent(EXTERNAL_API)
         if self.is_set('domain'):
             self.resolve_parent(DOMAIN)
             self.__dict__.update(paths(DOMAIN_SSL))
@@ -291,7 +305,8 @@ class SslModule(ResourceModule):
 
     def converge_mode(self):
         path = self.path(MODE_PATH)
-        current = self.client.get(path) or {}
+        # Under a web app check mode only predicted, the mode is a new app's: both off.
+        current = {} if self.parents_predicted else (self.client.get(path) or {})
         wanted = dict((key, normalize('bool', current.get(key))) for _option, key in MODE_OPTIONS)
         for option, key in MODE_OPTIONS:
             if self.is_set(option):
@@ -357,7 +372,7 @@ def main():
             domain=dict(type='raw'),
             provider=dict(type='str', choices=['letsencrypt', 'custom']),
             authorization_method=dict(type='str', choices=['http-01', 'dns-01']),
-            external_api=dict(type='int'),
+            external_api=dict(type='raw'),
             environment=dict(type='str', choices=['live', 'staging']),
             certificate=dict(type='str'),
             private_key=dict(type='str', no_log=True),

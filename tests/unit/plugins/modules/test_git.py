@@ -11,6 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runcloud.cloud.plugins.modules import git
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
@@ -37,7 +38,7 @@ def test_no_repository_answers_404_and_is_cloned_then_configured(monkeypatch):
         Exchange('POST', GIT, answer(200, REPO), body={'provider': 'github', 'repository': 'acme/shop', 'branch': 'main'}),
         Exchange('PATCH', GIT + '/59/script', answer(200, configured), body={'autoDeploy': True, 'deployScript': 'make'}),
     ])
-    assert result['changed'] is True and result['git'] == configured
+    assert result['changed'] is True and result['git'] == snake_case_keys(configured)
     session.assert_done()
 
 

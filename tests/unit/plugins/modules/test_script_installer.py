@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import script_installer
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
@@ -21,7 +22,7 @@ def test_install_when_none_is_installed(monkeypatch):
         Exchange('GET', INSTALLER, answer(404, {'message': 'Installer not found'})),
         Exchange('POST', INSTALLER, answer(200, WORDPRESS), body={'name': 'wordpress'}),
     ])
-    assert result['changed'] is True and result['script_installer'] == WORDPRESS
+    assert result['changed'] is True and result['script_installer'] == snake_case_keys(WORDPRESS)
     session.assert_done()
 
 

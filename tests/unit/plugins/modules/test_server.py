@@ -9,6 +9,7 @@ __metaclass__ = type
 import requests
 
 from ansible_collections.runcloud.cloud.plugins.modules import server
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
@@ -23,7 +24,7 @@ def test_converged_by_name_is_one_get(monkeypatch):
         Exchange('GET', '/servers', listing(dict(WEB, id=43, name='web-2'), WEB), query={'search': 'web'}),
     ])
     assert result['changed'] is False
-    assert result['server'] == WEB
+    assert result['server'] == snake_case_keys(WEB)
     session.assert_done()
 
 
@@ -41,8 +42,8 @@ def test_connect_then_apply_settings_and_return_the_script(monkeypatch):
         Exchange('GET', '/servers/42/installationscript', answer(200, {'script': 'curl ... | bash'})),
     ])
     assert result['changed'] is True
-    assert result['server']['phpCLIVersion'] == 'php82rc'
-    assert result['server']['ssh_settings'] == dict(SSH, preventRootLogin=True)
+    assert result['server']['php_cli_version'] == 'php82rc'
+    assert result['server']['ssh_settings'] == snake_case_keys(dict(SSH, preventRootLogin=True))
     assert result['installation_script'] == 'curl ... | bash'
     session.assert_done()
 
@@ -54,7 +55,7 @@ def test_rename_by_id_sends_name_and_current_provider(monkeypatch):
         Exchange('PATCH', '/servers/42/settings/meta', answer(200, renamed), body={'name': 'web-new', 'provider': 'Hetzner'}),
     ], diff=True)
     assert result['changed'] is True
-    assert result['diff'] == {'before': WEB, 'after': renamed}
+    assert result['diff'] == snake_case_keys({'before': WEB, 'after': renamed})
     session.assert_done()
 
 
@@ -83,7 +84,7 @@ def test_ssh_settings_already_set_cost_one_read_and_no_write(monkeypatch):
         Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),
     ])
     assert result['changed'] is False
-    assert result['server']['ssh_settings'] == SSH
+    assert result['server']['ssh_settings'] == snake_case_keys(SSH)
     session.assert_done()
 
 
@@ -111,7 +112,9 @@ def test_check_mode_create_predicts_without_the_script(monkeypatch):
         Exchange('GET', '/servers', listing()),
     ], check_mode=True)
     assert result['changed'] is True
-    assert result['server'] == {'id': None, 'name': 'web', 'ipAddress': '203.0.113.10', 'ssh_settings': {'useDns': True}}
+    assert result['server'] == {'id': None, 'name': 'web', 'ip_address': '203.0.113.10', 'ssh_settings': {'use_dns': True}, 'provider': None,
+                                'php_cli_version': None, 'software_update': None, 'security_update': None, 'connected': False,
+                                'online': False, 'os': None, 'os_version': None, 'agent_version': None, 'created_at': None}
     assert 'installation_script' not in result
     session.assert_done()
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import server_info
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
@@ -38,7 +39,7 @@ def test_each_detail_is_one_get_per_server(monkeypatch):
         Exchange('GET', '/servers/43/php/version', answer(200, ['php83rc'])),
         Exchange('GET', '/servers/43/services', answer(200, {})),
     ])
-    assert result['servers'][0] == dict(WEB, php_versions=['php81rc', 'php82rc'], services=services)
+    assert result['servers'][0] == snake_case_keys(dict(WEB, php_versions=['php81rc', 'php82rc'], services=services))
     assert result['servers'][1] == dict(DB, php_versions=['php83rc'], services={})
     session.assert_done()
 

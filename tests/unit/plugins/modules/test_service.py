@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import service
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
@@ -20,7 +21,7 @@ def test_started_service_is_unchanged_without_write(monkeypatch):
         Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
     ], diff=True)
     assert result['changed'] is False
-    assert result['service'] == dict(NGINX, key='nginx')
+    assert result['service'] == snake_case_keys(dict(NGINX, key='nginx'))
     assert result['diff'] == {'before': {'running': True}, 'after': {'running': True}}
     session.assert_done()
 
@@ -33,7 +34,7 @@ def test_start_a_stopped_service_by_key(monkeypatch):
                  body={'action': 'start', 'realName': 'memcached'}),
     ], diff=True)
     assert result['changed'] is True
-    assert result['service'] == dict(started, key='memcached')
+    assert result['service'] == snake_case_keys(dict(started, key='memcached'))
     assert result['diff'] == {'before': {'running': False}, 'after': {'running': True}}
     session.assert_done()
 
@@ -62,7 +63,7 @@ def test_restart_of_a_stopped_service_starts_it(monkeypatch):
         Exchange('PATCH', '/servers/3/services', answer(200, {'message': 'ok'}), body={'action': 'restart', 'realName': 'memcached'}),
     ])
     assert result['changed'] is True
-    assert result['service'] == dict(MEMCACHED, key='memcached', running=True)
+    assert result['service'] == snake_case_keys(dict(MEMCACHED, key='memcached', running=True))
     session.assert_done()
 
 

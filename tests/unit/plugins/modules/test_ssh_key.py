@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import ssh_key
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
@@ -24,7 +25,7 @@ def test_create_resolves_a_user_id_to_the_name_the_api_wants(monkeypatch):
         absence_proof('/servers/3/sshcredentials'),
         Exchange('POST', '/servers/3/sshcredentials', answer(200, KEY), body={'label': 'alice', 'username': 'shop', 'publicKey': KEY_A}),
     ])
-    assert result['changed'] is True and result['ssh_key'] == KEY
+    assert result['changed'] is True and result['ssh_key'] == snake_case_keys(KEY)
     session.assert_done()
 
 
@@ -46,7 +47,7 @@ def test_a_different_key_is_replaced_keeping_the_user(monkeypatch):
         Exchange('POST', '/servers/3/sshcredentials', answer(200, replaced), body={'label': 'alice', 'username': 'shop', 'publicKey': KEY_B}),
     ], diff=True)
     assert result['changed'] is True
-    assert result['diff'] == {'before': KEY, 'after': replaced}
+    assert result['diff'] == snake_case_keys({'before': KEY, 'after': replaced})
     session.assert_done()
 
 
@@ -58,7 +59,7 @@ def test_a_different_user_is_replaced_keeping_the_key(monkeypatch):
         Exchange('DELETE', '/servers/3/sshcredentials/17', answer(200, KEY)),
         Exchange('POST', '/servers/3/sshcredentials', answer(200, moved), body={'label': 'alice', 'username': 'deploy', 'publicKey': KEY_A}),
     ])
-    assert result['changed'] is True and result['ssh_key'] == moved
+    assert result['changed'] is True and result['ssh_key'] == snake_case_keys(moved)
     session.assert_done()
 
 
@@ -68,7 +69,7 @@ def test_check_mode_replacement_writes_nothing(monkeypatch):
         Exchange('GET', '/servers/3/sshcredentials', listing(KEY)),
     ], check_mode=True)
     assert result['changed'] is True
-    assert result['ssh_key'] == {'id': None, 'label': 'alice', 'user_id': 7, 'publicKey': KEY_B}
+    assert result['ssh_key'] == {'id': None, 'label': 'alice', 'user_id': 7, 'public_key': KEY_B, 'created_at': None}
     session.assert_done()
 
 

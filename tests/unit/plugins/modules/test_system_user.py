@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import system_user
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
@@ -25,8 +26,8 @@ def test_check_mode_create_predicts_without_writing(monkeypatch):
         Exchange('GET', '/servers/3/users', listing(), query={'search': 'shop'}),
     ], check_mode=True, diff=True)
     assert result['changed'] is True and not result['failed']
-    assert result['system_user'] == {'id': None, 'username': 'shop'}
-    assert result['diff'] == {'before': {}, 'after': {'id': None, 'username': 'shop'}}
+    assert result['system_user'] == {'id': None, 'username': 'shop', 'deployment_key': None, 'deleteable': True, 'created_at': None}
+    assert result['diff'] == {'before': {}, 'after': result['system_user']}
     session.assert_done()
 
 
@@ -39,7 +40,7 @@ def test_create_sends_only_documented_fields_and_generates_the_key(monkeypatch):
         Exchange('PATCH', '/servers/3/users/7/deploymentkey', answer(200, with_key)),
     ])
     assert result['changed'] is True
-    assert result['system_user'] == with_key
+    assert result['system_user'] == snake_case_keys(with_key)
     session.assert_done()
 
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import system_user_info
+from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
 
@@ -20,7 +21,7 @@ def test_all_users_of_a_server_by_name(monkeypatch):
         Exchange('GET', '/servers/3/users', listing(RUNCLOUD, SHOP), query={'page': 1}),
     ])
     assert result['changed'] is False
-    assert result['system_users'] == [RUNCLOUD, SHOP]
+    assert result['system_users'] == snake_case_keys([RUNCLOUD, SHOP])
     session.assert_done()
 
 
@@ -28,7 +29,7 @@ def test_one_user_by_exact_username(monkeypatch):
     result, session = run_module(monkeypatch, system_user_info.main, dict(server=3, username='shop'), [
         Exchange('GET', '/servers/3/users', listing(dict(SHOP, id=8, username='shop2'), SHOP), query={'search': 'shop'}),
     ])
-    assert result['system_users'] == [SHOP]
+    assert result['system_users'] == snake_case_keys([SHOP])
     session.assert_done()
 
 
@@ -36,7 +37,7 @@ def test_one_user_by_id(monkeypatch):
     result, session = run_module(monkeypatch, system_user_info.main, dict(server=3, id=7), [
         Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
     ])
-    assert result['system_users'] == [SHOP]
+    assert result['system_users'] == snake_case_keys([SHOP])
     session.assert_done()
 
 

@@ -57,7 +57,7 @@ def test_converged_app_with_settings_reads_settings_once_and_writes_nothing(monk
         Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
     ], diff=True)
     assert result['changed'] is False
-    assert result['diff']['before']['settings']['memoryLimit'] == 256
+    assert result['diff']['before']['settings']['memory_limit'] == 256
     session.assert_done()
 
 
@@ -67,7 +67,7 @@ def test_php_version_change_is_one_patch_without_reading_settings(monkeypatch):
         Exchange('PATCH', '/servers/3/webapps/9/settings/php', answer(200, dict(APP, phpVersion='php83rc')), body={'phpVersion': 'php83rc'}),
     ], diff=True)
     assert result['changed'] is True
-    assert result['diff']['before']['phpVersion'] == 'php82rc' and result['diff']['after']['phpVersion'] == 'php83rc'
+    assert result['diff']['before']['php_version'] == 'php82rc' and result['diff']['after']['php_version'] == 'php83rc'
     session.assert_done()
 
 
@@ -79,7 +79,7 @@ def test_settings_change_sends_the_full_set_with_current_values(monkeypatch):
         Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP), body=expected),
     ])
     assert result['changed'] is True
-    assert result['web_app']['settings']['memoryLimit'] == 512
+    assert result['web_app']['settings']['memory_limit'] == 512
     session.assert_done()
 
 
@@ -88,13 +88,13 @@ def test_default_app_on_posts_and_off_deletes(monkeypatch):
         Exchange('GET', '/servers/3/webapps', listing(APP)),
         Exchange('POST', '/servers/3/webapps/9/default', answer(200, dict(APP, defaultApp=True))),
     ])
-    assert result['changed'] is True and result['web_app']['defaultApp'] is True
+    assert result['changed'] is True and result['web_app']['default_app'] is True
     session.assert_done()
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', default_app=False), [
         Exchange('GET', '/servers/3/webapps', listing(dict(APP, defaultApp=True))),
         Exchange('DELETE', '/servers/3/webapps/9/default', answer(200, APP)),
     ])
-    assert result['changed'] is True and result['web_app']['defaultApp'] is False
+    assert result['changed'] is True and result['web_app']['default_app'] is False
     session.assert_done()
 
 

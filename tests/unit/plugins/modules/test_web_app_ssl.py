@@ -86,8 +86,8 @@ def test_mode_is_converged_before_the_domain_certificate(monkeypatch):
                                      Exchange('POST', domain_ssl, answer(200, dict(LE, id=40))),
                                  ], diff=True)
     assert result['changed'] is True
-    assert result['ssl_mode'] == {'advancedSSL': True, 'autoSSL': False}
-    assert result['diff']['before']['ssl_mode']['advancedSSL'] is False
+    assert result['ssl_mode'] == {'advanced_ssl': True, 'auto_ssl': False}
+    assert result['diff']['before']['ssl_mode']['advanced_ssl'] is False
     session.assert_done()
 
 
@@ -137,4 +137,23 @@ def test_remove(monkeypatch):
         Exchange('DELETE', SSL + '/31', answer(200, LE)),
     ])
     assert result['changed'] is True and result['ssl'] == {}
+    session.assert_done()
+
+
+def test_dns01_key_given_by_label_is_searched_once_and_sent_by_id(monkeypatch):
+    key = {'id': 28, 'label': 'cloudflare-dns', 'service': 'Cloudflare', 'username': 'ops@example.com', 'secret': 'abcd...'}
+    result, session = run_module(monkeypatch, ssl.main, dict(server=3, web_app=9, provider='letsencrypt', authorization_method='dns-01',
+                                                             external_api='cloudflare-dns'), [
+        Exchange('GET', '/settings/externalapi', listing(key), query={'search': 'cloudflare-dns'}),
+        Exchange('GET', SSL, NONE),
+        Exchange('POST', SSL, answer(200, dict(LE, authorizationMethod='dns-01', apiId=28)),
+                 body={'provider': 'letsencrypt', 'authorizationMethod': 'dns-01', 'externalApi': 28, 'enableHttp': False, 'enableHsts': False}),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, ssl.main, dict(server=3, web_app=9, provider='letsencrypt', authorization_method='dns-01',
+                                                             external_api=28), [
+        Exchange('GET', SSL, answer(200, dict(LE, authorizationMethod='dns-01', apiId=28))),
+    ])
+    assert result['changed'] is False
     session.assert_done()

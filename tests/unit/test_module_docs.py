@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Documentation rules every module follows, beyond what ansible-test's validate-modules checks."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib
+import os
+import re
+
+import pytest
+import yaml
+
+MODULES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'plugins', 'modules')
+MODULES = sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith('.py') and not name.startswith('_'))
+SNAKE_CASE = re.compile(r'^[a-z][a-z0-9_]*$')
+
+
+def documented_return(name):
+    return yaml.safe_load(importlib.import_module('ansible_collections.runcloud.cloud.plugins.modules.' + name).RETURN)
+
+
+def return_keys(spec, prefix=''):
+    for key, entry in (spec or {}).items():
+        yield prefix + key
+        if isinstance(entry, dict):
+            yield from return_keys(entry.get('contains'), prefix + key + '.')
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_api_log_is_documented(name):
+    assert 'api_log' in documented_return(name)
+
+
+@pytest.mark.parametrize('name', MODULES)
+def test_return_values_are_snake_case(name):
+    # Results are converted to snake_case at any depth (module.RunCloudModule.exit); the docs must say so.
+    offending = [key for key in return_keys(documented_return(name)) if not SNAKE_CASE.match(key.rsplit('.', 1)[-1])]
+    assert offending == []
