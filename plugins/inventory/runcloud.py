@@ -172,6 +172,7 @@ cache_timeout: 3600
 '''
 
 import copy
+import os
 import time
 
 from ansible.errors import AnsibleParserError
@@ -313,11 +314,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return options
 
     def _credentials(self, options):
-        """The credentials to use: the inventory file's own settings win over the environment."""
-        explicit, environment = {}, {}
-        for name in CREDENTIAL_ENVIRONMENT:
-            _value, origin = self.get_option_and_origin(name)
-            (environment if str(origin).startswith('env') else explicit)[name] = options[name]
+        """The credentials to use: the inventory file's own settings win over the environment.
+
+        Ansible's configuration merges both into one value per option; a value that differs from
+        its environment variable was set in the file (origins are not reliable on every supported
+        ansible-core)."""
+        environment = dict((name, os.environ.get(variable)) for name, variable in CREDENTIAL_ENVIRONMENT.items())
+        explicit = dict((name, options[name]) for name in CREDENTIAL_ENVIRONMENT if options[name] != environment[name])
         return choose_credentials(explicit, environment)
 
     def _validate_options(self):

@@ -84,15 +84,11 @@ class FakeClient:
         return copy.deepcopy(self.lists.get(path, []))
 
 
-def make_plugin(environment=None, **options):
-    """A plugin with the given options; ``environment`` holds options that came from environment variables."""
+def make_plugin(**options):
     plugin = InventoryModule()
     values = dict(DEFAULTS)
     values.update(trusted(options))
-    values.update(environment or {})
     plugin._options = values
-    plugin._origins = dict((name, 'env: RUNCLOUD_%s' % name.upper() if name in (environment or {}) else '/inventory/runcloud.yml')
-                           for name in values)
     loader = DataLoader()
     plugin.loader = loader
     plugin.templar = Templar(loader=loader)
@@ -292,12 +288,21 @@ def test_connection_options_may_be_templates():
     (dict(api_token=None), dict(api_token='', api_key='env-key', api_secret='env-secret'), (None, 'env-key', 'env-secret')),
     (dict(api_token=None, api_key='k'), dict(api_token='', api_secret='env-secret'), (None, 'k', 'env-secret')),
 ], ids=['file-pair-beats-env-token', 'file-token-beats-env-pair', 'empty-env-token-is-unset', 'pair-half-from-env'])
-def test_inventory_file_credentials_beat_the_environment(file_options, environment, expected):
-    plugin = make_plugin(environment=environment, **file_options)
+def test_inventory_file_credentials_beat_the_environment(monkeypatch, file_options, environment, expected):
+    for name in ('api_token', 'api_key', 'api_secret'):
+        monkeypatch.delenv('RUNCLOUD_%s' % name.upper(), raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv('RUNCLOUD_%s' % name.upper(), value)
+    # Ansible's configuration gives each option the file's value, else the environment's.
+    options = dict((name, file_options[name] if file_options.get(name) is not None else environment.get(name))
+                   for name in ('api_token', 'api_key', 'api_secret'))
+    plugin = make_plugin(**options)
     assert plugin._credentials(plugin._templated_options()) == expected
 
 
-def test_both_kinds_in_the_inventory_file_are_refused():
+def test_both_kinds_in_the_inventory_file_are_refused(monkeypatch):
+    for variable in ('RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET'):
+        monkeypatch.delenv(variable, raising=False)
     plugin = make_plugin(api_token='t', api_key='k', api_secret='s')
     with pytest.raises(AnsibleParserError, match='not both'):
         plugin._create_client(plugin._templated_options())
