@@ -150,7 +150,7 @@ api_log:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, read_resources, without_secrets
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
