@@ -95,14 +95,17 @@ class UpdateGroup:
     taking the current value for those the user did not set (for endpoints that want the full set);
     ``none`` sends no body (the endpoint itself is the change, such as generating a key).
     ``extra_body(module, current)`` may add fields the API requires but the user does not manage.
+    ``idempotent``: False for an endpoint whose repetition is not harmless whatever its method (a PATCH
+    that generates a new key): after a lost answer the state is read back before it is ever sent again.
     """
 
-    def __init__(self, name, path, method='PATCH', send='changed', extra_body=None):
+    def __init__(self, name, path, method='PATCH', send='changed', extra_body=None, idempotent=None):
         self.name = name
         self.path = path
         self.method = method
         self.send = send
         self.extra_body = extra_body
+        self.idempotent = method != 'POST' if idempotent is None else idempotent
 
 
 class Reader:
@@ -515,7 +518,7 @@ class ResourceModule(RunCloudModule):
             if self.check_mode or predicted_only:
                 continue
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
-                                         on_uncertain=self.state_check(group, current, changed_fields)).data
+                                         idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
                 result = dict(answer)
@@ -523,8 +526,9 @@ class ResourceModule(RunCloudModule):
         return result
 
     def state_check(self, group, current, fields):
-        """For a POST that sets a state: the re-read that tells whether it landed (see ``client.request``)."""
-        if group.method != 'POST':
+        """For a write that is not repeated blindly (a POST that sets a state, a key generation): the
+        re-read that tells whether it landed (see ``client.request``)."""
+        if group.idempotent:
             return None
         return lambda: self.reread_if_set(current, fields)
 

@@ -22,6 +22,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     normalize,
     resource_argument_spec,
 )
+from ansible_collections.runcloud.cloud.plugins.modules import system_user
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer
 
@@ -232,4 +233,15 @@ def test_an_api_field_named_like_a_reader_does_not_replace_the_read(monkeypatch)
         Exchange('GET', '/servers/1/widgets/5/tuning', answer(200, TUNING)),
     ])
     assert result['changed'] is False
+    session.assert_done()
+
+
+def test_a_key_generation_with_a_lost_answer_is_checked_not_repeated(monkeypatch):
+    user = {'id': 7, 'username': 'shop', 'deploymentKey': None}
+    result, session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop', deployment_key=True), [
+        Exchange('GET', '/servers/3/users', found(user)),
+        Exchange('PATCH', '/servers/3/users/7/deploymentkey', requests.exceptions.ReadTimeout('read timed out')),
+        Exchange('GET', '/servers/3/users/7', answer(200, dict(user, deploymentKey='ssh-rsa AAAA shop@runcloud'))),
+    ], extra_args=dict(api_retry_budget=30))
+    assert result['failed'] is False and result['changed'] is True
     session.assert_done()
