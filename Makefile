@@ -1,13 +1,15 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory lint pytest chaos demo build clean
+.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest chaos demo awx-job build docs clean
 
 help:
-	@echo "make test        all tests on ansible-core 2.16, 2.19 and 2.21 (sanity, units, integration, pytest)"
-	@echo "make test-quick  the same on ansible-core 2.19 only"
-	@echo "make sanity | units | integration | inventory | lint | pytest   one kind of stage"
+	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
+	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
+	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
+	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
-	@echo "make demo        run examples/site.yml twice against the API simulator"
-	@echo "make build       build the collection tarball"
+	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
+	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
+	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
 test:
@@ -16,7 +18,7 @@ test:
 test-quick:
 	RUNCLOUD_TEST_QUICK=1 bash tests/run-tests.sh
 
-sanity units integration inventory lint pytest:
+sanity units integration inventory lint galaxy-importer pytest:
 	bash tests/run-tests.sh $@
 
 CHAOS_RUNS ?= 20
@@ -27,8 +29,14 @@ chaos:
 demo:
 	bash examples/run-demo.sh
 
+awx-job:
+	bash tests/awx/run-fleet-job.sh
+
 build:
-	bash -c 'source tests/lib/bootstrap.sh && rc_ensure_main_venv "$$PWD"' && .venv/bin/ansible-galaxy collection build --force
+	bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'
+
+docs:
+	bash tests/docs-site.sh
 
 clean:
-	rm -rf .venv .venvs tests/output .pytest_cache runcloud-cloud-*.tar.gz
+	rm -rf .venv .venvs tests/output .pytest_cache docs/site runcloud-cloud-*.tar.gz

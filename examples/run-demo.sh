@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# `make demo`: runs examples/site.yml twice against the RunCloud API simulator.
+# `make demo`: runs examples/site.yml, then examples/fleet.yml, twice each against the RunCloud API
+# simulator (seeded with three servers for the fleet).
 #
 # - makes sure the main venv (.venv, ansible-core + requests) exists (tests/lib/bootstrap.sh);
 # - starts tests/simulator/runcloud_sim.py on a free loopback port and reads its URL;
 # - exposes this checkout as runcloud.cloud through a temporary collections directory;
-# - runs the playbook twice and fails if the second run reports any change.
-# Environment: RUNCLOUD_DEMO_PLAYBOOK (default examples/site.yml); extra arguments go to
+# - runs the playbook twice with examples/demo-inventory.yml (the machine itself plays the new server)
+#   and fails if the second run reports any change.
+# Environment: RUNCLOUD_DEMO_PLAYBOOK (default examples/site.yml), RUNCLOUD_DEMO_INVENTORY (default
+# examples/demo-inventory.yml); extra arguments go to
 # ansible-playbook (e.g. -v).
 
 set -euo pipefail
@@ -16,37 +19,23 @@ cd "$ROOT"
 source "$ROOT/tests/lib/bootstrap.sh"
 
 PLAYBOOK="${RUNCLOUD_DEMO_PLAYBOOK:-examples/site.yml}"
+INVENTORY="${RUNCLOUD_DEMO_INVENTORY:-examples/demo-inventory.yml}"
 [ -f "$PLAYBOOK" ] || rc_die "playbook not found: $PLAYBOOK"
 
 rc_ensure_main_venv "$ROOT"
 VENV="$ROOT/.venv"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-demo.XXXXXX")"
-SIM_PID=""
 cleanup() {
-    if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
-        kill "$SIM_PID" 2>/dev/null || true
-        wait "$SIM_PID" 2>/dev/null || true
-    fi
+    rc_stop_simulator
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rc_log "starting the RunCloud API simulator"
-"$VENV/bin/python" tests/simulator/runcloud_sim.py --port 0 > "$WORK/sim.out" 2> "$WORK/sim.err" &
-SIM_PID=$!
-RUNCLOUD_API_URL=""
-for _ in $(seq 1 100); do
-    RUNCLOUD_API_URL="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$WORK/sim.out")"
-    [ -n "$RUNCLOUD_API_URL" ] && break
-    if ! kill -0 "$SIM_PID" 2>/dev/null; then
-        cat "$WORK/sim.err" >&2
-        rc_die "the simulator exited before printing its URL"
-    fi
-    sleep 0.1
-done
-[ -n "$RUNCLOUD_API_URL" ] || { cat "$WORK/sim.err" >&2; rc_die "the simulator printed no URL within 10 s"; }
+rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 3
+RUNCLOUD_API_URL="$RC_SIM_URL"
 export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN=runcloud-sim-token
 rc_log "simulator at $RUNCLOUD_API_URL"
@@ -65,21 +54,48 @@ recap_changed() {
     sed -n '/^PLAY RECAP/,$p' "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }'
 }
 
-run_playbook() {
-    local n="$1" log="$WORK/run$1.log"
-    shift
-    printf '\n==================== demo run %s: ansible-playbook %s ====================\n' "$n" "$PLAYBOOK"
-    ansible-playbook "$PLAYBOOK" "$@" 2>&1 | tee "$log"
-    return "${PIPESTATUS[0]}"
+sim_requests() {
+    rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" "$1"
 }
 
-run_playbook 1 "$@" || rc_die "first run failed"
-first_changed="$(recap_changed "$WORK/run1.log")"
-run_playbook 2 "$@" || rc_die "second run failed"
-second_changed="$(recap_changed "$WORK/run2.log")"
+# run_twice PLAYBOOK INVENTORY [ansible-playbook args]: a check-mode run (no write), then two runs;
+# the second must change and write nothing.
+run_twice() {
+    local playbook="$1" inventory="$2" name log n
+    shift 2
+    name="$(basename "$playbook" .yml)"
+    local check_writes
+    # A check-mode run first: it predicts everything and must not write.
+    sim_requests DELETE > /dev/null
+    printf '\n==================== demo check run: ansible-playbook --check -i %s %s ====================\n' "$inventory" "$playbook"
+    ansible-playbook --check -i "$inventory" "$playbook" "$@" 2>&1 | tee "$WORK/$name-check.log"
+    [ "${PIPESTATUS[0]}" = 0 ] || rc_die "$playbook: the check-mode run failed"
+    read -r _ check_writes < <(sim_requests GET)
+    [ "$check_writes" = 0 ] || rc_die "$playbook: the check-mode run sent $check_writes write requests"
+    for n in 1 2; do
+        log="$WORK/$name-run$n.log"
+        [ "$n" = 2 ] && sim_requests DELETE > /dev/null
+        printf '\n==================== demo run %s: ansible-playbook -i %s %s ====================\n' "$n" "$inventory" "$playbook"
+        ansible-playbook -i "$inventory" "$playbook" "$@" 2>&1 | tee "$log"
+        [ "${PIPESTATUS[0]}" = 0 ] || rc_die "$playbook: run $n failed"
+    done
+    local first_changed second_changed second_gets second_writes
+    first_changed="$(recap_changed "$WORK/$name-run1.log")"
+    second_changed="$(recap_changed "$WORK/$name-run2.log")"
+    read -r second_gets second_writes < <(sim_requests GET)
+    echo
+    [ "$second_changed" = 0 ] || rc_die "$playbook: the second run reported changed=$second_changed; it is not idempotent"
+    [ "$second_writes" = 0 ] || rc_die "$playbook: the second run sent $second_writes write requests to the API"
+    SUMMARY+=("$playbook OK: first run changed=$first_changed, second run changed=0 ($second_gets GET requests, no write)")
+}
 
-echo
-if [ "$second_changed" != 0 ]; then
-    rc_die "the second run reported changed=$second_changed; the playbook is not idempotent"
+SUMMARY=()
+if [ -n "${RUNCLOUD_DEMO_PLAYBOOK:-}" ]; then
+    run_twice "$PLAYBOOK" "$INVENTORY" "$@"
+else
+    run_twice examples/site.yml examples/demo-inventory.yml "$@"
+    # The fleet: the servers the simulator was seeded with, plus the one site.yml connected.
+    run_twice examples/fleet.yml examples/fleet.runcloud.yml "$@"
 fi
-echo "demo OK: first run changed=$first_changed, second run changed=0"
+echo
+printf 'demo %s\n' "${SUMMARY[@]}"

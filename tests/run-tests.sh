@@ -7,12 +7,17 @@
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) + pytest
 #
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
-# inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory) and
-# lint (ansible-lint, production profile) and
-# pytest (plain pytest over tests/, always last so the run ends with pytest's summary line).
+# inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
+# galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
+# documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
+# ansible-runner: tests/awx/run-fleet-job.sh), lint (ansible-lint, production profile) and
+# pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
-# them; most stages use one core); each lane's output is printed when the lane ends.
+# them; most stages use one core), next to a lane for galaxy-importer and docs; each lane's output
+# is printed when the lane ends, and a progress line when each stage starts and ends is printed at
+# once. The run ends with a summary table and the line `stages: N passed, M failed`.
+# With CI=true a skipped stage (or shellcheck that cannot be installed) fails the run.
 #
 # It installs what it needs: the venvs (tests/lib/bootstrap.sh), the offline get-pip stand-in for
 # ansible-test, and shellcheck (via apt-get, when running as root and it is missing).
@@ -46,7 +51,7 @@ INTEGRATION_VERSIONS=" 2.16 2.21 "
 INVENTORY_VERSIONS=" 2.16 2.21 "
 
 usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 QUICK="${RUNCLOUD_TEST_QUICK:-0}"
@@ -55,11 +60,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx lint pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -78,65 +83,69 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Each lane appends "name<TAB>seconds<TAB>result" lines to its own results file.
+# Every stage appends "name<TAB>version<TAB>seconds<TAB>result" to one results file (lines shorter
+# than PIPE_BUF, so appends from parallel lanes do not interleave).
 RESULTS_FILE="$TMP_ROOT/results.tsv"
+CI_MODE=0
+case "${CI:-}" in true|TRUE|True|1|yes) CI_MODE=1 ;; esac
+
+# The progress stream: the terminal (or whatever stdout was when the run started), also from lanes
+# whose own output goes to a log file until they end.
+exec 3>&1
+progress() {
+    printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&3
+}
 
 header() {
     printf '\n==================== %s ====================\n' "$*"
 }
 
-# run_stage NAME COMMAND... : runs the command, records result and duration.
+# run_stage NAME COMMAND... : runs the command, records result and duration, reports progress.
+# The stage's ansible-core version is the lane's (LANE_VERSION) or the main venv's.
 run_stage() {
-    local name="$1" start end rc result
+    local name="$1" version="${LANE_VERSION:-$MAIN_VERSION}" start end rc result
     shift
     header "$name"
+    progress "$(printf 'start  %-18s ansible-core %s' "$name" "$version")"
     start="$(date +%s)"
     "$@"
     rc=$?
     end="$(date +%s)"
     if [ "$rc" -eq 0 ]; then
-        result="ok"
+        result="passed"
     elif [ "$rc" -eq 100 ]; then
         result="skipped"
     else
         result="FAILED (exit $rc)"
     fi
-    record_stage "$name" "$((end - start))" "$result"
+    record_stage "$name" "$version" "$((end - start))" "$result"
     printf -- '---- %s: %s in %ss\n' "$name" "$result" "$((end - start))"
+    progress "$(printf 'end    %-18s ansible-core %-5s %5ss  %s' "$name" "$version" "$((end - start))" "$result")"
 }
 
-record_stage() {  # record_stage NAME SECONDS RESULT
-    printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$RESULTS_FILE"
+record_stage() {  # record_stage NAME VERSION SECONDS RESULT
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS_FILE"
 }
 
+# ensure_shellcheck: the shellcheck sanity test is skipped (with a warning) without shellcheck.
+# Installing it waits for a dpkg lock held by another apt run instead of failing at once.
 ensure_shellcheck() {
+    local apt_log="$TMP_ROOT/apt-shellcheck.log"
+    local -a apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
     command -v shellcheck >/dev/null 2>&1 && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         rc_log "installing shellcheck (needed by the shellcheck sanity test)"
-        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1; then
-            apt-get update -qq >/dev/null 2>&1 || true
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1 || true
+        if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install shellcheck > "$apt_log" 2>&1; then
+            { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install shellcheck; } > "$apt_log" 2>&1
+        fi
+        if ! command -v shellcheck >/dev/null 2>&1; then
+            rc_log "apt-get could not install shellcheck:"
+            sed 's/^/    /' "$apt_log" >&2
         fi
     fi
-    command -v shellcheck >/dev/null 2>&1 || rc_log "WARNING: shellcheck unavailable; the shellcheck sanity test will be skipped"
-}
-
-# copy_collection DEST : copies the checkout's files (tracked + untracked, not ignored) to DEST.
-copy_collection() {
-    local dest="$1"
-    mkdir -p "$dest"
-    if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$ROOT" ls-files -z -co --exclude-standard \
-            | while IFS= read -r -d '' f; do
-                if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
-            done \
-            | tar -C "$ROOT" --null -T - -cf - | tar -C "$dest" -xf -
-    else
-        tar -C "$ROOT" -cf - \
-            --exclude=./.git --exclude=./.venv --exclude=./.venvs --exclude=./tests/output \
-            --exclude=./tests/integration/inventory --exclude=__pycache__ --exclude=.pytest_cache \
-            --exclude=./.ansible --exclude='./*.tar.gz' . | tar -C "$dest" -xf -
-    fi
+    command -v shellcheck >/dev/null 2>&1 && return 0
+    rc_log "WARNING: shellcheck unavailable; the shellcheck sanity test will be skipped"
+    return 1
 }
 
 has_unit_tests() {
@@ -195,6 +204,69 @@ inventory_golden() {
     "$ROOT/$1/bin/python" -m pytest -q -p no:cacheprovider tests/inventory
 }
 
+# galaxy_importer : Galaxy's import checks (metadata, ansible-doc, ansible-lint; tests/galaxy-importer.cfg)
+# on the tarball `make build` makes.
+galaxy_importer() {
+    local out="$TMP_ROOT/galaxy-importer"
+    rm -rf "$out"
+    mkdir -p "$out"
+    rc_build_collection "$ROOT" "$out" || return 1
+    (
+        cd "$out" || exit 1
+        # galaxy-importer runs ansible-doc and ansible-lint from PATH.
+        # shellcheck disable=SC2031
+        PATH="$ROOT/.venvs/docs/bin:$PATH" GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" \
+            "$ROOT/.venvs/docs/bin/python" -m galaxy_importer.main ./runcloud-cloud-*.tar.gz
+    )
+}
+
+# run_publish_lane GALAXY_IMPORTER DOCS AWX : the stages about the published collection, its docs
+# and its use in AWX (mostly waiting on ansible-doc and playbooks; they run next to the ansible-core
+# lanes).
+run_publish_lane() {
+    if [ "$3" = 1 ]; then
+        LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-awx.txt")"
+        run_stage awx bash "$ROOT/tests/awx/run-fleet-job.sh"
+    fi
+    [ $(($1 + $2)) -gt 0 ] || return 0
+    LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-docs.txt")"
+    header "setup docs venv (galaxy-importer, antsibull-docs)"
+    if ! ( rc_ensure_docs_venv "$ROOT" ); then
+        [ "$1" = 0 ] || record_stage galaxy-importer "$LANE_VERSION" 0 "FAILED (venv setup)"
+        [ "$2" = 0 ] || record_stage docs "$LANE_VERSION" 0 "FAILED (venv setup)"
+        return 0
+    fi
+    [ "$1" = 0 ] || run_stage galaxy-importer galaxy_importer
+    [ "$2" = 0 ] || run_stage docs bash "$ROOT/tests/docs-site.sh"
+}
+
+# pytest_stage : plain pytest over tests/ with the main venv.
+pytest_stage() {
+    local rc
+    "$ROOT/.venv/bin/python" -m pytest tests
+    rc=$?
+    if [ "$rc" -eq 5 ]; then
+        # pytest collected nothing: fine only if an earlier stage ran tests.
+        if grep -q $'\tpassed$' "$RESULTS_FILE"; then
+            echo "pytest: no tests collected; earlier stages ran tests"
+            return 0
+        fi
+        echo "pytest: no tests collected and no other stage ran tests"
+    fi
+    return "$rc"
+}
+
+# start_lane NAME LOG COMMAND... : runs a lane in the background, its output into LOG.
+start_lane() {
+    local name="$1" log="$2"
+    shift 2
+    progress "lane $name started"
+    (
+        "$@" > "$log" 2>&1
+        progress "lane $name finished"
+    ) &
+}
+
 # run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION INVENTORY : all stages of one ansible-core version.
 run_lane() {
     local version="$1" python="$2" venv="$3" req="$4" want_sanity="$5" want_units="$6" want_integration="$7"
@@ -208,14 +280,14 @@ run_lane() {
                 || { [ "$kind" = units ] && [ "$want_units" = 1 ]; } \
                 || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; } \
                 || { [ "$kind" = inventory ] && [ "$want_inventory" = 1 ]; }; then
-                record_stage "$kind-$version" 0 "FAILED (venv setup)"
+                record_stage "$kind-$version" "$version" 0 "FAILED (venv setup)"
             fi
         done
         return 0
     fi
 
     copy="$TMP_ROOT/$version/ansible_collections/runcloud/cloud"
-    copy_collection "$copy"
+    rc_copy_collection "$ROOT" "$copy"
     # ansible-test passes only a fixed set of environment variables to integration targets; they
     # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
 
@@ -244,18 +316,25 @@ run_lane() {
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
-    local jobs running lane log failed=0 tests_ran=0 name seconds result rc
+    local want_galaxy_importer want_docs want_awx jobs running lane log name seconds result s
+    local passed=0 failed=0 skipped=0
     local -a lanes=() lane_logs=()
 
     if [ "$QUICK" = 1 ]; then
         rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
     fi
     overall_start="$(date +%s)"
-    if selected sanity; then ensure_shellcheck; fi
-    for s in "${SELECTED[@]}"; do
-        case "$s" in sanity-*) ensure_shellcheck ;; esac
-    done
     : > "$RESULTS_FILE"
+    for s in "${SELECTED[@]}"; do
+        case "$s" in
+            sanity|sanity-*)
+                if ! ensure_shellcheck && [ "$CI_MODE" = 1 ]; then
+                    record_stage shellcheck-install "-" 0 "FAILED (shellcheck sanity test would be skipped)"
+                fi
+                break
+                ;;
+        esac
+    done
 
     for row in "${MATRIX[@]}"; do
         IFS='|' read -r version python venv req <<< "$row"
@@ -277,29 +356,32 @@ main() {
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 
+    want_galaxy_importer=0; want_docs=0; want_awx=0
+    if selected galaxy-importer; then want_galaxy_importer=1; fi
+    if selected docs; then want_docs=1; fi
+    if selected awx; then want_awx=1; fi
+    if [ $((want_galaxy_importer + want_docs + want_awx)) -gt 0 ]; then
+        lanes+=("publish|$want_galaxy_importer|$want_docs|$want_awx")
+    fi
+
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
     if [ "${#lanes[@]}" -le 1 ] || [ "$jobs" -le 1 ]; then
         # One lane at a time: output streams as it comes.
         for lane in "${lanes[@]}"; do
-            IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$lane"
-            run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
+            ( run_lane_spec "$lane" )
         done
     else
-        header "running ${#lanes[@]} ansible-core lanes, $jobs at a time; each lane's output follows when it ends"
+        header "running ${#lanes[@]} lanes, $jobs at a time; each lane's output follows when all have ended"
         running=0
         for lane in "${lanes[@]}"; do
-            IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$lane"
             if [ "$running" -ge "$jobs" ]; then
                 wait -n
                 running=$((running - 1))
             fi
-            log="$TMP_ROOT/lane-$version.log"
+            name="${lane%%|*}"
+            log="$TMP_ROOT/lane-$name.log"
             lane_logs+=("$log")
-            rc_log "lane ansible-core $version started"
-            (
-                run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory" > "$log" 2>&1
-                rc_log "lane ansible-core $version finished"
-            ) &
+            start_lane "$name" "$log" run_lane_spec "$lane"
             running=$((running + 1))
         done
         wait
@@ -314,43 +396,49 @@ main() {
 
     if selected pytest; then
         header "setup main venv for pytest"
-        if ! rc_ensure_main_venv "$ROOT"; then
-            record_stage pytest 0 "FAILED (venv setup)"
+        if rc_ensure_main_venv "$ROOT"; then
+            run_stage pytest pytest_stage
+        else
+            record_stage pytest "$MAIN_VERSION" 0 "FAILED (venv setup)"
         fi
     fi
 
-    header "summary (before pytest)"
-    while IFS=$'\t' read -r name seconds result; do
-        printf '  %-18s %6ss  %s\n' "$name" "$seconds" "$result"
+    header "summary"
+    printf '  %-18s %-13s %7s  %s\n' stage ansible-core seconds result
+    while IFS=$'\t' read -r name version seconds result; do
+        printf '  %-18s %-13s %6ss  %s\n' "$name" "$version" "$seconds" "$result"
         case "$result" in
-            ok) tests_ran=1 ;;
-            skipped) ;;
-            *) failed=1 ;;
+            passed) passed=$((passed + 1)) ;;
+            skipped)
+                skipped=$((skipped + 1))
+                if [ "$CI_MODE" = 1 ]; then failed=$((failed + 1)); fi
+                ;;
+            *) failed=$((failed + 1)) ;;
         esac
     done < "$RESULTS_FILE"
-    printf '  %-18s %6ss\n' "total so far" "$(( $(date +%s) - overall_start ))"
-    if [ "$failed" = 1 ]; then
-        echo "  some stages FAILED (see above); the run will exit non-zero"
-    fi
-
-    if selected pytest && [ -x "$ROOT/.venv/bin/python" ]; then
-        header "pytest"
-        "$ROOT/.venv/bin/python" -m pytest tests
-        rc=$?
-        if [ "$rc" -eq 5 ]; then
-            # pytest collected nothing: fine only if an earlier stage ran tests.
-            if [ "$tests_ran" = 1 ]; then
-                echo "pytest: no tests collected; earlier stages ran tests"
-            else
-                echo "pytest: no tests collected and no other stage ran tests"
-                failed=1
-            fi
-        elif [ "$rc" -ne 0 ]; then
-            failed=1
+    printf '  %-18s %-13s %6ss\n' "total" "" "$(( $(date +%s) - overall_start ))"
+    if [ "$skipped" -gt 0 ]; then
+        if [ "$CI_MODE" = 1 ]; then
+            echo "$skipped stage(s) skipped: counted as failed because CI=true"
+        else
+            echo "$skipped stage(s) skipped"
         fi
     fi
+    echo "stages: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
 
-    exit "$failed"
+# run_lane_spec SPEC : one entry of the lane list of main().
+run_lane_spec() {
+    local version python venv req want_sanity want_units want_integration want_inventory
+    if [ "${1%%|*}" = publish ]; then
+        IFS='|' read -r _ want_sanity want_units want_integration <<< "$1"
+        run_publish_lane "$want_sanity" "$want_units" "$want_integration"
+        return 0
+    fi
+    IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$1"
+    run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
 }
 
 main

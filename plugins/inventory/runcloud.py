@@ -12,7 +12,8 @@ short_description: RunCloud servers as an Ansible inventory
 version_added: 0.1.0
 description:
   - Reads every server of a RunCloud workspace through the RunCloud API v2 and adds it as a host.
-  - The configuration file must be named C(*.runcloud.yml) or C(*.runcloud.yaml).
+  - The configuration file must be named C(runcloud.yml) or C(runcloud.yaml), or end in C(.runcloud.yml) or
+    C(.runcloud.yaml) (for example C(production.runcloud.yml)).
   - The host name is the server name by default, see O(hostname). When two servers would get the
     same host name, the one with the lowest id keeps it and the others get C(_<id>) appended, with a
     warning; no server is dropped.
@@ -21,7 +22,7 @@ description:
     C(ipAddress) becomes C(runcloud_ip_address) and C(phpCLIVersion) becomes
     C(runcloud_php_cli_version). The full mapping is in the collection's C(docs/inventory.md).
   - Everything read from the API is marked unsafe, so a server name such as
-    C({{ lookup('pipe', 'id') }}) stays a plain string and is never templated.
+    V({{ lookup('pipe', 'id'\) }}) stays a plain string and is never templated.
   - After the first page of servers tells how many pages there are, the other pages are fetched
     concurrently (O(concurrency)). Web applications and databases (O(include_web_apps),
     O(include_databases)) are fetched concurrently as well. Rate-limited requests (HTTP 429) are
@@ -30,7 +31,15 @@ description:
     O(compose), O(filters) and host names are computed again from them on every run.
   - >-
     The connection options may be Jinja2 templates, for example
-    C(api_token: "{{ lookup('env', 'MY_TOKEN') }}").
+    O(api_token) set to V({{ lookup('env', 'MY_TOKEN'\) }}).
+seealso:
+  - module: runcloud.cloud.server_info
+  - name: The inventory plugin
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/inventory.md
+    description: Guide to the inventory plugin.
+  - name: AWX and Automation Controller
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/awx.md
+    description: The inventory plugin as an AWX or Automation Controller inventory source.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -102,6 +111,13 @@ options:
     description:
       - Add the databases of each server as C(<prefix>databases).
       - Costs one request per server.
+    type: bool
+    default: false
+  include_shared:
+    description:
+      - Also add the servers other accounts share with this one (one more list request per 40 of them).
+        Every server then has the variable C(<prefix>shared), true for the shared ones.
+      - O(search) and O(connected_only) apply to them too.
     type: bool
     default: false
   concurrency:
@@ -203,7 +219,11 @@ except ImportError:  # pragma: no cover - a future ansible-core without the modu
         return value
 
 CACHE_FORMAT = 1
+# AWX projects often hold one inventory file per source, named after the plugin.
+CONFIG_FILE_NAMES = ('runcloud.yml', 'runcloud.yaml')
+CONFIG_FILE_SUFFIXES = ('.runcloud.yml', '.runcloud.yaml')
 SERVERS_PATH = 'servers'
+SHARED_SERVERS_PATH = 'servers/shared'
 WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
 DATABASES_PATH = 'servers/{server_id}/databases'
@@ -257,9 +277,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def verify_file(self, path):
         if not super(InventoryModule, self).verify_file(path):
             return False
-        if path.endswith(('.runcloud.yml', '.runcloud.yaml')):
+        if os.path.basename(path) in CONFIG_FILE_NAMES or path.endswith(CONFIG_FILE_SUFFIXES):
             return True
-        self.display.vvv('Skipping %s: a runcloud.cloud.runcloud inventory file must end in .runcloud.yml or .runcloud.yaml' % path)
+        self.display.vvv('Skipping %s: a runcloud.cloud.runcloud inventory file is named runcloud.yml, runcloud.yaml, '
+                         'or ends in .runcloud.yml or .runcloud.yaml' % path)
         return False
 
     def parse(self, inventory, loader, path, cache=True):
@@ -345,6 +366,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             connected_only=bool(self.get_option('connected_only')),
             web_apps=bool(self.get_option('include_web_apps')),
             databases=bool(self.get_option('include_databases')),
+            shared=bool(self.get_option('include_shared')),
         )
 
     # -- API ---------------------------------------------------------------------------------------
@@ -376,6 +398,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         params = {'search': query['search']} if query['search'] else None
         try:
             servers = client.list_all(SERVERS_PATH, params=params, concurrency=concurrency)
+            if query['shared']:
+                servers = self._with_shared(servers, params, concurrency)
             if query['connected_only']:
                 servers = [server for server in servers if server.get('connected')]
             web_apps = self._fetch_web_apps(servers, concurrency) if query['web_apps'] else {}
@@ -387,6 +411,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.display.vv('runcloud inventory: %d servers, %d API requests, API phase %.3fs'
                         % (len(servers), client.request_count, seconds))
         return dict(format=CACHE_FORMAT, query=query, servers=servers, web_apps=web_apps, databases=databases)
+
+    def _with_shared(self, servers, params, concurrency):
+        """Own servers marked ``shared: false`` followed by the shared ones, marked ``shared: true``."""
+        own_ids = set(server.get('id') for server in servers)
+        shared = self.client.list_all(SHARED_SERVERS_PATH, params=params, concurrency=concurrency)
+        return ([dict(server, shared=False) for server in servers]
+                + [dict(server, shared=True) for server in shared if server.get('id') not in own_ids])
 
     def _fetch_per_server(self, template, servers, concurrency):
         """``{server id: [items]}`` of a per-server list endpoint; the pages of one list in sequence."""

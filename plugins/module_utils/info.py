@@ -59,3 +59,16 @@ def list_info_argument_spec(field, parent=True, **options):
         spec['server'] = dict(type='raw', required=True)
     spec.update(options)
     return dict(argument_spec=spec, mutually_exclusive=[('id', field, 'search')], supports_check_mode=True)
+
+
+def read_log(client, path, limit):
+    """The newest ``limit`` entries of an activity log (server or web application), reading only the
+    pages they need (40 entries per request)."""
+    entries = []
+    if limit <= 0:
+        return entries
+    for entry in client.iter_items(path, per_page=min(limit, 40)):
+        entries.append(entry)
+        if len(entries) >= limit:
+            break
+    return entries

@@ -123,13 +123,19 @@ class Reader:
 class Action:
     """A non-idempotent operation triggered by a boolean option (rebuild, deploy, renew): it runs
     every time the option is true and always reports a change. Whatever its method, a lost answer
-    is never followed by a second try: running it twice is not harmless."""
+    is never followed by a second try: running it twice is not harmless.
 
-    def __init__(self, option, path, method='POST', body=None):
+    ``when_changed``: it runs only when the task changed something else first (applying stored
+    changes, such as deploying firewall rules). ``on_absent``: it also runs after a deletion.
+    """
+
+    def __init__(self, option, path, method='POST', body=None, when_changed=False, on_absent=False):
         self.option = option
         self.path = path
         self.method = method
         self.body = body
+        self.when_changed = when_changed
+        self.on_absent = on_absent
 
 
 class ResourceModule(RunCloudModule):
@@ -184,6 +190,8 @@ class ResourceModule(RunCloudModule):
         self._reads = {}
         # The resource being replaced, while its replacement is created (its absence needs no proof).
         self.replacing = None
+        # Options of the actions that ran (or would have, in check mode).
+        self.actions_run = []
 
     # -- helpers for subclasses ------------------------------------------------------------------
 
@@ -223,6 +231,7 @@ class ResourceModule(RunCloudModule):
             before = self.public(current)
             if current is not None:
                 self.delete(current)
+                self.run_actions_after_delete()
             self.finish(before, {}, {} if current is not None else None)
             return
         if current is None:
@@ -291,17 +300,28 @@ class ResourceModule(RunCloudModule):
             return self.read_singleton()
         if self.params.get('id') is not None:
             try:
-                return self.client.get(self.path(self.item_path, id=self.params['id']))
+                current = self.client.get(self.path(self.item_path, id=self.params['id']))
             except NotFoundError:
                 if self.params.get('state') == 'absent':
                     return None
                 raise
+            self.check_identity_of(current)
+            return current
         identity = self.field(self.identity)
         value = self.desired(identity)
         if value is None:
             self.fail('%s is required to find the %s' % (identity.option, self.resource))
         return self.client.find_by_field(self.path(self.list_path), value, identity.read_as,
                                          description=self.resource, searchable=self.searchable)
+
+    def check_identity_of(self, current):
+        """A resource read by id must carry the name the task gives, unless the name can change (a rename)."""
+        if not self.identity or self.params.get(self.identity) is None:
+            return
+        field = self.field(self.identity)
+        if field.update is None and not self.same(field, self.desired(field), current.get(field.read_as)):
+            self.fail('the %s with id %s has %s %r, not %r' % (self.resource, self.params['id'], field.option,
+                                                               current.get(field.read_as), self.params[self.identity]))
 
     def read_singleton(self):
         try:
@@ -375,7 +395,8 @@ class ResourceModule(RunCloudModule):
         return self.apply_updates(created, just_created=True)
 
     def found_by_search(self):
-        return bool(self.list_path) and not self.singleton_path and self.params.get('id') is None and self.searchable
+        return (self.identity is not None and bool(self.list_path) and not self.singleton_path
+                and self.params.get('id') is None and self.searchable)
 
     def find_without_search(self):
         """``find()`` that does not rest on what the API's ``search`` matches: the proof of absence
@@ -587,14 +608,21 @@ class ResourceModule(RunCloudModule):
     # -- actions -------------------------------------------------------------------------------
 
     def run_actions(self, resource):
-        for action in self.actions:
-            if not self.params.get(action.option):
+        return self._run_actions(self.actions, resource)
+
+    def run_actions_after_delete(self):
+        self._run_actions([action for action in self.actions if action.on_absent], {})
+
+    def _run_actions(self, actions, resource):
+        for action in actions:
+            if not self.params.get(action.option) or (action.when_changed and not self.changed):
                 continue
             self.changed = True
-            if self.check_mode or resource.get('id') is None:
+            self.actions_run.append(action.option)
+            if self.check_mode or ('{id}' in action.path and resource.get('id') is None):
                 continue
             body = action.body(self, resource) if callable(action.body) else action.body
-            answer = self.client.request(action.method, self.path(action.path, id=resource['id']), body=body,
+            answer = self.client.request(action.method, self.path(action.path, id=resource.get('id')), body=body,
                                          idempotent=False).data
             if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
                 resource = dict(resource, **answer)

@@ -14,6 +14,13 @@ version_added: 0.1.0
 description:
   - Create or delete a MariaDB/MySQL database on a server managed by RunCloud.
   - Users are managed with M(runcloud.cloud.database_user) and given access with M(runcloud.cloud.database_grant).
+seealso:
+  - module: runcloud.cloud.database_info
+  - module: runcloud.cloud.database_user
+  - module: runcloud.cloud.database_grant
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

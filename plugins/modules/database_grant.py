@@ -15,6 +15,12 @@ description:
   - Grant a database user access to a database, or revoke it.
   - The database and the user must exist; create them with M(runcloud.cloud.database) and
     M(runcloud.cloud.database_user).
+seealso:
+  - module: runcloud.cloud.database
+  - module: runcloud.cloud.database_user
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -13,6 +13,13 @@ short_description: List the databases of a RunCloud server
 version_added: 0.1.0
 description:
   - Return one database (by id or by exact name) or all databases of a server, every page of the list.
+seealso:
+  - module: runcloud.cloud.database
+  - module: runcloud.cloud.database_user
+  - module: runcloud.cloud.database_grant
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

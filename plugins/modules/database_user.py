@@ -14,6 +14,13 @@ version_added: 0.1.0
 description:
   - Create or delete a MariaDB/MySQL user on a server managed by RunCloud and set its password.
   - Give a user access to a database with M(runcloud.cloud.database_grant).
+seealso:
+  - module: runcloud.cloud.database
+  - module: runcloud.cloud.database_grant
+  - module: runcloud.cloud.database_info
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -22,6 +29,10 @@ options:
       - The database user name; it identifies the user on the server.
     type: str
     required: true
+  id:
+    description:
+      - The id of the database user. It is then read directly (no search request) and must carry O(username).
+    type: int
   password:
     description:
       - The user's password. Required to create a user.
@@ -134,6 +145,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             username=dict(type='str', required=True),
+            id=dict(type='int'),
             password=dict(type='str', no_log=True),
             update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         ),

@@ -19,6 +19,12 @@ description:
     under that name, and a per-domain certificate is removed with it).
   - The domain names of an application are few and the API offers no search on them, so the module
     lists them (one request) and matches O(name) exactly, ignoring case.
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.web_app_ssl
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -27,6 +33,10 @@ options:
       - The domain name, such as V(shop.example.com) or V(*.example.com). It identifies the domain.
     type: str
     required: true
+  id:
+    description:
+      - The id of the domain name. It is then read directly (no search request) and must carry O(name).
+    type: int
   type:
     description:
       - What the domain name is for the application. RunCloud uses V(alias) when it is not given.
@@ -164,6 +174,7 @@ def main():
             server=dict(type='raw', required=True),
             web_app=dict(type='raw', required=True),
             name=dict(type='str', required=True),
+            id=dict(type='int'),
             type=dict(type='str', choices=['primary', 'alias', 'redirect']),
             www=dict(type='bool'),
             redirection=dict(type='str', choices=['none', 'www', 'non-www']),

@@ -19,6 +19,12 @@ description:
   - The API cannot change the O(provider), O(repository), O(git_host) or O(git_user) of an attached
     repository. When they differ the module fails, unless O(replace=true), which detaches the
     repository and clones the new one (the deployment script and auto-deployment are set again).
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.system_user
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

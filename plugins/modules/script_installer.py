@@ -17,6 +17,13 @@ description:
   - A web application has at most one installed script and the API cannot change it. When another
     script is installed the module fails, unless O(replace=true), which removes it and installs
     O(name) (removing an installed script deletes its files).
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.database
+  - module: runcloud.cloud.database_user
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -16,6 +16,15 @@ description:
     its SSH daemon settings and its automatic updates, or delete it from RunCloud.
   - A new server stays C(connected=false) until the RunCloud agent is installed on it; set
     O(return_installation_script=true) to get the script that does that.
+seealso:
+  - module: runcloud.cloud.server_info
+  - module: runcloud.cloud.system_user
+  - module: runcloud.cloud.service
+  - plugin: runcloud.cloud.runcloud
+    plugin_type: inventory
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

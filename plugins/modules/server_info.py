@@ -18,6 +18,13 @@ description:
     the API is rate limited.
   - "With no option at all it is a quick check of the API connection:
     C(RUNCLOUD_API_URL=https://manage.runcloud.io/api/v2 RUNCLOUD_API_TOKEN=... ansible localhost -m runcloud.cloud.server_info)."
+seealso:
+  - module: runcloud.cloud.server
+  - plugin: runcloud.cloud.runcloud
+    plugin_type: inventory
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -63,6 +70,28 @@ options:
       - Add C(ssh_settings), the SSH daemon settings. One request per server.
     type: bool
     default: false
+  logs:
+    description:
+      - Add C(logs), the newest entries of the server's activity log (newest first), at most O(logs_limit).
+        One request per server and per 40 entries.
+    type: bool
+    default: false
+  logs_limit:
+    description:
+      - How many log entries O(logs) returns per server at most.
+    type: int
+    default: 40
+  ping:
+    description:
+      - Only check the API URL and the credentials with the API's ping (one request); no server is read.
+    type: bool
+    default: false
+  include_shared:
+    description:
+      - Also return the servers other accounts share with this one (one more list request), and mark
+        every server with C(shared).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.attributes.info_module
@@ -89,6 +118,11 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+ping:
+  description: The API's answer to the ping.
+  returned: when O(ping=true)
+  type: dict
+  sample: {"message": "pong"}
 servers:
   description: The matching servers; an empty list when none matches.
   returned: always
@@ -138,6 +172,17 @@ servers:
       returned: when O(ssh_settings=true)
       type: dict
       sample: {"passwordless_login": false, "use_dns": false, "prevent_root_login": false}
+    logs:
+      description: The newest activity log entries, each with C(kind), C(content) and C(created_at).
+      returned: when O(logs=true)
+      type: list
+      elements: dict
+      sample: [{"kind": "firewall", "content": "Firewall rules deployed", "created_at": "2024-05-01 10:11:12"}]
+    shared:
+      description: Whether the server is shared with the account by another one.
+      returned: when O(include_shared=true)
+      type: bool
+      sample: false
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
@@ -148,7 +193,7 @@ api_log:
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 
 # option (and result key) -> endpoint under servers/{id}
@@ -168,13 +213,36 @@ class ServerInfoModule(RunCloudModule):
         self.run(self._read)
 
     def _read(self):
+        if self.params['ping']:
+            self.exit(changed=False, servers=[], ping=self.client.ping())
+        if self.params['logs_limit'] < 1:
+            self.fail('logs_limit must be a positive number of entries, not %d' % self.params['logs_limit'])
         servers = read_resources(self.client, 'servers', item_id=self.params['id'], value=self.params['name'],
                                  search=self.params['search'], description='server')
+        if self.params['include_shared']:
+            self.add_shared(servers)
         wanted = [(option, endpoint) for option, endpoint in DETAILS if self.params[option]]
         for server in servers:
             for option, endpoint in wanted:
                 server[option] = self.client.get(self.path('servers/{id}/' + endpoint, id=server['id']))
+            if self.params['logs']:
+                server['logs'] = read_log(self.client, self.path('servers/{id}/logs', id=server['id']), self.params['logs_limit'])
         self.exit(changed=False, servers=servers)
+
+    def add_shared(self, servers):
+        """Mark each server as own or shared and append the shared ones that match. A server read by id
+        may be either, and only the shared list tells which."""
+        own_ids = set(server['id'] for server in servers)
+        for server in servers:
+            server['shared'] = False
+        if self.params['id'] is not None:
+            shared = [server for server in self.client.list_all('servers/shared') if server.get('id') == self.params['id']]
+            for server in servers:
+                server['shared'] = bool(shared)
+            return
+        shared = read_resources(self.client, 'servers/shared', value=self.params['name'], search=self.params['search'],
+                                description='shared server')
+        servers.extend(dict(server, shared=True) for server in shared if server.get('id') not in own_ids)
 
 
 def main():
@@ -185,6 +253,8 @@ def main():
     )
     for option, _endpoint in DETAILS:
         options[option] = dict(type='bool', default=False)
+    options.update(logs=dict(type='bool', default=False), logs_limit=dict(type='int', default=40),
+                   include_shared=dict(type='bool', default=False), ping=dict(type='bool', default=False))
     ServerInfoModule(
         argument_spec=options,
         mutually_exclusive=[('id', 'name', 'search')],

@@ -14,6 +14,12 @@ version_added: 0.1.0
 description:
   - Control one of the services RunCloud manages on a server (NGINX, Apache, MariaDB, Redis,
     Memcached, Beanstalk, Supervisor, ...) through the RunCloud agent.
+seealso:
+  - module: runcloud.cloud.server
+  - module: runcloud.cloud.server_info
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

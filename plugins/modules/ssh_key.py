@@ -16,6 +16,12 @@ description:
   - RunCloud calls these keys SSH credentials. They are identified by their label on the server.
   - The API cannot change a key. When O(public_key) or O(system_user) differs from the existing key
     with the same label, the key is B(replaced) (deleted and added again) and the task reports a change.
+seealso:
+  - module: runcloud.cloud.system_user
+  - module: runcloud.cloud.system_user_info
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -24,6 +30,10 @@ options:
       - The label of the key; it identifies the key on the server.
     type: str
     required: true
+  id:
+    description:
+      - The id of the key. It is then read directly (no search request) and must carry O(label).
+    type: int
   system_user:
     description:
       - The system user that logs in with the key, by id or by user name. A number is taken as the id.
@@ -121,8 +131,8 @@ class SshKeyModule(ResourceModule):
     identity = 'label'
     fields = (
         Field('label'),
-        # The API wants the user's name on create and answers with its id.
-        Field('system_user', api='username', read_as='user_id', kind='raw', to_api=lambda module, value: module.system_user_name),
+        # The API wants the user's name on create and answers with its id; see current_value().
+        Field('system_user', api='username', read_as='user_id', kind='raw'),
         Field('public_key', api='publicKey', to_api=lambda module, value: value.strip(), matches=same_key),
     )
     on_immutable_change = 'replace'
@@ -136,11 +146,12 @@ class SshKeyModule(ResourceModule):
         if self.params['state'] == 'absent' or not self.is_set('system_user'):
             return
         wanted = self.params['system_user']
-        if is_id(wanted) and self.parents_predicted:
-            # A user of a server check mode only predicted cannot be read; the id stands for it.
-            self.resolved[SYSTEM_USER.key] = self.system_user_name = int(wanted)
-        elif is_id(wanted):
-            self.use_system_user(wanted)
+        if is_id(wanted):
+            # Comparing needs only the id; the name is read when a create needs it. A user of a
+            # server check mode only predicted cannot be read; the id stands for its name.
+            self.resolved[SYSTEM_USER.key] = int(wanted)
+            if self.parents_predicted:
+                self.system_user_name = int(wanted)
         else:
             self.resolve_parent(SYSTEM_USER)
             self.system_user_name = wanted
@@ -148,12 +159,15 @@ class SshKeyModule(ResourceModule):
     def converge_existing(self, current):
         # A replacement keeps what the user did not set from the key it replaces; know it before deleting.
         self.replaced = current
-        if not self.is_set('system_user') and self.immutable_differences(current):
-            self.use_system_user(current['user_id'])
+        # Read the user's name before the old key goes: a failing read must leave the key in place.
+        if self.system_user_name is None and self.immutable_differences(current):
+            self.use_system_user(self.resolved.get(SYSTEM_USER.key) or current['user_id'])
         return super(SshKeyModule, self).converge_existing(current)
 
     def use_system_user(self, user_id):
         user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user_id)))
+        if not isinstance(user, dict) or user.get('id') is None:
+            self.fail('system user %s: the API answered without a user' % user_id)
         self.resolved[SYSTEM_USER.key] = user['id']
         self.system_user_name = user['username']
 
@@ -162,7 +176,10 @@ class SshKeyModule(ResourceModule):
 
     def create_body(self):
         public_key = self.params['public_key'] or (self.replaced or {}).get('publicKey')
-        self.fail_unless_set(('system_user', 'public_key'), dict(system_user=self.system_user_name, public_key=public_key))
+        user_id = self.resolved.get(SYSTEM_USER.key)
+        self.fail_unless_set(('system_user', 'public_key'), dict(system_user=self.system_user_name or user_id, public_key=public_key))
+        if self.system_user_name is None:
+            self.use_system_user(user_id)
         return {'label': self.params['label'], 'username': self.system_user_name, 'publicKey': public_key.strip()}
 
     def predict_created(self, body):
@@ -172,8 +189,8 @@ class SshKeyModule(ResourceModule):
 
     def current_value(self, field, current):
         if field.option == 'system_user':
-            # Compared as names: the desired value is the resolved name, the key holds the user's id.
-            return self.system_user_name if current.get('user_id') == self.resolved.get(SYSTEM_USER.key) else current.get('user_id')
+            # The key holds the user's id; the option is a name or an id, resolved to an id before.
+            return self.params['system_user'] if current.get('user_id') == self.resolved.get(SYSTEM_USER.key) else current.get('user_id')
         return super(SshKeyModule, self).current_value(field, current)
 
 
@@ -182,6 +199,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             label=dict(type='str', required=True),
+            id=dict(type='int'),
             system_user=dict(type='raw'),
             public_key=dict(type='str', no_log=False),
         ),

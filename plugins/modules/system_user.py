@@ -15,6 +15,13 @@ description:
   - Create or delete a Linux system user on a server managed by RunCloud, set its password and make
     sure it has a git deployment key.
   - Web applications run as a system user, see M(runcloud.cloud.web_app).
+seealso:
+  - module: runcloud.cloud.system_user_info
+  - module: runcloud.cloud.ssh_key
+  - module: runcloud.cloud.server
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

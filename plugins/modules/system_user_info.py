@@ -13,6 +13,12 @@ short_description: List the system users of a RunCloud server
 version_added: 0.1.0
 description:
   - Return one system user (by id or by exact user name) or all system users of a server, every page of the list.
+seealso:
+  - module: runcloud.cloud.system_user
+  - module: runcloud.cloud.ssh_key
+  - name: Servers, databases, SSH keys and services
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+    description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -24,6 +24,15 @@ description:
   - More domain names, SSL, git deployment and script installers are managed with
     M(runcloud.cloud.domain), M(runcloud.cloud.web_app_ssl), M(runcloud.cloud.git) and
     M(runcloud.cloud.script_installer).
+seealso:
+  - module: runcloud.cloud.web_app_info
+  - module: runcloud.cloud.domain
+  - module: runcloud.cloud.web_app_ssl
+  - module: runcloud.cloud.git
+  - module: runcloud.cloud.script_installer
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

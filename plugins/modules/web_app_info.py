@@ -17,6 +17,13 @@ description:
     installed script.
   - Listing costs one request per 40 applications. Each of O(settings), O(domains), O(ssl), O(git) and
     O(installer) costs one more request B(per application) (O(domains) one per 40 domain names).
+seealso:
+  - module: runcloud.cloud.web_app
+  - module: runcloud.cloud.domain
+  - module: runcloud.cloud.web_app_ssl
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:
@@ -62,6 +69,17 @@ options:
         is needed, and use C(no_log) on the task that uses it.
     type: bool
     default: false
+  log:
+    description:
+      - Add the newest entries of each application's activity log (newest first) as C(log), at most
+        O(log_limit). One request per application and per 40 entries.
+    type: bool
+    default: false
+  log_limit:
+    description:
+      - How many log entries O(log) returns per application at most.
+    type: int
+    default: 40
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.parents.server
@@ -139,6 +157,11 @@ web_apps:
         - "The deployment webhook URL, C(https://<panel>/webhooks/git/<key1>/<key2>). Sensitive: treat it as a password."
       type: str
       returned: when O(git_webhook_url=true)
+    log:
+      description: The newest activity log entries, each with C(kind), C(content) and C(created_at).
+      type: list
+      elements: dict
+      returned: when O(log=true)
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
@@ -150,7 +173,7 @@ api_log:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, without_secrets
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, read_log, without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -164,6 +187,8 @@ class WebAppInfoModule(RunCloudModule):
         self.run(self.read)
 
     def read(self):
+        if self.params['log_limit'] < 1:
+            self.fail('log_limit must be a positive number of entries, not %d' % self.params['log_limit'])
         self.resolve_parents(SERVER)
         apps = []
         for app in self.select():
@@ -203,6 +228,8 @@ class WebAppInfoModule(RunCloudModule):
             app['git'] = self.get_or_none(APP + '/git', app)
         if self.params['installer']:
             app['installer'] = self.get_or_none(APP + '/installer', app)
+        if self.params['log']:
+            app['log'] = read_log(self.client, self.path(APP + '/log', id=app['id']), self.params['log_limit'])
 
 
 def main():
@@ -217,6 +244,8 @@ def main():
             git=dict(type='bool', default=False),
             installer=dict(type='bool', default=False),
             git_webhook_url=dict(type='bool', default=False),
+            log=dict(type='bool', default=False),
+            log_limit=dict(type='int', default=40),
         ),
         mutually_exclusive=[('name', 'id')],
         supports_check_mode=True,

@@ -25,6 +25,12 @@ description:
     O(replace=true), which removes the certificate and installs a new one.
     O(enable_http), O(enable_hsts), O(ssl_protocol_id) and the O(certificate)/O(private_key) of a
     custom certificate are updated in place.
+seealso:
+  - module: runcloud.cloud.domain
+  - module: runcloud.cloud.web_app
+  - name: Web applications
+    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+    description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)
 options:

@@ -34,11 +34,13 @@ CONFIGS = sorted(name[:-len('.runcloud.yml')] for name in os.listdir(CONFIG_DIR)
 
 def seed_scenario(session):
     """45 servers over two pages: shop-01..03 (web app, domains, database), web-01..40, and the
-    disconnected new-01..02; web-03 (id 6) is renamed web-01 and web-05 (id 8) to a lookup."""
+    disconnected new-01..02; web-03 (id 6) is renamed web-01 and web-05 (id 8) to a lookup. One more
+    server, partner-01 (id 46), is shared with the account by another one."""
     session.reset()
     assert session.seed(servers=3, fixtures=True, name_prefix='shop') == [1, 2, 3]
     assert session.seed(servers=40, name_prefix='web') == list(range(4, 44))
     assert session.seed(servers=2, connected=False, name_prefix='new') == [44, 45]
+    assert session.seed(servers=1, shared=True, name_prefix='partner') == [46]
     session.rename_server(6, 'web-01')
     session.rename_server(8, LOOKUP_NAME)
     session.clear_log()
@@ -80,6 +82,21 @@ def test_golden(scenario, tmp_path, name):
         expected = json.load(handle)
     assert result == expected, 'ansible-inventory output differs from %s; output:\n%s' % (golden_path, output)
     assert not os.path.exists(os.path.join(str(tmp_path), LOOKUP_MARKER)), 'a lookup in a server name was executed'
+
+
+@pytest.mark.parametrize('file_name', ['runcloud.yml', 'runcloud.yaml'])
+@pytest.mark.parametrize('enabled_plugins', ['runcloud.cloud.runcloud', 'auto'])
+def test_a_file_named_after_the_plugin_is_accepted(scenario, tmp_path, file_name, enabled_plugins):
+    """AWX projects name inventory files runcloud.yml; the default 'auto' plugin must pass them on."""
+    config = os.path.join(str(tmp_path), file_name)
+    with open(os.path.join(CONFIG_DIR, 'default.runcloud.yml')) as source, open(config, 'w') as target:
+        target.write(source.read())
+    inventory, output, _seconds = harness.run_inventory(
+        config, scenario.url, str(tmp_path), extra_env={'ANSIBLE_INVENTORY_ENABLED': enabled_plugins})
+    result = harness.normalise(inventory)
+    result['api_requests'] = harness.api_calls(scenario.request_log())
+    with open(os.path.join(GOLDEN_DIR, 'default.json')) as handle:
+        assert result == json.load(handle), output
 
 
 def test_server_named_like_a_lookup_is_listed_by_name_and_nothing_runs(scenario, tmp_path):

@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# Shared helpers for tests/run-tests.sh and examples/run-demo.sh.
+# Shared helpers for tests/run-tests.sh, examples/run-demo.sh and tests/awx/run-fleet-job.sh.
 # Source it; it defines functions only and changes no shell options.
 #
 # Virtual environments (all at the repository root, ignored by git and by the collection build):
 #   .venv                Python 3.11 + tests/requirements.txt       (ansible-core 2.19, main venv)
 #   .venvs/ansible-2.16  Python 3.11 + tests/requirements-2.16.txt  (oldest supported ansible-core)
 #   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt  (newest ansible-core)
+#   .venvs/docs          Python 3.11 + tests/requirements-docs.txt  (galaxy-importer, antsibull-docs)
 # A venv is reused while its stamp (Python version + hash of its requirements file) is unchanged.
 
 rc_log() {
@@ -116,4 +117,88 @@ PY
 # rc_ensure_main_venv REPO_ROOT -> the venv used by the quick tests and the demo.
 rc_ensure_main_venv() {
     rc_ensure_venv "$1/.venv" 3.11 "$1/tests/requirements.txt"
+}
+
+# rc_ensure_docs_venv REPO_ROOT -> galaxy-importer, antsibull-docs and Sphinx (tests/docs-site.sh).
+rc_ensure_docs_venv() {
+    rc_ensure_venv "$1/.venvs/docs" 3.11 "$1/tests/requirements-docs.txt"
+}
+
+# rc_copy_collection REPO_ROOT DEST : copies the checkout's files (tracked + untracked, not ignored)
+# to DEST.
+rc_copy_collection() {
+    local root="$1" dest="$2"
+    mkdir -p "$dest"
+    if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$root" ls-files -z -co --exclude-standard \
+            | while IFS= read -r -d '' f; do
+                if [ -e "$root/$f" ] || [ -L "$root/$f" ]; then printf '%s\0' "$f"; fi
+            done \
+            | tar -C "$root" --null -T - -cf - | tar -C "$dest" -xf -
+    else
+        tar -C "$root" -cf - \
+            --exclude=./.git --exclude=./.venv --exclude=./.venvs --exclude=./tests/output \
+            --exclude=./tests/integration/inventory --exclude=__pycache__ --exclude=.pytest_cache \
+            --exclude=./.ansible --exclude='./*.tar.gz' --exclude=./docs/site . | tar -C "$dest" -xf -
+    fi
+}
+
+# rc_stage_collection REPO_ROOT DEST : the collection as published: the checkout's files plus the
+# documentation site's guide pages generated from the Markdown guides. Needs the docs venv.
+rc_stage_collection() {
+    rc_copy_collection "$1" "$2"
+    "$1/.venvs/docs/bin/python" "$1/tests/lib/docsite_guides.py" "$2" \
+        || rc_die "could not generate the guide pages of the documentation site"
+}
+
+# rc_build_collection REPO_ROOT OUTPUT_DIR : builds the collection tarball from a staged copy.
+rc_build_collection() {
+    local root="$1" output="$2" stage
+    rc_ensure_docs_venv "$root"
+    stage="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-build.XXXXXX")"
+    rc_stage_collection "$root" "$stage/cloud"
+    "$root/.venvs/docs/bin/ansible-galaxy" collection build --force --output-path "$output" "$stage/cloud"
+    local rc=$?
+    rm -rf "$stage"
+    return "$rc"
+}
+
+# rc_start_simulator PYTHON ROOT WORKDIR [simulator flags...]
+# Starts ROOT/tests/simulator/runcloud_sim.py on a free loopback port in the background, output in
+# WORKDIR/sim.out and sim.err. Sets RC_SIM_PID and RC_SIM_URL (the API URL). rc_stop_simulator ends it.
+rc_start_simulator() {
+    local python="$1" root="$2" work="$3"
+    shift 3
+    "$python" "$root/tests/simulator/runcloud_sim.py" --port 0 "$@" > "$work/sim.out" 2> "$work/sim.err" &
+    RC_SIM_PID=$!
+    RC_SIM_URL=""
+    for _ in $(seq 1 100); do
+        RC_SIM_URL="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$work/sim.out")"
+        [ -n "$RC_SIM_URL" ] && return 0
+        if ! kill -0 "$RC_SIM_PID" 2>/dev/null; then
+            cat "$work/sim.err" >&2
+            rc_die "the simulator exited before printing its URL"
+        fi
+        sleep 0.1
+    done
+    cat "$work/sim.err" >&2
+    rc_die "the simulator printed no URL within 10 s"
+}
+
+rc_stop_simulator() {
+    if [ -n "${RC_SIM_PID:-}" ] && kill -0 "$RC_SIM_PID" 2>/dev/null; then
+        kill "$RC_SIM_PID" 2>/dev/null || true
+        wait "$RC_SIM_PID" 2>/dev/null || true
+    fi
+}
+
+# rc_sim_requests PYTHON API_URL METHOD -> "<GETs> <writes>" from the simulator's request log;
+# METHOD DELETE clears the log (and prints "0 0").
+rc_sim_requests() {
+    "$1" - "${2%/api/v2}/__sim__/requests" "$3" <<'PYTHON'
+import json, sys, urllib.request
+answer = json.load(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2]), timeout=10))
+counters = answer.get("counters", {})
+print(counters.get("by_method", {}).get("GET", 0), counters.get("writes", 0))
+PYTHON
 }

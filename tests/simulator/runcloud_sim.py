@@ -125,6 +125,7 @@ class Simulator:
         self._fault_rng = random.Random(startup["random_seed"])
         self.requests = []
         self.counters = _new_counters()
+        self.agent_connect_delay = 0.0
 
     def start(self):
         handler = type("BoundRequestHandler", (RequestHandler,), {"simulator": self})
@@ -243,7 +244,7 @@ class Simulator:
             body = _parse_api_body(raw_body)
         except ApiError as error:
             return Answer(error.status, error.body), None
-        context = sim_resources.Context(self.store, params, body, query, self.url + path)
+        context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url)
         with self.lock:
             try:
                 result = handler(context)
@@ -368,6 +369,44 @@ class Simulator:
                 server["_blockedIps"].append(address)
         return {"ips": list(server["_blockedIps"])}
 
+    def handle_agent(self, method, path, raw_body):
+        """The agent's report after the installation script ran: POST /__agent__/servers/{id}/connect."""
+        match = re.fullmatch(r"/servers/(\d+)/connect", path)
+        if not match:
+            return Answer(404, {"message": "Not found"})
+        if method != "POST":
+            return Answer(405, {"message": "The %s method is not supported for this route." % method})
+        try:
+            body = _parse_control_body(raw_body)
+        except ApiError as error:
+            return Answer(error.status, error.body)
+        with self.lock:
+            server = self.store.state["servers"].get(match.group(1))
+            if server is None:
+                return Answer(404, {"message": "Server not found"})
+            if not sim_resources.agent_token_matches(server, body):
+                return Answer(403, {"message": "Invalid agent token."})
+            if self.agent_connect_delay:
+                # RunCloud takes a while to see a fresh agent: the report is accepted, the state follows later.
+                timer = threading.Timer(self.agent_connect_delay, self._agent_connect_later, (match.group(1), body))
+                timer.daemon = True
+                timer.start()
+                return Answer(200, sim_resources.public(server))
+            answer = sim_resources.public(sim_resources.agent_connect(server, body))
+        self.save()
+        return Answer(200, answer)
+
+    def _agent_connect_later(self, server_id, body):
+        with self.lock:
+            server = self.store.state["servers"].get(server_id)
+            if server is not None:
+                sim_resources.agent_connect(server, body)
+        self.save()
+
+    def control_agent(self, body):
+        self.agent_connect_delay = _float_option(body, "connect_delay", self.agent_connect_delay)
+        return {"connect_delay": self.agent_connect_delay}
+
     def control_state(self, _body):
         return self.store.state
 
@@ -388,6 +427,7 @@ CONTROL_ROUTES = [
     ("POST", r"/ratelimit", Simulator.control_ratelimit),
     ("POST", r"/servers/(\d+)/state", Simulator.control_server_state),
     ("POST", r"/servers/(\d+)/blockedips", Simulator.control_blocked_ips),
+    ("POST", r"/agent", Simulator.control_agent),
     ("GET", r"/state", Simulator.control_state),
     ("GET", r"/endpoints", Simulator.control_endpoints),
 ]
@@ -523,6 +563,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         raw_body = self._read_body()
         if path.startswith(CONTROL_PREFIX + "/"):
             self._send(simulator.handle_control(method, path[len(CONTROL_PREFIX):], raw_body))
+            return
+        if path.startswith(sim_resources.AGENT_PREFIX + "/"):
+            self._send(simulator.handle_agent(method, path[len(sim_resources.AGENT_PREFIX):], raw_body))
             return
         if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
             self._send(Answer(404, {"message": "Not found"}))

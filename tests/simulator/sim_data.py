@@ -145,8 +145,36 @@ def seed_ip_address(sequence):
     return "198.%d.%d.%d" % (18 + rest // (254 * 256), (rest // 254) % 256, rest % 254 + 1)
 
 
-def installation_script(server_id):
-    # Deliberately harmless: nothing here may reach the internet; connecting a server is done through
-    # POST /__sim__/servers/{id}/state instead.
-    return ("export DEBIAN_FRONTEND=noninteractive; echo 'RunCloud simulator: agent installation for server %d "
-            "(no-op; mark the server connected through the simulator control API)'" % server_id)
+AGENT_VERSION = "2.9.4"
+
+# What the agent installation does from RunCloud's point of view, and nothing else: it reports the
+# machine's OS back (to the simulator's agent endpoint), and the server becomes connected. POSIX sh,
+# curl or python3; the token goes through stdin so it never shows in the process list.
+_INSTALLATION_SCRIPT = """export DEBIAN_FRONTEND=noninteractive
+# RunCloud API simulator: stands in for the RunCloud agent installation of server %(server_id)d.
+# It installs nothing; it reports this machine's OS version to the simulator, which marks the
+# server connected.
+set -eu
+agent_url='%(agent_url)s'
+agent_token='%(token)s'
+os_version=''
+if [ -r /etc/os-release ]; then
+    os_version=$(. /etc/os-release && printf '%%s' "${VERSION_ID:-}" | tr -cd '0-9.')
+fi
+payload=$(printf '{"token": "%%s", "osVersion": "%%s", "agentVersion": "%(agent_version)s"}' "$agent_token" "$os_version")
+if command -v curl >/dev/null 2>&1; then
+    printf '%%s' "$payload" | curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$agent_url" >/dev/null
+elif command -v python3 >/dev/null 2>&1; then
+    printf '%%s' "$payload" | python3 -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(),
+                       headers={"Content-Type": "application/json"}), timeout=30).read()' "$agent_url"
+else
+    echo 'RunCloud agent installation: needs curl or python3' >&2
+    exit 1
+fi
+echo 'RunCloud agent installed; server %(server_id)d reported connected'
+"""
+
+
+def installation_script(server_id, agent_url, token):
+    return _INSTALLATION_SCRIPT % {"server_id": server_id, "agent_url": agent_url, "token": token, "agent_version": AGENT_VERSION}

@@ -13,6 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hmac
+import secrets
+
 import sim_data as data
 from sim_core import invalid, not_found, now_timestamp, paginate, public, search_filter, validate
 
@@ -85,8 +88,9 @@ def ensure_unique(collection, field, value, message_field=None):
 class Context:
     """One API request as the handlers see it."""
 
-    def __init__(self, store, params, body, query, page_url):
+    def __init__(self, store, params, body, query, page_url, root_url=""):
         self.store = store
+        self.root_url = root_url
         self.params = params
         self.body = body
         self.query = query
@@ -160,6 +164,9 @@ def static_ssl_protocols(ctx):
 # ---------------------------------------------------------------------------
 # Servers
 
+# Where installation scripts report back (outside /api/v2: it is the agent's channel, not the API's).
+AGENT_PREFIX = "/__agent__"
+
 SERVER_CREATE = {
     "name": "required|string|max:255", "ipAddress": "required|ip", "provider": "nullable|string|max:255",
     "webServerType": "nullable|string", "installationType": "nullable|string",
@@ -193,7 +200,28 @@ def set_connection(server, connected=None, online=None):
         server["online"] = bool(online)
     if server["connected"]:
         server["osVersion"] = server["osVersion"] or "22.04"
-        server["agentVersion"] = server["agentVersion"] or "2.9.4"
+        server["agentVersion"] = server["agentVersion"] or data.AGENT_VERSION
+    return server
+
+
+def agent_token(server):
+    """The secret the installation script authenticates with; made when the script is first fetched."""
+    if not server.get("_agentToken"):
+        server["_agentToken"] = secrets.token_hex(16)
+    return server["_agentToken"]
+
+
+def agent_token_matches(server, body):
+    token = body.get("token")
+    return bool(server.get("_agentToken")) and isinstance(token, str) and hmac.compare_digest(token, server["_agentToken"])
+
+
+def agent_connect(server, body):
+    """What RunCloud records once the agent reported (OS version, agent version): the server is connected."""
+    server["osVersion"] = str(body.get("osVersion") or "") or None
+    server["agentVersion"] = str(body.get("agentVersion") or "") or None
+    set_connection(server, connected=True, online=True)
+    log_event(server, "agent", "RunCloud agent connected")
     return server
 
 
@@ -223,7 +251,9 @@ def delete_server(ctx):
 
 
 def installation_script(ctx):
-    return {"script": data.installation_script(ctx.server()["id"])}
+    server = ctx.server()
+    agent_url = "%s%s/servers/%d/connect" % (ctx.root_url, AGENT_PREFIX, server["id"])
+    return {"script": data.installation_script(server["id"], agent_url, agent_token(server))}
 
 
 def server_stats(ctx):

@@ -8,8 +8,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+import time
 
+import requests
 from sim_testlib import assert_invalid, assert_not_found, assert_page
 
 SERVER_FIELDS = {"id", "name", "provider", "ipAddress", "os", "osVersion", "connected", "online", "agentVersion", "phpCLIVersion",
@@ -71,7 +77,7 @@ def test_get_and_delete_server(api):
 
 def test_installation_script_stats_hardware_health(api):
     server_id = api.server()["id"]
-    assert api.ok("GET", "/servers/%d/installationscript" % server_id)["script"].startswith("export DEBIAN_FRONTEND=noninteractive;")
+    assert api.ok("GET", "/servers/%d/installationscript" % server_id)["script"].startswith("export DEBIAN_FRONTEND=noninteractive\n")
     api.webapp(server_id)
     stats = api.ok("GET", "/servers/%d/stats" % server_id)
     assert stats["stats"] == {"webApplication": 1, "database": 0, "cronJob": 0, "supervisor": 0}
@@ -140,3 +146,69 @@ def test_service_actions_change_running_state(api):
 def test_unknown_server_is_404_everywhere(api):
     for path in ("/servers/42", "/servers/42/services", "/servers/42/users", "/servers/42/webapps/1"):
         assert_not_found(api.get(path), "Server not found")
+
+
+def run_installation_script(script, path=None):
+    environment = dict(os.environ, PATH=path) if path else None
+    return subprocess.run(["/bin/sh", "-s"], input=script, capture_output=True, text=True, timeout=60, env=environment, check=False)
+
+
+def test_installation_script_connects_the_server(api):
+    server_id = api.ok("POST", "/servers", {"name": "new-01", "ipAddress": "203.0.113.77"})["id"]
+    script = api.ok("GET", "/servers/%d/installationscript" % server_id)["script"]
+    assert api.ok("GET", "/servers/%d/installationscript" % server_id)["script"] == script
+    done = run_installation_script(script)
+    assert done.returncode == 0, done.stderr
+    assert "server %d reported connected" % server_id in done.stdout
+    server = api.ok("GET", "/servers/%d" % server_id)
+    assert server["connected"] is True and server["online"] is True
+    assert server["agentVersion"] == "2.9.4" and server["osVersion"]
+
+
+def test_installation_script_works_with_python3_alone(api, tmp_path):
+    server_id = api.ok("POST", "/servers", {"name": "new-02", "ipAddress": "203.0.113.78"})["id"]
+    script = api.ok("GET", "/servers/%d/installationscript" % server_id)["script"]
+    for tool, target in (("python3", sys.executable), ("tr", shutil.which("tr"))):
+        (tmp_path / tool).symlink_to(target)
+    done = run_installation_script(script, path=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is True
+
+
+def test_installation_script_fails_without_curl_or_python3(api, tmp_path):
+    server_id = api.ok("POST", "/servers", {"name": "new-03", "ipAddress": "203.0.113.79"})["id"]
+    script = api.ok("GET", "/servers/%d/installationscript" % server_id)["script"]
+    (tmp_path / "tr").symlink_to(shutil.which("tr"))
+    done = run_installation_script(script, path=str(tmp_path))
+    assert done.returncode == 1 and "needs curl or python3" in done.stderr
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is False
+
+
+def test_agent_endpoint_needs_the_script_token(api, sim):
+    server_id = api.ok("POST", "/servers", {"name": "new-04", "ipAddress": "203.0.113.80"})["id"]
+    agent_url = "%s/__agent__/servers/%d/connect" % (sim.root_url, server_id)
+    assert requests.post(agent_url, json={"token": "guess"}, timeout=10).status_code == 403
+    script = api.ok("GET", "/servers/%d/installationscript" % server_id)["script"]
+    token = re.search(r"agent_token='([0-9a-f]+)'", script).group(1)
+    assert requests.get(agent_url, timeout=10).status_code == 405
+    assert requests.post("%s/__agent__/servers/999999/connect" % sim.root_url, json={"token": token}, timeout=10).status_code == 404
+    answer = requests.post(agent_url, json={"token": token, "osVersion": "24.04", "agentVersion": "3.0.0"}, timeout=10)
+    assert answer.status_code == 200
+    assert (answer.json()["connected"], answer.json()["osVersion"], answer.json()["agentVersion"]) == (True, "24.04", "3.0.0")
+    logged = sim.handle_control("GET", "/requests", "").body["requests"]
+    assert [entry["path"] for entry in logged if "connect" in entry["path"]] == []
+
+
+def test_agent_connect_delay_holds_the_connection_back(api, sim):
+    sim.handle_control("POST", "/agent", '{"connect_delay": 0.3}')
+    server_id = api.ok("POST", "/servers", {"name": "new-05", "ipAddress": "203.0.113.81"})["id"]
+    done = run_installation_script(api.ok("GET", "/servers/%d/installationscript" % server_id)["script"])
+    assert done.returncode == 0, done.stderr
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is False
+    for dummy in range(50):
+        if api.ok("GET", "/servers/%d" % server_id)["connected"]:
+            break
+        time.sleep(0.1)
+    assert api.ok("GET", "/servers/%d" % server_id)["connected"] is True
+    sim.handle_control("POST", "/reset", "")
+    assert sim.agent_connect_delay == 0.0

@@ -46,7 +46,7 @@ def server(server_id, name, **fields):
 
 DEFAULTS = dict(
     plugin='runcloud.cloud.runcloud', hostname='name', hostvars_prefix='runcloud_', group='runcloud', search=None,
-    connected_only=False, filters={}, include_web_apps=False, include_databases=False, concurrency=4,
+    connected_only=False, filters={}, include_web_apps=False, include_databases=False, include_shared=False, concurrency=4,
     api_url='https://api.example.test/api/v2', api_token='token', api_key=None, api_secret=None, validate_certs=True,
     api_timeout=30.0, api_retries=5, api_retry_budget=120.0, compose={}, groups={}, keyed_groups=[], strict=False,
     leading_separator=True, use_extra_vars=False, cache=False, cache_plugin='memory', cache_timeout=3600,
@@ -117,7 +117,10 @@ def hosts_of(plugin, group):
 @pytest.mark.parametrize('name, expected', [
     ('servers.runcloud.yml', True),
     ('servers.runcloud.yaml', True),
-    ('runcloud.yml', False),
+    ('runcloud.yml', True),
+    ('runcloud.yaml', True),
+    ('my-runcloud.yml', False),
+    ('runcloud.yml.bak', False),
     ('servers.yml', False),
     ('servers.runcloud.json', False),
     ('servers.hcloud.yml', False),
@@ -325,6 +328,32 @@ def test_fetch_reads_servers_concurrently_then_apps_domains_and_databases():
     assert data['web_apps'] == {'1': [{'web_app': {'id': 10, 'name': 'shop'}, 'domains': [{'id': 20, 'name': 'shop.example.com'}]}]}
     assert data['databases'] == {'1': [{'id': 30, 'name': 'shop_db'}]}
     assert plugin.api_stats['requests'] == 4
+
+
+def test_shared_servers_are_added_on_request_and_marked():
+    client = FakeClient({
+        'servers': [server(1, 'a')],
+        'servers/shared': [server(1, 'a'), server(7, 'partner', connected=False), server(8, 'agency')],
+    })
+    plugin = make_plugin(include_shared=True, connected_only=True, search='a')
+    plugin._create_client = lambda options: client
+    options = plugin._templated_options()
+    data = plugin._fetch(options, plugin._query_descriptor(options))
+    assert [call[:2] for call in client.calls] == [('servers', {'search': 'a'}), ('servers/shared', {'search': 'a'})]
+    assert [(item['id'], item['shared']) for item in data['servers']] == [(1, False), (8, True)]
+    plugin._populate(data)
+    assert plugin.inventory.get_host('agency').get_vars()['runcloud_shared'] is True
+    assert plugin.inventory.get_host('a').get_vars()['runcloud_shared'] is False
+
+
+def test_shared_servers_are_not_read_by_default():
+    client = FakeClient({'servers': [server(1, 'a')], 'servers/shared': [server(8, 'agency')]})
+    plugin = make_plugin()
+    plugin._create_client = lambda options: client
+    options = plugin._templated_options()
+    data = plugin._fetch(options, plugin._query_descriptor(options))
+    assert [call[0] for call in client.calls] == ['servers']
+    assert 'shared' not in data['servers'][0]
 
 
 class CountingPlugin(InventoryModule):

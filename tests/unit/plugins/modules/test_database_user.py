@@ -50,3 +50,11 @@ def test_update_password_always_patches_the_user(monkeypatch):
     assert result['changed'] is True
     assert 'password' not in result['diff']['after']
     session.assert_done()
+
+
+def test_a_user_given_by_id_is_read_directly(monkeypatch):
+    result, session = run_module(monkeypatch, database_user.main, dict(server=3, id=483, username='shop'), [
+        Exchange('GET', '/servers/3/databaseusers/483', answer(200, USER)),
+    ])
+    assert result['changed'] is False
+    session.assert_done()

@@ -68,3 +68,11 @@ def test_web_app_by_name_is_resolved_on_the_server(monkeypatch):
     ])
     assert result['changed'] is True and result['domain'] == {}
     session.assert_done()
+
+
+def test_a_domain_given_by_id_is_read_directly(monkeypatch):
+    result, session = run_module(monkeypatch, domain.main, dict(server=3, web_app=9, id=21, name='www.shop.example.com', type='alias'), [
+        Exchange('GET', DOMAINS + '/21', answer(200, WWW)),
+    ])
+    assert result['changed'] is False and result['domain']['id'] == 21
+    session.assert_done()

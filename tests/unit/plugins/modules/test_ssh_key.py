@@ -20,8 +20,8 @@ KEY = {'id': 17, 'label': 'alice', 'user_id': 7, 'publicKey': KEY_A}
 
 def test_create_resolves_a_user_id_to_the_name_the_api_wants(monkeypatch):
     result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user=7, public_key=KEY_A + '\n'), [
-        Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
         Exchange('GET', '/servers/3/sshcredentials', listing(), query={'search': 'alice'}),
+        Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
         absence_proof('/servers/3/sshcredentials'),
         Exchange('POST', '/servers/3/sshcredentials', answer(200, KEY), body={'label': 'alice', 'username': 'shop', 'publicKey': KEY_A}),
     ])
@@ -35,6 +35,26 @@ def test_same_key_and_user_by_name_is_unchanged(monkeypatch):
         Exchange('GET', '/servers/3/sshcredentials', listing(KEY)),
     ])
     assert result['changed'] is False
+    session.assert_done()
+
+
+def test_same_key_and_user_by_id_costs_one_request(monkeypatch):
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user=7, public_key=KEY_A), [
+        Exchange('GET', '/servers/3/sshcredentials', listing(KEY)),
+    ])
+    assert result['changed'] is False and result['ssh_key'] == snake_case_keys(KEY)
+    session.assert_done()
+
+
+def test_a_key_of_another_user_by_id_is_replaced(monkeypatch):
+    moved = dict(KEY, id=18, user_id=8)
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user='8'), [
+        Exchange('GET', '/servers/3/sshcredentials', listing(KEY)),
+        Exchange('GET', '/servers/3/users/8', answer(200, DEPLOY)),
+        Exchange('DELETE', '/servers/3/sshcredentials/17', answer(200, KEY)),
+        Exchange('POST', '/servers/3/sshcredentials', answer(200, moved), body={'label': 'alice', 'username': 'deploy', 'publicKey': KEY_A}),
+    ])
+    assert result['changed'] is True and result['ssh_key'] == snake_case_keys(moved)
     session.assert_done()
 
 
@@ -65,8 +85,8 @@ def test_a_different_user_is_replaced_keeping_the_key(monkeypatch):
 
 def test_check_mode_replacement_writes_nothing(monkeypatch):
     result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user=7, public_key=KEY_B), [
-        Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
         Exchange('GET', '/servers/3/sshcredentials', listing(KEY)),
+        Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
     ], check_mode=True)
     assert result['changed'] is True
     assert result['ssh_key'] == {'id': None, 'label': 'alice', 'user_id': 7, 'public_key': KEY_B, 'created_at': None}
@@ -75,7 +95,6 @@ def test_check_mode_replacement_writes_nothing(monkeypatch):
 
 def test_new_key_without_public_key_fails_before_writing(monkeypatch):
     result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user=7), [
-        Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
         Exchange('GET', '/servers/3/sshcredentials', listing()),
     ])
     assert result['failed'] is True
@@ -89,4 +108,18 @@ def test_delete_needs_no_user_lookup(monkeypatch):
         Exchange('DELETE', '/servers/3/sshcredentials/17', answer(200, KEY)),
     ])
     assert result['changed'] is True and result['ssh_key'] == {}
+    session.assert_done()
+
+
+def test_a_key_given_by_id_is_read_without_search_and_must_carry_the_label(monkeypatch):
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, id=17, label='alice', state='absent'), [
+        Exchange('GET', '/servers/3/sshcredentials/17', answer(200, KEY)),
+        Exchange('DELETE', '/servers/3/sshcredentials/17', answer(200, KEY)),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, id=17, label='bob', state='absent'), [
+        Exchange('GET', '/servers/3/sshcredentials/17', answer(200, KEY)),
+    ])
+    assert result['failed'] is True and result['msg'] == "the SSH key with id 17 has label 'alice', not 'bob'"
     session.assert_done()
