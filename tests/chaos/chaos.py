@@ -40,6 +40,9 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
 import runcloud_sim  # noqa: E402 pylint: disable=wrong-import-position
 
 PLAYBOOK = os.path.join(ROOT, 'examples', 'site.yml')
+# The machine that runs the playbook plays the new server (the simulator's installation script
+# only reports back to the simulator).
+INVENTORY = os.path.join(ROOT, 'examples', 'demo-inventory.yml')
 FAULT_ACTIONS = ['status', 'drop', 'delay', 'apply_and_drop']
 FAULT_STATUSES = [429, 500, 502, 503, 504]
 # Requests never hit by a random fault (see the module docstring).
@@ -58,6 +61,7 @@ def parse_arguments(argv):
     parser.add_argument('--api-timeout', type=float, default=2.0,
                         help='api_timeout of the modules; slow answers take it plus one second (default 2)')
     parser.add_argument('--playbook', default=PLAYBOOK, help='playbook to run (default examples/site.yml)')
+    parser.add_argument('--inventory', default=INVENTORY, help='inventory (default examples/demo-inventory.yml)')
     parser.add_argument('--keep', action='store_true', help='keep the playbook logs (their directory is printed)')
     return parser.parse_args(argv)
 
@@ -146,7 +150,7 @@ class Runner:
             PATH=self.path,
         )
         started = time.monotonic()
-        completed = subprocess.run(self.playbook_command + [self.options.playbook], cwd=ROOT, env=env,
+        completed = subprocess.run(self.playbook_command + ['-i', self.options.inventory, self.options.playbook], cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
         output = completed.stdout.decode('utf-8', 'replace')
         with open(os.path.join(self.work, log_name), 'w') as handle:
