@@ -47,8 +47,9 @@ FAULT_ACTIONS = ['status', 'drop', 'delay', 'apply_and_drop']
 FAULT_STATUSES = [429, 500, 502, 503, 504]
 # Requests never hit by a random fault (see the module docstring).
 UNFAULTED = ['^POST /servers$']
-# What differs between runs without meaning anything: times (fields and values) and activity logs.
-VOLATILE_KEYS = frozenset(['created_at', 'updated_at', 'time', '_log'])
+# What differs between runs without meaning anything: times (fields and values), activity logs and
+# the random token of the simulated agent installation.
+VOLATILE_KEYS = frozenset(['created_at', 'updated_at', 'time', '_log', '_agentToken'])
 TIMESTAMP = re.compile(r'^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?')
 IDENTITY_KEYS = ('name', 'username', 'label', 'realName')
 
