@@ -1,11 +1,12 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest demo awx-job build docs clean
+.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest chaos demo awx-job build docs clean
 
 help:
 	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
 	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
+	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
 	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
 	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
@@ -19,6 +20,11 @@ test-quick:
 
 sanity units integration inventory lint galaxy-importer pytest:
 	bash tests/run-tests.sh $@
+
+CHAOS_RUNS ?= 20
+CHAOS_SEED ?= 1
+chaos:
+	bash -c 'source tests/lib/bootstrap.sh && rc_ensure_main_venv "$$PWD"' && .venv/bin/python tests/chaos/chaos.py --runs $(CHAOS_RUNS) --seed $(CHAOS_SEED)
 
 demo:
 	bash examples/run-demo.sh

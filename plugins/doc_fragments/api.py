@@ -22,7 +22,10 @@ options:
     description:
       - "Workspace API token, sent as C(Authorization: Bearer <token>)."
       - If not set, the value of the E(RUNCLOUD_API_TOKEN) environment variable is used.
-      - Give either O(api_token) or O(api_key) with O(api_secret), not both.
+      - Give either O(api_token) or O(api_key) with O(api_secret), not both. Credentials set on the task
+        win over environment variables of the other kind (a token in the environment does not block
+        O(api_key) and O(api_secret) given on the task); empty environment variables count as unset.
+        With nothing on the task and both kinds in the environment, the token is used.
     type: str
   api_key:
     description:
@@ -49,9 +52,16 @@ options:
   api_retries:
     description:
       - How many times one request is tried in all before giving up.
-      - Rate-limited requests (HTTP 429) are always retried; HTTP 502/503/504 and lost connections only
-        for GET, PUT, PATCH and DELETE. A POST whose answer was lost is repeated only after the
-        module has read the state again and found that it did not take effect.
+      - Rate-limited requests (HTTP 429) are always retried; HTTP 5xx answers (but 501 and 505),
+        timeouts and lost connections for reads and for writes that set a state (GET, PUT, PATCH,
+        DELETE). A write whose outcome is unknown (a POST, or a PUT that triggers a deployment or a
+        renewal) is never sent again blindly. The module reads the state again, and again after
+        growing pauses for at most O(api_timeout) seconds (and half the retry budget left) in case
+        the write is still in flight; only when that shows the write did not land is it sent again.
+      - Servers are never created twice (their names are not unique), so an unknown outcome of a
+        server creation fails the task with what to check.
+      - A refused connection or a host name that does not resolve is tried twice; TLS and
+        certificate errors are not retried.
       - If not set, the value of the E(RUNCLOUD_API_RETRIES) environment variable is used.
     type: int
     default: 5
@@ -84,7 +94,9 @@ options:
   api_token:
     description:
       - "Workspace API token, sent as C(Authorization: Bearer <token>)."
-      - Give either O(api_token) or O(api_key) with O(api_secret), not both.
+      - Give either O(api_token) or O(api_key) with O(api_secret), not both. Credentials set in the
+        inventory file win over environment variables of the other kind; empty environment variables
+        count as unset.
     type: str
     env:
       - name: RUNCLOUD_API_TOKEN

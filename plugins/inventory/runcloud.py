@@ -198,11 +198,14 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
+    CREDENTIAL_ENVIRONMENT,
     RetryPolicy,
     RunCloudClient,
+    choose_credentials,
     map_concurrently,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 try:
@@ -223,8 +226,6 @@ SERVERS_PATH = 'servers'
 SHARED_SERVERS_PATH = 'servers/shared'
 WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
-# Webhook secrets that trigger deployments: never cached, never host variables.
-WEB_APP_SECRET_FIELDS = frozenset(['pullKey1', 'pullKey2'])
 DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
 
@@ -333,6 +334,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             options[name] = value
         return options
 
+    def _credentials(self, options):
+        """The credentials to use: the inventory file's own settings win over the environment.
+
+        Ansible's configuration merges both into one value per option; a value that differs from
+        its environment variable was set in the file (origins are not reliable on every supported
+        ansible-core)."""
+        environment = dict((name, os.environ.get(variable)) for name, variable in CREDENTIAL_ENVIRONMENT.items())
+        explicit = dict((name, options[name]) for name in CREDENTIAL_ENVIRONMENT if options[name] != environment[name])
+        return choose_credentials(explicit, environment)
+
     def _validate_options(self):
         if self.get_option('concurrency') < 1:
             raise AnsibleParserError('concurrency must be at least 1')
@@ -363,11 +374,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _create_client(self, options):
         concurrency = self.get_option('concurrency')
         try:
+            api_token, api_key, api_secret = self._credentials(options)
             return RunCloudClient(
                 api_url=options['api_url'],
-                api_token=options['api_token'],
-                api_key=options['api_key'],
-                api_secret=options['api_secret'],
+                api_token=api_token,
+                api_key=api_key,
+                api_secret=api_secret,
                 validate_certs=self.get_option('validate_certs'),
                 timeout=self.get_option('api_timeout'),
                 retry_policy=RetryPolicy(max_tries=self.get_option('api_retries'), budget=self.get_option('api_retry_budget')),
@@ -430,7 +442,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         domains = map_concurrently(read_domains, pairs, concurrency)
         result = dict((server_id, []) for server_id in apps_by_server)
         for (server_id, app), app_domains in zip(pairs, domains):
-            app = dict((key, value) for key, value in app.items() if key not in WEB_APP_SECRET_FIELDS)
+            # Webhook secrets that trigger deployments: never cached, never host variables.
+            app = without_secrets(app)
             result[server_id].append(dict(web_app=app, domains=app_domains))
         return result
 

@@ -11,8 +11,13 @@ What it guarantees:
 - credentials travel only in the ``Authorization`` header and never appear in an error or log line;
 - every request has a timeout, sends and accepts JSON, and refuses redirects;
 - 429 is always retried (``Retry-After`` first, then ``X-RateLimit-Reset``, else exponential
-  backoff with jitter), 502/503/504 and lost connections only for idempotent methods; a POST whose
-  fate is unknown is only repeated after the caller re-read the state (``on_uncertain``);
+  backoff with jitter); 5xx answers, timeouts and lost connections only for idempotent requests;
+- a write whose outcome is unknown (POST or a non-idempotent PUT answered 5xx, timed out or
+  dropped) is never sent again blindly: the caller's re-read (``on_uncertain``) runs first, again
+  after growing pauses for a write still in flight, and only a re-read that keeps finding nothing
+  allows a resend (and only when the caller allows resending at all);
+- a refused connection or failed name lookup is retried once, briefly; TLS and certificate
+  failures are not retried; their messages name the URL and what to check;
 - retries are bounded by a number of tries and a total waiting budget.
 """
 
@@ -54,7 +59,22 @@ COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
 MAX_PER_PAGE = 40
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
-TRANSIENT_STATUSES = frozenset([502, 503, 504])
+# 5xx answers that say something about the server, not about the request, are worth another try.
+NOT_TRANSIENT_5XX = frozenset([501, 505])
+# A refused connection or unknown host name rarely heals within seconds: one more try, then a clear error.
+CONNECT_FAILURE_TRIES = 2
+# The first pause before re-reading the state again after an uncertain write; it doubles each time.
+SETTLE_FIRST_PAUSE = 1.0
+
+# What an attempt's failure allows.
+FINAL = 'final'            # do not retry
+RETRY = 'retry'            # nothing was applied (or repeating is harmless): retry after the delay
+UNCERTAIN = 'uncertain'    # the request may have been applied: repeat only what is idempotent
+CONNECT = 'connect'        # nothing was sent; retried at most CONNECT_FAILURE_TRIES times
+
+
+def is_transient_status(status):
+    return status >= 500 and status not in NOT_TRANSIENT_5XX
 
 
 class RetryPolicy:
@@ -138,6 +158,34 @@ def total_pages_of(pagination):
         return 1
 
 
+CREDENTIAL_ENVIRONMENT = dict(api_token='RUNCLOUD_API_TOKEN', api_key='RUNCLOUD_API_KEY', api_secret='RUNCLOUD_API_SECRET')
+
+
+def choose_credentials(explicit, environment):
+    """The (api_token, api_key, api_secret) to use, from what the task or inventory file sets and
+    what the environment holds (both dicts keyed by option name).
+
+    Empty values count as unset (AWX credential types inject every variable, the unused ones empty).
+    Whatever is set explicitly wins over the environment: a token in the environment does not block
+    an api_key/api_secret pair given on the task, nor the reverse. Only when the explicit options
+    themselves hold both kinds is that an error. From the environment alone, a token wins over a pair.
+    """
+    def present(values):
+        return dict((name, values.get(name)) for name in CREDENTIAL_ENVIRONMENT if values.get(name) not in (None, ''))
+
+    given, ambient = present(explicit), present(environment)
+    if 'api_token' in given and ('api_key' in given or 'api_secret' in given):
+        raise ConfigurationError('give either api_token or api_key with api_secret, not both')
+    if 'api_token' in given:
+        return given['api_token'], None, None
+    if 'api_key' in given or 'api_secret' in given:
+        # The other half of a pair may come from the environment.
+        return None, given.get('api_key', ambient.get('api_key')), given.get('api_secret', ambient.get('api_secret'))
+    if 'api_token' in ambient:
+        return ambient['api_token'], None, None
+    return None, ambient.get('api_key'), ambient.get('api_secret')
+
+
 class RunCloudClient:
     """A RunCloud API v2 session. Thread-safe for concurrent requests."""
 
@@ -162,6 +210,8 @@ class RunCloudClient:
         self._pause_until = 0.0
         self.rate_limit = {}
         self.request_count = 0
+        self.writes = 0
+        self.uncertain_writes = 0
         user_agent = 'runcloud.cloud/%s (Ansible collection) python-requests/%s' % (COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             user_agent += ' ' + user_agent_suffix
@@ -223,8 +273,8 @@ class RunCloudClient:
     def get(self, path, params=None):
         return self.request('GET', path, params=params).data
 
-    def post(self, path, body=None, on_uncertain=None):
-        return self.request('POST', path, body=body, on_uncertain=on_uncertain).data
+    def post(self, path, body=None, on_uncertain=None, resend_unconfirmed=True):
+        return self.request('POST', path, body=body, on_uncertain=on_uncertain, resend_unconfirmed=resend_unconfirmed).data
 
     def patch(self, path, body=None):
         return self.request('PATCH', path, body=body).data
@@ -238,39 +288,66 @@ class RunCloudClient:
     def ping(self):
         return self.get('ping')
 
-    def request(self, method, path, params=None, body=None, on_uncertain=None):
+    def request(self, method, path, params=None, body=None, on_uncertain=None, idempotent=None, resend_unconfirmed=True):
         """Send one API request with the retry rules; return an ``ApiResponse``.
 
-        ``on_uncertain`` is for non-idempotent writes: when a POST was sent but its answer was lost
-        (or was 502/503/504), it is called to re-read the state. If it returns a value, the write
-        landed and that value becomes the response data; if it returns None the write did not land
-        and it is safe to send it again. Without it such a POST is never repeated.
+        ``idempotent`` defaults to the method's nature (GET, HEAD, PUT, PATCH, DELETE); pass False for
+        a PUT that triggers something (a deployment, a renewal) so that a lost answer never repeats it.
+
+        ``on_uncertain`` is for non-idempotent writes: when the request was sent but its outcome is
+        unknown (a 5xx, a timeout, a dropped connection), it is called to re-read the state. If it
+        returns a value, the write landed and that value becomes the response data. While it returns
+        None it is called again after growing pauses (the write may still be in flight), for at most
+        the client timeout and half the retry budget left; only then is the request sent again, and only
+        if ``resend_unconfirmed`` is true. Without ``on_uncertain`` such a request is never repeated.
+        Errors of requests that may have been applied have ``maybe_applied`` set.
         """
         method = method.upper()
         display_path = '/' + path.lstrip('/')
         policy = self.retry_policy
-        idempotent = method in IDEMPOTENT_METHODS
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
         waited = 0.0
         tries = 0
+        connect_failures = 0
+        resent_after_uncertainty = False
         while True:
             waited += self._wait_for_rate_limit_pause(policy.budget - waited)
             tries += 1
-            outcome, retry_delay, uncertain = self._attempt(method, path, display_path, params, body, tries)
+            outcome, disposition, retry_delay = self._attempt(method, path, display_path, params, body, tries)
             if not isinstance(outcome, RunCloudError):
+                if method not in ('GET', 'HEAD'):
+                    self.note_write()
                 return outcome
             failure = outcome
             failure.tries, failure.waited = tries, waited
-            if retry_delay is None:
+            failure.after_uncertain = resent_after_uncertainty
+            if disposition == FINAL:
                 raise failure
-            if uncertain and not idempotent:
+            if disposition == CONNECT:
+                connect_failures += 1
+                if connect_failures >= CONNECT_FAILURE_TRIES:
+                    raise failure
+            if disposition == UNCERTAIN and method not in ('GET', 'HEAD'):
+                failure.maybe_applied = True
+                self.note_write(uncertain=True)
+            if disposition == UNCERTAIN and not idempotent:
                 if on_uncertain is None:
                     failure.message += ' (the request may have been applied; it was not repeated)'
                     raise failure
-                self.log('RunCloud API: %s %s: answer lost (%s); re-reading state before repeating'
+                self.log('RunCloud API: %s %s: outcome unknown (%s); re-reading the state before anything else'
                          % (method, display_path, failure.message))
-                recovered = on_uncertain()
+                # Half of the budget left at most: the other half is for sending it again.
+                recovered, settle_waited = self._settle(on_uncertain, min(self.timeout, max(0.0, policy.budget - waited) / 2.0))
+                waited += settle_waited
+                failure.waited = waited
                 if recovered is not None:
                     return ApiResponse(200, recovered, {})
+                if not resend_unconfirmed:
+                    failure.message += (' (the request may have been applied or may still be processed: re-reading the state for '
+                                        '%.0fs did not show it; it was not sent again)' % settle_waited)
+                    raise failure
+                resent_after_uncertainty = True
             if tries >= policy.max_tries:
                 failure.message += ' (gave up: no tries left)'
                 raise failure
@@ -282,8 +359,38 @@ class RunCloudClient:
             self._sleep(retry_delay)
             waited += retry_delay
 
+    def note_write(self, uncertain=False):
+        """Count a write that was applied (or may have been): a task that fails later still changed something."""
+        with self._lock:
+            if uncertain:
+                self.uncertain_writes += 1
+            else:
+                self.writes += 1
+
+    @property
+    def wrote(self):
+        return bool(self.writes or self.uncertain_writes)
+
+    def _settle(self, read_state, window):
+        """Re-read until the state shows the write or ``window`` seconds of pauses have passed.
+
+        Returns (what ``read_state`` found or None, seconds paused). The pauses double from
+        SETTLE_FIRST_PAUSE, so a write that lands late is still seen with a handful of reads.
+        """
+        found = read_state()
+        paused = 0.0
+        pause = SETTLE_FIRST_PAUSE
+        while found is None and paused < window:
+            step = min(pause, window - paused)
+            self.log('RunCloud API: the write is not visible yet; reading again in %.2fs' % step)
+            self._sleep(step)
+            paused += step
+            pause *= 2
+            found = read_state()
+        return found, paused
+
     def _attempt(self, method, path, display_path, params, body, attempt_number):
-        """One HTTP exchange. Returns (response, None, False) or (error, retry_delay or None, uncertain)."""
+        """One HTTP exchange. Returns (response, None, None) or (error, disposition, retry delay)."""
         with self._lock:
             self.request_count += 1
         try:
@@ -292,37 +399,48 @@ class RunCloudClient:
                 data=None if body is None else _json_dumps(body),
                 headers=self._headers, timeout=(min(10.0, self.timeout), self.timeout),
                 allow_redirects=False, verify=self.validate_certs)
+        except requests.exceptions.SSLError as exc:
+            return TransportError(
+                'TLS connection to %s failed: %s. Check api_url; for a certificate error check the CA bundle '
+                '(REQUESTS_CA_BUNDLE) or, only for a test endpoint you trust, validate_certs=false'
+                % (self.api_url, _short_reason(exc)), method, display_path), FINAL, None
         except requests.exceptions.ConnectTimeout:
-            return TransportError('connection timed out', method, display_path), self._backoff(attempt_number), False
+            return TransportError('could not connect to %s within %.0fs; check api_url and the network (proxy, firewall)'
+                                  % (self.api_url, min(10.0, self.timeout)), method, display_path), CONNECT, self._backoff(attempt_number)
         except requests.exceptions.ConnectionError as exc:
-            # A refused connection never reached the API; anything else may have.
-            sent = not _is_connect_failure(exc)
-            return (TransportError('connection failed: %s' % _short_reason(exc), method, display_path),
-                    self._backoff(attempt_number), sent)
+            if _is_connect_failure(exc):
+                # Nothing was sent: harmless to repeat, but a refused connection or an unknown host rarely heals soon.
+                return TransportError('could not connect to %s (%s); check api_url and the network (proxy, firewall, DNS)'
+                                      % (self.api_url, _connect_failure_reason(exc)), method, display_path), CONNECT, self._backoff(attempt_number)
+            return (TransportError('connection lost: %s' % _short_reason(exc), method, display_path),
+                    UNCERTAIN, self._backoff(attempt_number))
         except requests.exceptions.Timeout:
-            return TransportError('no answer within %.0fs' % self.timeout, method, display_path), self._backoff(attempt_number), True
+            return TransportError('no answer within %.0fs' % self.timeout, method, display_path), UNCERTAIN, self._backoff(attempt_number)
         except requests.exceptions.RequestException as exc:
-            return TransportError('request failed: %s' % _short_reason(exc), method, display_path), None, False
+            return TransportError('request to %s failed: %s' % (self.api_url, _short_reason(exc)), method, display_path), FINAL, None
 
         self._note_rate_limit(response.headers)
         status = response.status_code
         if 300 <= status < 400:
-            return TransportError('refused to follow a redirect (HTTP %s); check api_url' % status, method, display_path, status), None, False
+            return TransportError('refused to follow a redirect (HTTP %s); check api_url (%s)' % (status, self.api_url),
+                                  method, display_path, status), FINAL, None
         data = _decode_json(response)
         if status < 300:
             if data is _NOT_JSON:
-                return TransportError('the API answered HTTP %s with a body that is not JSON' % status, method, display_path, status), None, False
-            return ApiResponse(status, data, response.headers), None, False
+                return TransportError('the API answered HTTP %s with a body that is not JSON; check api_url (%s)' % (status, self.api_url),
+                                      method, display_path, status), FINAL, None
+            return ApiResponse(status, data, response.headers), None, None
 
         payload = data if isinstance(data, dict) else {}
         message = payload.get('message') or response.reason or 'HTTP %s' % status
         errors = payload.get('errors') if isinstance(payload.get('errors'), dict) else None
         error = error_class_for_status(status)(message, method, display_path, status, errors, body=payload or None)
         if status == 429:
-            return error, self._rate_limit_delay(response.headers, attempt_number), False
-        if status in TRANSIENT_STATUSES:
-            return error, self._backoff(attempt_number), True
-        return error, None, False
+            return error, RETRY, self._rate_limit_delay(response.headers, attempt_number)
+        if is_transient_status(status):
+            # A 5xx may come from a gateway while the application still works on the request.
+            return error, UNCERTAIN, self._backoff(attempt_number)
+        return error, FINAL, None
 
     # -- rate limiting ---------------------------------------------------------------------------
 
@@ -374,13 +492,16 @@ class RunCloudClient:
         query.update(page=page, perPage=per_page)
         return split_list_body(self.get(path, params=query))
 
-    def iter_items(self, path, params=None, per_page=MAX_PER_PAGE):
-        """Every item of a list endpoint, page after page, fetched lazily."""
+    def iter_items(self, path, params=None, per_page=MAX_PER_PAGE, max_pages=None):
+        """Every item of a list endpoint, page after page, fetched lazily (at most ``max_pages`` pages)."""
         page = 1
         while True:
             items, pagination = self.get_page(path, page, per_page, params)
             yield from items
             if page >= total_pages_of(pagination) or not items:
+                return
+            if max_pages is not None and page >= max_pages:
+                self.log('RunCloud API: GET /%s: stopped after %d pages' % (path.lstrip('/'), max_pages))
                 return
             page += 1
 
@@ -398,16 +519,17 @@ class RunCloudClient:
             result.extend(page_items)
         return result
 
-    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True):
+    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True, max_pages=None):
         """The one item of a list whose ``field`` equals ``value`` exactly, or None.
 
         Uses the API's server-side ``search`` (a substring match) to narrow the list, then matches
-        exactly. Two exact matches are an error: the caller must use the id instead.
+        exactly. Two exact matches are an error: the caller must use the id instead. Without
+        ``searchable`` the whole list is read (at most ``max_pages`` pages).
         """
         query = dict(params or {})
         if searchable:
             query['search'] = value
-        matches = [item for item in self.iter_items(path, query) if _same(item.get(field), value)]
+        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if _same(item.get(field), value)]
         if len(matches) > 1:
             raise AmbiguousMatchError(
                 '%d %ss have %s %r (ids %s); give the id instead of the name'
@@ -462,7 +584,19 @@ def _is_connect_failure(exc):
     reason = getattr(reason, 'reason', reason)
     if type(reason).__name__ in ('NewConnectionError', 'NameResolutionError'):
         return True
-    return 'Connection refused' in repr(reason)
+    text = repr(reason)
+    return any(marker in text for marker in ('Connection refused', 'NewConnectionError', 'NameResolutionError',
+                                             'Failed to resolve', 'Name or service not known', 'nodename nor servname'))
+
+
+def _connect_failure_reason(exc):
+    text = repr(exc.args[0] if exc.args else exc)
+    if any(marker in text for marker in ('NameResolutionError', 'Failed to resolve', 'Name or service not known',
+                                         'nodename nor servname', 'getaddrinfo')):
+        return 'the host name does not resolve'
+    if 'Connection refused' in text:
+        return 'connection refused'
+    return 'no connection'
 
 
 def _short_reason(exc):

@@ -28,6 +28,10 @@ class RunCloudError(Exception):
         self.tries = tries
         self.waited = waited
         self.body = body
+        # The request may have changed something (its outcome is unknown).
+        self.maybe_applied = False
+        # The request was sent again after an earlier try's outcome was unknown and a re-read did not find it.
+        self.after_uncertain = False
 
     def __str__(self):
         parts = []
@@ -56,6 +60,7 @@ class RunCloudError(Exception):
             field_errors=self.errors,
             tries=self.tries,
             waited=round(self.waited, 3) if self.waited is not None else None,
+            maybe_applied=self.maybe_applied,
         )
 
 

@@ -10,6 +10,29 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, but the import must not crash sanity
+    from urlparse import urlsplit  # type: ignore
+
+# The keys of a web application's deployment webhook: whoever has them can trigger deployments.
+# They never appear in results, diffs or inventories unless asked for (git_webhook_url).
+WEB_APP_SECRET_FIELDS = frozenset(['pullKey1', 'pullKey2'])
+
+
+def without_secrets(web_app):
+    """A web application object without its webhook keys."""
+    return dict((key, value) for key, value in web_app.items() if key not in WEB_APP_SECRET_FIELDS)
+
+
+def git_webhook_url(api_url, web_app):
+    """The URL a git provider calls to deploy the application, as the RunCloud panel shows it:
+    ``https://<panel host>/webhooks/git/<pullKey1>/<pullKey2>``; None without keys."""
+    if not (web_app.get('pullKey1') and web_app.get('pullKey2')):
+        return None
+    parts = urlsplit(api_url)
+    return '%s://%s/webhooks/git/%s/%s' % (parts.scheme, parts.netloc, web_app['pullKey1'], web_app['pullKey2'])
+
 
 def read_resources(client, list_path, item_id=None, field='name', value=None, search=None, description='resource'):
     """The matching resources of ``list_path`` as a list: the one with ``item_id`` (read at

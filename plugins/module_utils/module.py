@@ -9,9 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     DEFAULT_API_URL,
@@ -19,24 +20,45 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     RetryPolicy,
     RunCloudClient,
+    CREDENTIAL_ENVIRONMENT,
+    choose_credentials,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 
+def set_env_fallback(*names):
+    """Like ``env_fallback``, but an empty variable counts as unset."""
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip() != '':
+            return value
+    raise AnsibleFallbackNotFound
+
+
 def api_argument_spec():
-    """The connection options of every module (documented in the runcloud.cloud.api fragment)."""
+    """The connection options of every module (documented in the runcloud.cloud.api fragment).
+
+    The credentials have no fallback here: ``credentials()`` combines the task's options with the
+    environment so that the task wins over an environment variable of the other kind.
+    """
     return dict(
-        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['RUNCLOUD_API_URL'])),
-        api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_TOKEN'])),
-        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_KEY'])),
-        api_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['RUNCLOUD_API_SECRET'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['RUNCLOUD_VALIDATE_CERTS'])),
-        api_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['RUNCLOUD_API_TIMEOUT'])),
-        api_retries=dict(type='int', default=5, fallback=(env_fallback, ['RUNCLOUD_API_RETRIES'])),
-        api_retry_budget=dict(type='float', default=120.0, fallback=(env_fallback, ['RUNCLOUD_API_RETRY_BUDGET'])),
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(set_env_fallback, ['RUNCLOUD_API_URL'])),
+        api_token=dict(type='str', no_log=True),
+        api_key=dict(type='str', no_log=True),
+        api_secret=dict(type='str', no_log=True),
+        validate_certs=dict(type='bool', default=True, fallback=(set_env_fallback, ['RUNCLOUD_VALIDATE_CERTS'])),
+        api_timeout=dict(type='float', default=30.0, fallback=(set_env_fallback, ['RUNCLOUD_API_TIMEOUT'])),
+        api_retries=dict(type='int', default=5, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRIES'])),
+        api_retry_budget=dict(type='float', default=120.0, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRY_BUDGET'])),
     )
+
+
+def credentials(params, environ=None):
+    """(api_token, api_key, api_secret) from the task's options and the environment."""
+    environ = os.environ if environ is None else environ
+    return choose_credentials(params, dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items()))
 
 
 def is_id(value):
@@ -77,10 +99,7 @@ class RunCloudModule:
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
-        mutually_exclusive = list(kwargs.pop('mutually_exclusive', [])) + [('api_token', 'api_key'), ('api_token', 'api_secret')]
-        required_together = list(kwargs.pop('required_together', [])) + [('api_key', 'api_secret')]
-        self.module = AnsibleModule(argument_spec=spec, mutually_exclusive=mutually_exclusive,
-                                    required_together=required_together, **kwargs)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
@@ -95,11 +114,12 @@ class RunCloudModule:
 
     def _create_client(self):
         params = self.params
+        api_token, api_key, api_secret = credentials(params)
         return RunCloudClient(
             api_url=params['api_url'],
-            api_token=params['api_token'],
-            api_key=params['api_key'],
-            api_secret=params['api_secret'],
+            api_token=api_token,
+            api_key=api_key,
+            api_secret=api_secret,
             validate_certs=params['validate_certs'],
             timeout=params['api_timeout'],
             retry_policy=RetryPolicy(max_tries=params['api_retries'], budget=params['api_retry_budget']),
@@ -201,6 +221,9 @@ class RunCloudModule:
         self.module.exit_json(**self._with_log(snake_case_keys(result)))
 
     def fail(self, msg, **result):
+        # A task that wrote something before failing changed the system: say so.
+        if getattr(self, 'client', None) is not None and self.client.wrote:
+            result['changed'] = True
         self.module.fail_json(msg=msg, **self._with_log(snake_case_keys(result)))
 
     def fail_from_error(self, error):

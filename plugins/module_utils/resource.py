@@ -17,10 +17,12 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 
 TRUE_STRINGS = frozenset(['1', 'true', 'yes', 'on'])
+# The proof of absence before a create reads the whole list without ``search``, up to this many pages.
+ABSENCE_PROOF_MAX_PAGES = 25
 
 
 def normalize(kind, value):
@@ -64,10 +66,12 @@ class Field:
     - ``matches(desired, current)``: a comparison of its own, for options that are not plain values
       (``deployment_key: true`` is satisfied by any key); ``predict(desired)`` is then what check mode
       shows as the new value.
+    - ``resend``: whether an update group that sends the full set (``send='all'``) sends this field
+      when it did not change (a certificate only travels when it is replaced).
     """
 
     def __init__(self, option, api=None, kind='str', create=True, update=None, create_default=None,
-                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None):
+                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True):
         self.option = option
         self.api = api or camel_case(option)
         self.read_as = read_as or self.api
@@ -80,6 +84,7 @@ class Field:
         self.to_api = to_api
         self.matches = matches
         self.predict = predict
+        self.resend = resend
 
 
 class UpdateGroup:
@@ -90,14 +95,17 @@ class UpdateGroup:
     taking the current value for those the user did not set (for endpoints that want the full set);
     ``none`` sends no body (the endpoint itself is the change, such as generating a key).
     ``extra_body(module, current)`` may add fields the API requires but the user does not manage.
+    ``idempotent``: False for an endpoint whose repetition is not harmless whatever its method (a PATCH
+    that generates a new key): after a lost answer the state is read back before it is ever sent again.
     """
 
-    def __init__(self, name, path, method='PATCH', send='changed', extra_body=None):
+    def __init__(self, name, path, method='PATCH', send='changed', extra_body=None, idempotent=None):
         self.name = name
         self.path = path
         self.method = method
         self.send = send
         self.extra_body = extra_body
+        self.idempotent = method != 'POST' if idempotent is None else idempotent
 
 
 class Reader:
@@ -114,7 +122,8 @@ class Reader:
 
 class Action:
     """A non-idempotent operation triggered by a boolean option (rebuild, deploy, renew): it runs
-    every time the option is true and always reports a change.
+    every time the option is true and always reports a change. Whatever its method, a lost answer
+    is never followed by a second try: running it twice is not harmless.
 
     ``when_changed``: it runs only when the task changed something else first (applying stored
     changes, such as deploying firewall rules). ``on_absent``: it also runs after a deletion.
@@ -164,6 +173,11 @@ class ResourceModule(RunCloudModule):
     update_write_only_option = 'update_password'
     # Options needed to create the resource but not to find or delete it.
     required_for_create = ()
+    # API fields that are secrets (webhook keys): never in a result or diff.
+    hidden_fields = ()
+    # Whether a create whose outcome stayed unknown after re-reading may be sent again. Resources
+    # whose names are not unique (servers) would be duplicated by a create that landed late.
+    resend_uncertain_create = True
     # API fields a new resource gets from the API itself ({field: value}); check mode shows them so
     # that a predicted resource has every documented return value.
     created_defaults = {}
@@ -171,8 +185,10 @@ class ResourceModule(RunCloudModule):
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
         self.changed = False
-        self._reader_cache = {}
-        # The resource being replaced, while its replacement is created.
+        # Reader answers by (reader name, resource id); kept apart from the resource so that an API
+        # field named like a reader's key can never stand in for the read.
+        self._reads = {}
+        # The resource being replaced, while its replacement is created (its absence needs no proof).
         self.replacing = None
         # Options of the actions that ran (or would have, in check mode).
         self.actions_run = []
@@ -227,7 +243,15 @@ class ResourceModule(RunCloudModule):
         self.finish(self.public(current), self.public(after), after)
 
     def validate(self):
-        """Hook: check option values before any request; fail naming the option and the accepted form."""
+        """Hook: refuse option values the API may accept but should not, before any request."""
+
+    def fail_unless_within(self, limits):
+        """Fail for the first option of ``limits`` ({option: (lowest, highest, unit)}) set outside its range."""
+        for option in sorted(limits):
+            lowest, highest, unit = limits[option]
+            value = self.params.get(option)
+            if value is not None and not lowest <= value <= highest:
+                self.fail('%s must be between %d and %d%s, not %d' % (option, lowest, highest, ' (%s)' % unit if unit else '', value))
 
     def prepare(self):
         """Hook: resolve references the body needs (a system user's id, ...) after the parents.
@@ -258,13 +282,15 @@ class ResourceModule(RunCloudModule):
         return self.public(resource) if resource else {}
 
     def public(self, resource):
-        """What a user may see of a resource: no write-only field."""
+        """What a user may see of a resource: no write-only field, no secret."""
         if not resource:
             return {}
         shown = copy.deepcopy(resource)
         for field in self.fields:
             if field.write_only:
                 shown.pop(field.api, None)
+        for name in self.hidden_fields:
+            shown.pop(name, None)
         return shown
 
     # -- find ----------------------------------------------------------------------------------
@@ -342,22 +368,56 @@ class ResourceModule(RunCloudModule):
     def create(self):
         self.check_create()
         body = self.create_body()
+        if not self.check_mode and not self.replacing and self.found_by_search():
+            existing = self.find_without_search()
+            if existing is not None:
+                # The API's search did not match it (the fields it searches are not documented).
+                return self.converge_existing(existing)
         self.changed = True
         if self.check_mode:
             created = self.predict_created(body)
             return self.apply_updates(created, predicted_only=True, just_created=True)
-        created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
-                                   on_uncertain=self.find_created)
+        try:
+            created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
+                                       on_uncertain=self.find_created, resend_unconfirmed=self.resend_uncertain_create)
+        except ValidationError as error:
+            # A first try that landed late makes the resend fail ("already taken"): what matters is the state.
+            created = self.find_created() if error.after_uncertain else None
+            if created is None:
+                raise
+        except RunCloudError as error:
+            if error.maybe_applied and not self.resend_uncertain_create:
+                self.fail('%s; %s' % (error, self.uncertain_create_hint()), **error.to_dict())
+            raise
         if not isinstance(created, dict) or created.get('id') is None:
             # Some create endpoints answer {} or a message: read the resource back.
             created = self.find_created() or self.predict_created(body)
         return self.apply_updates(created, just_created=True)
 
+    def found_by_search(self):
+        return (self.identity is not None and bool(self.list_path) and not self.singleton_path
+                and self.params.get('id') is None and self.searchable)
+
+    def find_without_search(self):
+        """``find()`` that does not rest on what the API's ``search`` matches: the proof of absence
+        a create depends on, and the re-read after a create of unknown outcome."""
+        if not self.found_by_search():
+            return self.find()
+        identity = self.field(self.identity)
+        return self.client.find_by_field(self.path(self.list_path), self.desired(identity), identity.read_as,
+                                         description=self.resource, searchable=False, max_pages=ABSENCE_PROOF_MAX_PAGES)
+
+    def uncertain_create_hint(self):
+        """What the user should check when a create that is never resent had an unknown outcome."""
+        return ('it was not sent again because a second %s would be a duplicate. Check whether the %s exists '
+                '(RunCloud panel or the matching _info module), then run the task again: it finds an existing one'
+                % (self.resource, self.resource))
+
     def find_created(self):
         """The resource a create made (its answer was lost or had no id). While replacing, the old
         resource still has the same identity, so it is skipped."""
         if self.replacing is None or self.identity is None:
-            return self.find()
+            return self.find_without_search()
         identity = self.field(self.identity)
         value = self.desired(identity)
         query = {'search': value} if self.searchable else None
@@ -436,13 +496,15 @@ class ResourceModule(RunCloudModule):
         raise KeyError(name)
 
     def read(self, reader, current):
-        """The reader's data, fetched once and kept in ``current[reader.key]``."""
-        if reader.key not in current:
+        """The reader's data, fetched once per resource; also shown in ``current[reader.key]``."""
+        cache_key = (reader.name, current.get('id'))
+        if cache_key not in self._reads:
             if current.get('id') is None:
-                current[reader.key] = {}
+                self._reads[cache_key] = {}
             else:
-                current[reader.key] = self.client.get(self.path(reader.path, id=current['id'])) or {}
-        return current[reader.key]
+                self._reads[cache_key] = self.client.get(self.path(reader.path, id=current['id'])) or {}
+        current[reader.key] = self._reads[cache_key]
+        return self._reads[cache_key]
 
     def wants_write_only_update(self, field):
         return self.params.get(self.update_write_only_option, 'on_create') == 'always'
@@ -476,12 +538,32 @@ class ResourceModule(RunCloudModule):
                     self._store(result, field, field.predict(value) if field.predict else value)
             if self.check_mode or predicted_only:
                 continue
-            answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body).data
+            answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
+                                         idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
                 result = dict(answer)
                 result.update(readers)
         return result
+
+    def state_check(self, group, current, fields):
+        """For a write that is not repeated blindly (a POST that sets a state, a key generation): the
+        re-read that tells whether it landed (see ``client.request``)."""
+        if group.idempotent:
+            return None
+        return lambda: self.reread_if_set(current, fields)
+
+    def reread_if_set(self, current, fields):
+        """The resource read again if every one of ``fields`` has its desired value, else None."""
+        fresh = self.client.get(self.item_url(current)) if self.item_path else self.read_singleton()
+        if not isinstance(fresh, dict):
+            return None
+        for field in fields:
+            if field.reader is not None:
+                self._reads.pop((field.reader, fresh.get('id')), None)
+            if not self.same(field, self.desired(field), self.current_value(field, fresh)):
+                return None
+        return fresh
 
     def looks_like_resource(self, answer):
         if self.identity is None:
@@ -498,7 +580,7 @@ class ResourceModule(RunCloudModule):
         body = {}
         if group.send == 'all':
             for field in self.fields:
-                if field.update == group.name and not field.write_only:
+                if field.update == group.name and not field.write_only and field.resend:
                     body[field.api] = self.current_value(field, current)
         for field in changed_fields:
             body[field.api] = self.desired(field)
@@ -540,7 +622,8 @@ class ResourceModule(RunCloudModule):
             if self.check_mode or ('{id}' in action.path and resource.get('id') is None):
                 continue
             body = action.body(self, resource) if callable(action.body) else action.body
-            answer = self.client.request(action.method, self.path(action.path, id=resource.get('id')), body=body).data
+            answer = self.client.request(action.method, self.path(action.path, id=resource.get('id')), body=body,
+                                         idempotent=False).data
             if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
                 resource = dict(resource, **answer)
         return resource

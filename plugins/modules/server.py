@@ -232,8 +232,17 @@ class ServerModule(ResourceModule):
         UpdateGroup('autoupdate', SERVER_PATH + '/settings/autoupdate', send='all'),
     )
 
+    # Server names are not unique: a create that landed late would leave two servers of one name.
+    resend_uncertain_create = False
+
     def creation_phrase(self):
         return 'connect a new server'
+
+    def uncertain_create_hint(self):
+        return ('the server %r was not created a second time because RunCloud allows several servers of one name. '
+                'Check the servers of your RunCloud workspace (panel, or runcloud.cloud.server_info with name=%s): '
+                'when one named so exists, run the task again and it will be found; otherwise run it again to create it'
+                % (self.params['name'], self.params['name']))
 
     def extra_result(self, resource):
         if not (self.params['return_installation_script'] and resource and resource.get('id') is not None):

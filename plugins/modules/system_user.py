@@ -148,7 +148,8 @@ class SystemUserModule(ResourceModule):
     )
     update_groups = (
         UpdateGroup('password', 'servers/{server_id}/users/{id}/password'),
-        UpdateGroup('deployment_key', 'servers/{server_id}/users/{id}/deploymentkey', send='none'),
+        # Each call generates a new key: sent again after a lost answer, it would replace the key just made.
+        UpdateGroup('deployment_key', 'servers/{server_id}/users/{id}/deploymentkey', send='none', idempotent=False),
     )
 
 

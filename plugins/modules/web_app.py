@@ -66,6 +66,7 @@ options:
   public_path:
     description:
       - The folder inside the application root that NGINX serves, such as V(/public). Empty means the root.
+      - It must stay inside the root (no V(..)).
     type: str
   stack:
     description:
@@ -98,23 +99,23 @@ options:
     choices: [dynamic, ondemand, static]
   process_manager_start_servers:
     description:
-      - PHP-FPM C(pm.start_servers), for the V(dynamic) process manager.
+      - PHP-FPM C(pm.start_servers), for the V(dynamic) process manager; from 1 to 10000.
     type: int
   process_manager_min_spare_servers:
     description:
-      - PHP-FPM C(pm.min_spare_servers), for the V(dynamic) process manager.
+      - PHP-FPM C(pm.min_spare_servers), for the V(dynamic) process manager; from 1 to 10000.
     type: int
   process_manager_max_spare_servers:
     description:
-      - PHP-FPM C(pm.max_spare_servers), for the V(dynamic) process manager.
+      - PHP-FPM C(pm.max_spare_servers), for the V(dynamic) process manager; from 1 to 10000.
     type: int
   process_manager_max_children:
     description:
-      - PHP-FPM C(pm.max_children); defaults to V(50) on creation.
+      - PHP-FPM C(pm.max_children), from 1 to 10000; defaults to V(50) on creation.
     type: int
   process_manager_max_requests:
     description:
-      - PHP-FPM C(pm.max_requests); defaults to V(500) on creation.
+      - PHP-FPM C(pm.max_requests), from 1 to 1000000; defaults to V(500) on creation.
     type: int
   open_basedir:
     description:
@@ -122,7 +123,9 @@ options:
     type: str
   timezone:
     description:
-      - PHP C(date.timezone), a name from the API's timezone list. Defaults to V(UTC) on creation.
+      - PHP C(date.timezone), a name from the API's timezone list (C(GET /static/timezones)). Defaults to
+        V(UTC) on creation.
+      - Checked against that list before it is sent (one request, only when it is sent).
     type: str
   disable_functions:
     description:
@@ -130,31 +133,31 @@ options:
     type: str
   max_execution_time:
     description:
-      - PHP C(max_execution_time) in seconds; defaults to V(30) on creation.
+      - PHP C(max_execution_time) in seconds, from 0 to 86400; defaults to V(30) on creation.
     type: int
   max_input_time:
     description:
-      - PHP C(max_input_time) in seconds; defaults to V(60) on creation.
+      - PHP C(max_input_time) in seconds, from -1 (no limit) to 86400; defaults to V(60) on creation.
     type: int
   max_input_vars:
     description:
-      - PHP C(max_input_vars); defaults to V(1000) on creation.
+      - PHP C(max_input_vars), from 1 to 1000000; defaults to V(1000) on creation.
     type: int
   memory_limit:
     description:
-      - PHP C(memory_limit) in MB; defaults to V(256) on creation.
+      - PHP C(memory_limit) in MB, from 1 to 65536; defaults to V(256) on creation.
     type: int
   post_max_size:
     description:
-      - PHP C(post_max_size) in MB; defaults to V(256) on creation.
+      - PHP C(post_max_size) in MB, from 1 to 65536; defaults to V(256) on creation.
     type: int
   upload_max_filesize:
     description:
-      - PHP C(upload_max_filesize) in MB; defaults to V(256) on creation.
+      - PHP C(upload_max_filesize) in MB, from 1 to 65536; defaults to V(256) on creation.
     type: int
   session_gc_maxlifetime:
     description:
-      - PHP C(session.gc_maxlifetime) in seconds; defaults to V(1440) on creation.
+      - PHP C(session.gc_maxlifetime) in seconds, from 1 to 31536000; defaults to V(1440) on creation.
     type: int
   allow_url_fopen:
     description:
@@ -309,7 +312,8 @@ api_log:
 
 import re
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
     Field,
@@ -324,6 +328,40 @@ ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', 'servers/{server_id}/web
 APP_PATH = 'servers/{server_id}/webapps/{id}'
 # RunCloud places every application in /home/<owner>/webapps/<name>.
 ROOT_PATH_OWNER = re.compile(r'^/home/([^/]+)/webapps/')
+
+
+# What RunCloud's panel offers; the API's own bounds are not documented. The sizes are megabytes:
+# a value in bytes (268435456) is the mistake these catch.
+SETTING_LIMITS = dict(
+    memory_limit=(1, 65536, 'MB'),
+    post_max_size=(1, 65536, 'MB'),
+    upload_max_filesize=(1, 65536, 'MB'),
+    max_execution_time=(0, 86400, 'seconds'),
+    max_input_time=(-1, 86400, 'seconds, -1 for no limit'),
+    max_input_vars=(1, 1000000, None),
+    session_gc_maxlifetime=(1, 31536000, 'seconds'),
+    process_manager_start_servers=(1, 10000, None),
+    process_manager_min_spare_servers=(1, 10000, None),
+    process_manager_max_spare_servers=(1, 10000, None),
+    process_manager_max_children=(1, 10000, None),
+    process_manager_max_requests=(1, 1000000, None),
+)
+
+
+def timezone_names(answer):
+    """The names in the answer of GET /static/timezones, whose shape the reference does not give:
+    a list of names, a list of objects with a name, or an object keyed (or valued) by name."""
+    if isinstance(answer, dict):
+        answer = answer.get('data', answer)
+    if isinstance(answer, dict):
+        return set(str(key) for key in answer) | set(str(value) for value in answer.values() if isinstance(value, str))
+    names = set()
+    for item in answer if isinstance(answer, list) else []:
+        if isinstance(item, dict):
+            names.update(str(item[key]) for key in ('name', 'value', 'timezone', 'id') if item.get(key) is not None)
+        else:
+            names.add(str(item))
+    return names
 
 
 def normalize_public_path(value):
@@ -345,6 +383,8 @@ class WebAppModule(ResourceModule):
     item_path = APP_PATH
     create_path = 'servers/{server_id}/webapps/custom'
     required_for_create = ('domain_name', 'system_user')
+    hidden_fields = WEB_APP_SECRET_FIELDS
+    timezone_checked = False
     fields = (
         Field('name'),
         Field('domain_name'),
@@ -386,7 +426,30 @@ class WebAppModule(ResourceModule):
     )
     actions = (Action('rebuild', APP_PATH + '/rebuild'),)
 
+    def validate(self):
+        self.fail_unless_within(SETTING_LIMITS)
+        public_path = self.params.get('public_path')
+        if public_path is not None and '..' in public_path.replace('\\', '/').split('/'):
+            self.fail("public_path must be a folder inside the application root, without '..': %r" % public_path)
+
+    def check_timezone(self):
+        """Refuse a timezone the API's list does not have; read only when the timezone is about to be sent."""
+        wanted = self.params.get('timezone')
+        if wanted is None or self.timezone_checked:
+            return
+        names = timezone_names(self.client.get('static/timezones'))
+        self.timezone_checked = True
+        if names and wanted not in names:
+            close = sorted(name for name in names if name.lower() == wanted.lower() or name.split('/')[-1].lower() == wanted.split('/')[-1].lower())
+            self.fail('timezone %r is not in the API\'s timezone list%s' % (wanted, ' (did you mean %s?)' % ', '.join(close) if close else ''))
+
+    def update_body(self, group, changed_fields, current):
+        if any(field.option == 'timezone' for field in changed_fields):
+            self.check_timezone()
+        return super(WebAppModule, self).update_body(group, changed_fields, current)
+
     def create_body(self):
+        self.check_timezone()
         if self.is_set('alias_of'):
             self.resolve_parent(ALIAS_PARENT)
             self.create_path = 'servers/{server_id}/webapps/{alias_parent_id}/alias'
@@ -405,13 +468,12 @@ class WebAppModule(ResourceModule):
         return differing
 
     def owner_matches(self, current):
-        wanted = self.params['system_user']
-        if is_id(wanted):
-            return int(wanted) == current.get('server_user_id')
-        match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
-        if match:
-            return match.group(1) == wanted
-        return self.resolve_parent(SYSTEM_USER) == current.get('server_user_id')
+        # server_user_id decides: rootPath names the owner only by the convention of its directory.
+        owner_id = current.get('server_user_id')
+        if owner_id is None:
+            match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
+            return bool(match) and match.group(1) == self.params['system_user']
+        return self.resolve_parent(SYSTEM_USER) == owner_id
 
     def alias_matches(self, current):
         if current.get('alias') is None:

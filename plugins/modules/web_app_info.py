@@ -61,6 +61,14 @@ options:
       - Add the installed script of each application as C(installer) (V(null) when none is installed).
     type: bool
     default: false
+  git_webhook_url:
+    description:
+      - Add the URL a git provider calls to deploy each application as C(git_webhook_url).
+      - B(The URL is a secret) (it contains the webhook keys, and whoever has it can trigger
+        deployments). The webhook keys themselves are never returned. Only set this where the URL
+        is needed, and use C(no_log) on the task that uses it.
+    type: bool
+    default: false
   log:
     description:
       - Add the newest entries of each application's activity log (newest first) as C(log), at most
@@ -144,6 +152,11 @@ web_apps:
       description: The installed script, or V(null).
       type: dict
       returned: when O(installer=true)
+    git_webhook_url:
+      description:
+        - "The deployment webhook URL, C(https://<panel>/webhooks/git/<key1>/<key2>). Sensitive: treat it as a password."
+      type: str
+      returned: when O(git_webhook_url=true)
     log:
       description: The newest activity log entries, each with C(kind), C(content) and C(created_at).
       type: list
@@ -160,7 +173,7 @@ api_log:
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
-from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, read_log, without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -177,9 +190,13 @@ class WebAppInfoModule(RunCloudModule):
         if self.params['log_limit'] < 1:
             self.fail('log_limit must be a positive number of entries, not %d' % self.params['log_limit'])
         self.resolve_parents(SERVER)
-        apps = self.select()
-        for app in apps:
-            self.add_details(app)
+        apps = []
+        for app in self.select():
+            shown = without_secrets(app)
+            if self.params['git_webhook_url']:
+                shown['git_webhook_url'] = git_webhook_url(self.client.api_url, app)
+            self.add_details(shown)
+            apps.append(shown)
         self.exit(changed=False, web_apps=apps)
 
     def select(self):
@@ -226,6 +243,7 @@ def main():
             ssl=dict(type='bool', default=False),
             git=dict(type='bool', default=False),
             installer=dict(type='bool', default=False),
+            git_webhook_url=dict(type='bool', default=False),
             log=dict(type='bool', default=False),
             log_limit=dict(type='int', default=40),
         ),

@@ -261,7 +261,9 @@ def paths(base):
     return dict(
         singleton_path=base,
         item_path=item,
-        update_groups=(UpdateGroup('ssl', item, extra_body=certificate_pair),),
+        # Whether the endpoint merges a partial body is not documented: send the whole set, as the
+        # other settings endpoints get it. The certificate only travels when it is replaced.
+        update_groups=(UpdateGroup('ssl', item, send='all', extra_body=certificate_pair),),
         actions=(Action('renew', item, method='PUT'),),
     )
 
@@ -282,7 +284,7 @@ class SslModule(ResourceModule):
         Field('external_api', kind='int', read_as='apiId', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
         Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
               predict=lambda wanted: wanted == 'staging'),
-        Field('certificate', update='ssl', matches=same_pem),
+        Field('certificate', update='ssl', matches=same_pem, resend=False),
         # Not compared: the API may not return it. It is sent on install and with a new certificate.
         Field('private_key', write_only=True),
         Field('enable_http', kind='bool', update='ssl', create_default=False),
@@ -324,9 +326,16 @@ class SslModule(ResourceModule):
         if self.check_mode:
             self.mode_only_predicted = True
             return
-        answer = self.client.post(path, wanted)
+        answer = self.client.post(path, wanted, on_uncertain=lambda: self.mode_if_set(path, wanted))
         if isinstance(answer, dict) and 'advancedSSL' in answer:
             self.mode_after = answer
+
+    def mode_if_set(self, path, wanted):
+        """The mode read again if it is the wanted one (a lost answer), else None."""
+        current = self.client.get(path) or {}
+        if all(normalize('bool', current.get(key)) == value for key, value in wanted.items()):
+            return current
+        return None
 
     def find(self):
         if self.mode_only_predicted and self.is_set('domain'):

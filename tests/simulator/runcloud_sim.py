@@ -121,10 +121,10 @@ class Simulator:
         self.latency_jitter_ms = startup["latency_jitter_ms"]
         self._latency_rng = random.Random(startup["random_seed"])
         self.fault_rules = []
-        self.random_faults = {"rate": startup["random_fault_rate"], "statuses": [503]}
+        self.random_faults = _random_fault_settings({"rate": startup["random_fault_rate"]})
         self._fault_rng = random.Random(startup["random_seed"])
         self.requests = []
-        self.counters = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}
+        self.counters = _new_counters()
         self.agent_connect_delay = 0.0
 
     def start(self):
@@ -207,8 +207,12 @@ class Simulator:
                 if rule["remaining"] > 0 and rule["method"] in (None, method) and re.search(rule["path"], path):
                     rule["remaining"] -= 1
                     return rule
-            if self.random_faults["rate"] and self._fault_rng.random() < self.random_faults["rate"]:
-                return {"action": "status", "status": self._fault_rng.choice(self.random_faults["statuses"]), "random": True}
+            settings = self.random_faults
+            if settings["rate"] and not any(re.search(pattern, "%s %s" % (method, path)) for pattern in settings["exclude"]):
+                if self._fault_rng.random() < settings["rate"]:
+                    action = self._fault_rng.choice(settings["actions"])
+                    return {"action": action, "status": self._fault_rng.choice(settings["statuses"]),
+                            "delay_ms": settings["delay_ms"], "random": True}
         return None
 
     def handle_api(self, method, path, query, raw_body, auth_header, client):
@@ -237,7 +241,7 @@ class Simulator:
     def _dispatch(self, method, path, query, raw_body):
         try:
             handler, params = self.router.resolve(method, path)
-            body = _parse_body(raw_body)
+            body = _parse_api_body(raw_body)
         except ApiError as error:
             return Answer(error.status, error.body), None
         context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url)
@@ -263,6 +267,9 @@ class Simulator:
         with self.lock:
             self.requests.append(entry)
             counters = self.counters
+            if fault:
+                kind = "status %s" % fault["status"] if fault["action"] == "status" else fault["action"]
+                counters["faults"][kind] = counters["faults"].get(kind, 0) + 1
             counters["total"] += 1
             counters["by_method"][method] = counters["by_method"].get(method, 0) + 1
             counters["by_status"][str(status)] = counters["by_status"].get(str(status), 0) + 1
@@ -278,7 +285,7 @@ class Simulator:
 
     def handle_control(self, method, path, raw_body):
         try:
-            body = _parse_body(raw_body)
+            body = _parse_control_body(raw_body)
             with self.lock:
                 for route_method, pattern, action in CONTROL_ROUTES:
                     match = re.fullmatch(pattern, path)
@@ -310,7 +317,7 @@ class Simulator:
 
     def control_clear_requests(self, _body):
         self.requests = []
-        self.counters = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}
+        self.counters = _new_counters()
         return {"message": "cleared"}
 
     def control_add_faults(self, body):
@@ -329,11 +336,7 @@ class Simulator:
         return {"rules": []}
 
     def control_random_faults(self, body):
-        rate = _float_option(body, "rate", 0.0)
-        statuses = body.get("statuses") or [503]
-        if not 0 <= rate <= 1 or not all(isinstance(status, int) for status in statuses):
-            raise ApiError(400, "rate must be within 0..1 and statuses a list of integers")
-        self.random_faults = {"rate": rate, "statuses": statuses}
+        self.random_faults = _random_fault_settings(body)
         self._fault_rng = random.Random(body.get("seed"))
         return dict(self.random_faults)
 
@@ -374,7 +377,7 @@ class Simulator:
         if method != "POST":
             return Answer(405, {"message": "The %s method is not supported for this route." % method})
         try:
-            body = _parse_body(raw_body)
+            body = _parse_control_body(raw_body)
         except ApiError as error:
             return Answer(error.status, error.body)
         with self.lock:
@@ -447,7 +450,7 @@ def _is_ip(text):
     return True
 
 
-def _parse_body(raw_body):
+def _parse_control_body(raw_body):
     if not raw_body or not raw_body.strip():
         return {}
     try:
@@ -457,6 +460,17 @@ def _parse_body(raw_body):
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return body
+
+
+def _parse_api_body(raw_body):
+    """The request's input as Laravel sees it: a JSON object, else (null, malformed, not an object) no input."""
+    if not raw_body or not raw_body.strip():
+        return {}
+    try:
+        body = json.loads(raw_body)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def _int_option(body, name, default):
@@ -471,6 +485,29 @@ def _float_option(body, name, default):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ApiError(400, "%s must be a non-negative number" % name)
     return float(value)
+
+
+def _new_counters():
+    return {"total": 0, "by_method": {}, "by_status": {}, "writes": 0, "faults": {}}
+
+
+def _random_fault_settings(body):
+    """Validated random-fault settings: which share of requests, which faults, which requests never."""
+    rate = _float_option(body, "rate", 0.0)
+    statuses = body.get("statuses") or [503]
+    actions = body.get("actions") or ["status"]
+    exclude = body.get("exclude") or []
+    if not 0 <= rate <= 1 or not all(isinstance(status, int) and not isinstance(status, bool) for status in statuses):
+        raise ApiError(400, "rate must be within 0..1 and statuses a list of integers")
+    if not all(action in FAULT_ACTIONS for action in actions):
+        raise ApiError(400, "actions must be taken from %s" % ", ".join(FAULT_ACTIONS))
+    try:
+        for pattern in exclude:
+            re.compile(pattern)
+    except (re.error, TypeError) as error:
+        raise ApiError(400, "exclude must be a list of regexes: %s" % error) from None
+    return {"rate": rate, "statuses": list(statuses), "actions": list(actions), "exclude": list(exclude),
+            "delay_ms": _float_option(body, "delay_ms", 3000.0)}
 
 
 def _fault_rule(rule):
@@ -545,7 +582,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         if fault and fault["action"] == "apply_and_drop":
             self.close_connection = True
             return
-        self._send(answer)
+        try:
+            self._send(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up waiting (a delay fault past its timeout); the request was still applied.
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _handle
 

@@ -34,9 +34,11 @@ def test_request_log_and_counters(api):
     assert log["requests"][0]["query"] == {"search": "x"}
     assert log["requests"][1]["body"] == {"name": "a", "ipAddress": "192.0.2.1"}
     assert all(entry["duration_ms"] >= 0 and entry["time"] > 0 for entry in log["requests"])
-    assert log["counters"] == {"total": 3, "by_method": {"GET": 1, "POST": 1, "DELETE": 1}, "by_status": {"200": 2, "404": 1}, "writes": 2}
+    assert log["counters"] == {"total": 3, "by_method": {"GET": 1, "POST": 1, "DELETE": 1}, "by_status": {"200": 2, "404": 1}, "writes": 2,
+                               "faults": {}}
     api.control("DELETE", "/requests")
-    assert api.control("GET", "/requests") == {"requests": [], "counters": {"total": 0, "by_method": {}, "by_status": {}, "writes": 0}}
+    empty = {"total": 0, "by_method": {}, "by_status": {}, "writes": 0, "faults": {}}
+    assert api.control("GET", "/requests") == {"requests": [], "counters": empty}
 
 
 def test_reset_wipes_state_faults_and_limits(api, sim):

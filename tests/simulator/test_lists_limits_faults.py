@@ -132,3 +132,27 @@ def test_random_faults_are_reproducible_with_a_seed(api):
     assert {200, 502, 503} >= set(first) and 200 in first and set(first) - {200}
     api.control("POST", "/random_faults", {"rate": 0})
     assert all(api.get("/ping").status_code == 200 for dummy in range(10))
+
+
+def test_random_faults_of_every_kind_spare_excluded_requests_and_are_counted(api):
+    settings = {"rate": 1, "seed": 3, "actions": ["status", "delay"], "statuses": [500], "delay_ms": 10, "exclude": ["^GET /ping$"]}
+    api.control("POST", "/random_faults", settings)
+    assert all(api.get("/ping").status_code == 200 for dummy in range(5))
+    statuses = [api.get("/servers").status_code for dummy in range(20)]
+    assert set(statuses) == {200, 500}
+    counters = api.control("GET", "/requests")["counters"]
+    assert counters["faults"]["status 500"] == statuses.count(500)
+    assert counters["faults"]["delay"] == statuses.count(200)
+    response = requests.post(api.sim.control_url + "/random_faults", json={"rate": 0.1, "actions": ["explode"]}, timeout=5)
+    assert response.status_code == 400
+    api.control("POST", "/random_faults", {"rate": 0})
+
+
+def test_a_delayed_write_lands_after_the_client_gave_up(api):
+    api.control("POST", "/faults", {"rules": [{"method": "POST", "path": "^/servers$", "action": "delay", "delay_ms": 600}]})
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(api.sim.url + "/servers", json={"name": "late", "ipAddress": "192.0.2.9"},
+                      headers=api.session.headers, timeout=0.2)
+    assert [server["name"] for server in api.get("/servers").json()["data"]] == []
+    time.sleep(0.8)
+    assert [server["name"] for server in api.get("/servers").json()["data"]] == ["late"]

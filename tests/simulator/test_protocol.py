@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import re
 
+import pytest
 import requests
 
 from sim_testlib import Api
@@ -120,13 +121,14 @@ def test_wrong_method_on_a_known_path_is_405(api):
     assert "message" in response.json()
 
 
-def test_malformed_json_body_is_400(sim):
+@pytest.mark.parametrize("raw", ["null", "{not json", "[1, 2]", '"text"'])
+def test_null_or_malformed_json_body_is_no_input_as_in_laravel(sim, raw):
     headers = {"Authorization": "Bearer test-token", "Content-Type": "application/json"}
-    response = requests.post(sim.url + "/servers", data="{not json", headers=headers, timeout=5)
-    assert response.status_code == 400
-    assert response.json()["message"].startswith("Malformed JSON body")
-    response = requests.post(sim.url + "/servers", data="[1, 2]", headers=headers, timeout=5)
-    assert response.status_code == 400
+    response = requests.get(sim.url + "/servers", data=raw, headers=headers, timeout=5)
+    assert response.status_code == 200
+    response = requests.post(sim.url + "/servers", data=raw, headers=headers, timeout=5)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) >= {"name", "ipAddress"}
 
 
 def test_trailing_slash_is_tolerated(api):

@@ -49,11 +49,15 @@ def module_args(args):
         basic._ANSIBLE_ARGS = saved
 
 
-def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=False):
-    """Run the module; return (result, session). ``result['failed']`` tells whether it failed."""
+def run_module(monkeypatch, module_main, args, script, check_mode=False, diff=False, extra_args=None):
+    """Run the module; return (result, session). ``result['failed']`` tells whether it failed.
+
+    Retries are off (``api_retry_budget=0``) unless ``extra_args`` sets a budget; waits never sleep.
+    """
     session = ScriptedSession(API_URL, script)
     full_args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0)
     full_args.update(args)
+    full_args.update(extra_args or {})
     return run_module_with_args(monkeypatch, module_main, full_args, session, check_mode, diff), session
 
 
@@ -89,6 +93,7 @@ def run_module_with_args(monkeypatch, module_main, full_args, session, check_mod
         def init_with_script(self, *a, **kw):
             original_init(self, *a, **kw)
             self.session = session
+            self._sleep = lambda seconds: None
 
         monkeypatch.setattr(client_module.RunCloudClient, '__init__', init_with_script)
     with module_args(full_args):

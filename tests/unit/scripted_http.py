@@ -76,3 +76,8 @@ def listing(*items, **pagination):
     meta = {'pagination': {'total': pagination.get('total', len(items)), 'count': len(items), 'per_page': 40,
                            'current_page': current, 'total_pages': total_pages, 'links': {}}}
     return answer(200, {'data': list(items), 'meta': meta})
+
+
+def absence_proof(path, *items):
+    """The read of the whole list without ``search`` that precedes every create of a searched resource."""
+    return Exchange('GET', path, listing(*items), query={'search': None})

@@ -285,6 +285,32 @@ def test_connection_options_may_be_templates():
     assert options['api_url'] == 'http://127.0.0.1:1/api/v2'
 
 
+@pytest.mark.parametrize('file_options, environment, expected', [
+    (dict(api_token=None, api_key='k', api_secret='s'), dict(api_token='env-token'), (None, 'k', 's')),
+    (dict(api_token='t'), dict(api_key='env-key', api_secret='env-secret'), ('t', None, None)),
+    (dict(api_token=None), dict(api_token='', api_key='env-key', api_secret='env-secret'), (None, 'env-key', 'env-secret')),
+    (dict(api_token=None, api_key='k'), dict(api_token='', api_secret='env-secret'), (None, 'k', 'env-secret')),
+], ids=['file-pair-beats-env-token', 'file-token-beats-env-pair', 'empty-env-token-is-unset', 'pair-half-from-env'])
+def test_inventory_file_credentials_beat_the_environment(monkeypatch, file_options, environment, expected):
+    for name in ('api_token', 'api_key', 'api_secret'):
+        monkeypatch.delenv('RUNCLOUD_%s' % name.upper(), raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv('RUNCLOUD_%s' % name.upper(), value)
+    # Ansible's configuration gives each option the file's value, else the environment's.
+    options = dict((name, file_options[name] if file_options.get(name) is not None else environment.get(name))
+                   for name in ('api_token', 'api_key', 'api_secret'))
+    plugin = make_plugin(**options)
+    assert plugin._credentials(plugin._templated_options()) == expected
+
+
+def test_both_kinds_in_the_inventory_file_are_refused(monkeypatch):
+    for variable in ('RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET'):
+        monkeypatch.delenv(variable, raising=False)
+    plugin = make_plugin(api_token='t', api_key='k', api_secret='s')
+    with pytest.raises(AnsibleParserError, match='not both'):
+        plugin._create_client(plugin._templated_options())
+
+
 def test_fetch_reads_servers_concurrently_then_apps_domains_and_databases():
     client = FakeClient({
         'servers': [server(1, 'a'), server(2, 'b', connected=False)],

@@ -125,7 +125,7 @@ def test_body_is_sent_as_json_even_on_delete():
 # -- error translation ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize('status, error_class', [
-    (401, AuthenticationError), (404, NotFoundError), (500, ServerError),
+    (401, AuthenticationError), (404, NotFoundError), (501, ServerError),
 ])
 def test_status_codes_become_typed_errors(status, error_class):
     client, _clock, _logs = make_client([Exchange('GET', '/servers/9', answer(status, {'message': 'Nope'}))])
@@ -237,46 +237,144 @@ def test_idempotent_methods_are_retried_after_5xx_and_dropped_connections(method
     assert client.request(method, 'servers/1/x').data == {'ok': True}
 
 
-def test_500_is_not_retried():
-    client, _clock, _logs = make_client([Exchange('GET', '/servers', answer(500, {'message': 'boom'}))])
+@pytest.mark.parametrize('status', [500, 502, 503, 504, 520])
+def test_every_transient_5xx_is_retried_on_a_read(status):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(status, {'message': 'boom'})),
+        Exchange('GET', '/servers', answer(200, {'data': []})),
+    ])
+    assert client.get('servers') == {'data': []}
+
+
+def test_501_is_not_retried():
+    client, _clock, _logs = make_client([Exchange('GET', '/servers', answer(501, {'message': 'no'}))])
     with pytest.raises(ServerError):
         client.get('servers')
     assert len(client.session.sent) == 1
 
 
-def test_post_with_lost_answer_is_not_repeated_without_a_state_check():
-    client, _clock, _logs = make_client([Exchange('POST', '/servers/1/users', connection_dropped())])
+@pytest.mark.parametrize('method', ['PUT', 'PATCH'])
+def test_a_state_setting_write_is_retried_after_500(method):
+    client, _clock, _logs = make_client([
+        Exchange(method, '/servers/1/settings/meta', answer(500, {})),
+        Exchange(method, '/servers/1/settings/meta', answer(200, {'id': 1})),
+    ])
+    assert client.request(method, 'servers/1/settings/meta', body={'name': 'a'}).data == {'id': 1}
+    assert client.writes == 1
+
+
+def test_a_non_idempotent_put_is_not_repeated_after_a_lost_answer():
+    client, _clock, _logs = make_client([Exchange('PUT', '/servers/1/webapps/2/git/3/script', requests.exceptions.ReadTimeout('t'))])
     with pytest.raises(TransportError) as caught:
+        client.request('PUT', 'servers/1/webapps/2/git/3/script', idempotent=False)
+    assert caught.value.maybe_applied
+    assert 'not repeated' in str(caught.value)
+    assert len(client.session.sent) == 1
+    assert client.wrote
+
+
+@pytest.mark.parametrize('lost', [answer(500, {}), answer(502, {}), connection_dropped(), requests.exceptions.ReadTimeout('t')],
+                         ids=['500', '502', 'dropped', 'timeout'])
+def test_post_with_unknown_outcome_is_not_repeated_without_a_state_check(lost):
+    client, _clock, _logs = make_client([Exchange('POST', '/servers/1/users', lost)])
+    with pytest.raises((TransportError, ServerError)) as caught:
         client.post('servers/1/users', {'username': 'u'})
     assert 'not repeated' in str(caught.value)
+    assert caught.value.maybe_applied
     assert len(client.session.sent) == 1
 
 
 def test_post_with_lost_answer_returns_what_the_state_check_found():
-    client, _clock, _logs = make_client([Exchange('POST', '/servers/1/users', answer(504, {}))])
+    client, _clock, _logs = make_client([Exchange('POST', '/servers/1/users', answer(500, {}))])
     found = {'id': 7, 'username': 'u'}
     assert client.post('servers/1/users', {'username': 'u'}, on_uncertain=lambda: found) == found
     assert len(client.session.sent) == 1
 
 
-def test_post_is_repeated_when_the_state_check_shows_it_did_not_land():
-    client, _clock, _logs = make_client([
+def test_state_check_waits_for_a_write_still_in_flight():
+    client, clock, _logs = make_client([Exchange('POST', '/servers/1/users', requests.exceptions.ReadTimeout('t'))], timeout=10)
+    reads = iter([None, None, {'id': 7}])
+    assert client.post('servers/1/users', {'username': 'u'}, on_uncertain=lambda: next(reads)) == {'id': 7}
+    assert clock.sleeps == [1.0, 2.0]
+    assert len(client.session.sent) == 1
+
+
+def test_post_is_repeated_only_after_the_state_check_window_showed_nothing():
+    client, clock, _logs = make_client([
         Exchange('POST', '/servers/1/users', connection_dropped()),
         Exchange('POST', '/servers/1/users', answer(200, {'id': 8, 'username': 'u'})),
-    ])
+    ], timeout=5)
     checks = []
     assert client.post('servers/1/users', {'username': 'u'}, on_uncertain=lambda: checks.append(1))['id'] == 8
-    assert checks == [1]
+    # Reads at 0, 1, 3 and 5 seconds (the timeout bounds the window), then the backoff before the resend.
+    assert len(checks) == 4
+    assert clock.sleeps == [1.0, 2.0, 2.0, 0.75]
 
 
-def test_post_is_retried_when_the_connection_was_refused():
-    refused = requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by "
-                                                  "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))")
+def test_state_check_window_is_bounded_by_the_retry_budget():
+    client, clock, _logs = make_client([Exchange('POST', '/servers/1/users', answer(503, {}))],
+                                       policy=RetryPolicy(max_tries=4, budget=0))
+    checks = []
+    with pytest.raises(ServerError):
+        client.post('servers/1/users', {'username': 'u'}, on_uncertain=lambda: checks.append(1))
+    assert checks == [1] and clock.sleeps == []
+
+
+def test_post_that_must_not_be_resent_fails_after_the_state_check():
+    client, _clock, _logs = make_client([Exchange('POST', '/servers', requests.exceptions.ReadTimeout('t'))], timeout=3)
+    with pytest.raises(TransportError) as caught:
+        client.post('servers', {'name': 's'}, on_uncertain=lambda: None, resend_unconfirmed=False)
+    assert 'it was not sent again' in str(caught.value)
+    assert caught.value.maybe_applied
+    assert len(client.session.sent) == 1
+
+
+def test_resend_after_an_unconfirmed_write_marks_a_later_error():
     client, _clock, _logs = make_client([
-        Exchange('POST', '/servers', refused),
+        Exchange('POST', '/servers/1/users', answer(502, {})),
+        Exchange('POST', '/servers/1/users', answer(422, {'message': 'invalid', 'errors': {'username': ['taken']}})),
+    ], timeout=1)
+    with pytest.raises(ValidationError) as caught:
+        client.post('servers/1/users', {'username': 'u'}, on_uncertain=lambda: None)
+    assert caught.value.after_uncertain
+
+
+def connect_failure(cause):
+    return requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded (Caused by %s)" % cause)
+
+
+REFUSED = "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused')"
+UNKNOWN_HOST = "NameResolutionError(\"Failed to resolve 'api.example.test'\")"
+
+
+def test_post_is_retried_once_when_the_connection_was_refused():
+    client, _clock, _logs = make_client([
+        Exchange('POST', '/servers', connect_failure(REFUSED)),
         Exchange('POST', '/servers', answer(200, {'id': 1, 'name': 's'})),
     ])
     assert client.post('servers', {'name': 's'})['id'] == 1
+
+
+@pytest.mark.parametrize('cause, reason', [(REFUSED, 'connection refused'), (UNKNOWN_HOST, 'the host name does not resolve')],
+                         ids=['refused', 'unknown-host'])
+def test_a_connection_failure_is_retried_only_briefly_and_names_the_url(cause, reason):
+    client, clock, _logs = make_client([Exchange('GET', '/servers', connect_failure(cause)),
+                                        Exchange('GET', '/servers', connect_failure(cause))])
+    with pytest.raises(TransportError) as caught:
+        client.get('servers')
+    text = str(caught.value)
+    assert URL in text and reason in text and 'api_url' in text
+    assert 'Max retries' not in text
+    assert sum(clock.sleeps) <= 1.0
+
+
+def test_tls_failures_are_not_retried_and_say_what_to_check():
+    client, _clock, _logs = make_client([Exchange('GET', '/servers', requests.exceptions.SSLError('certificate verify failed'))])
+    with pytest.raises(TransportError) as caught:
+        client.get('servers')
+    text = str(caught.value)
+    assert URL in text and 'validate_certs' in text and 'certificate verify failed' in text
+    assert len(client.session.sent) == 1
 
 
 def test_remaining_zero_pauses_the_next_request():

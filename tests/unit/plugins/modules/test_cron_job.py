@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.runcloud.cloud.plugins.modules import cron_job
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 JOBS = '/servers/3/cronjobs'
 JOB = {'id': 9, 'label': 'backup', 'username': 'root', 'time': '30 3 * * *', 'command': '/usr/local/bin/backup.sh',
@@ -25,6 +25,7 @@ CREATE_BODY = {'label': 'backup', 'username': 'root', 'command': '/usr/local/bin
 def test_create_splits_the_schedule_into_the_five_fields(monkeypatch):
     result, session = run_module(monkeypatch, cron_job.main, dict(WANTED, schedule='30  3 * * *'), [
         Exchange('GET', JOBS, listing(), query={'search': 'backup'}),
+        absence_proof(JOBS),
         Exchange('POST', JOBS, answer(200, JOB), body=CREATE_BODY),
     ])
     assert result['changed'] is True
@@ -45,6 +46,7 @@ def test_unset_schedule_is_not_compared_but_a_new_job_runs_every_minute(monkeypa
     assert result['changed'] is False
     result, session = run_module(monkeypatch, cron_job.main, WANTED, [
         Exchange('GET', JOBS, listing()),
+        absence_proof(JOBS),
         Exchange('POST', JOBS, answer(200, dict(JOB, time='* * * * *')),
                  body=dict(CREATE_BODY, minute='*', hour='*')),
     ])

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import database
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 DATABASE = {'id': 87, 'name': 'shop', 'collation': 'utf8mb4_unicode_ci', 'created_at': '2024-01-01 00:00:00'}
 
@@ -16,6 +16,7 @@ DATABASE = {'id': 87, 'name': 'shop', 'collation': 'utf8mb4_unicode_ci', 'create
 def test_create_without_collation_sends_only_the_name(monkeypatch):
     result, session = run_module(monkeypatch, database.main, dict(server=3, name='shop'), [
         Exchange('GET', '/servers/3/databases', listing(), query={'search': 'shop'}),
+        absence_proof('/servers/3/databases'),
         Exchange('POST', '/servers/3/databases', answer(200, dict(DATABASE, collation=None)), body={'name': 'shop'}),
     ])
     assert result['changed'] is True and result['database']['id'] == 87

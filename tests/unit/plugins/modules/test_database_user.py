@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.modules import database_user
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 USER = {'id': 483, 'username': 'shop', 'created_at': '2024-01-01 00:00:00'}
 
@@ -16,6 +16,7 @@ USER = {'id': 483, 'username': 'shop', 'created_at': '2024-01-01 00:00:00'}
 def test_create_sends_username_and_password_once(monkeypatch):
     result, session = run_module(monkeypatch, database_user.main, dict(server=3, username='shop', password='pw-123456'), [
         Exchange('GET', '/servers/3/databaseusers', listing(), query={'search': 'shop'}),
+        absence_proof('/servers/3/databaseusers'),
         Exchange('POST', '/servers/3/databaseusers', answer(200, USER), body={'username': 'shop', 'password': 'pw-123456'}),
     ])
     assert result['changed'] is True

@@ -12,7 +12,7 @@ import json
 
 from ansible_collections.runcloud.cloud.plugins.modules import external_api_key, external_api_key_info
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 KEYS = '/settings/externalapi'
 SECRET = 'cf-secret-0123456789'
@@ -26,6 +26,7 @@ def test_create_sends_the_slug_and_shows_no_secret(monkeypatch):
     result, session = run_module(monkeypatch, external_api_key.main,
                                  dict(label='dns', service='cloudflare', username='ops@example.com', secret=SECRET), [
                                      Exchange('GET', KEYS, listing(), query={'search': 'dns'}),
+                                     absence_proof(KEYS),
                                      Exchange('POST', KEYS, answer(200, KEY), body={'label': 'dns', 'service': 'cloudflare',
                                                                                     'username': 'ops@example.com', 'secret': SECRET}),
                                  ], diff=True)

@@ -6,10 +6,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import requests
+
 from ansible_collections.runcloud.cloud.plugins.modules import server
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 WEB = {'id': 42, 'name': 'web', 'provider': 'Hetzner', 'ipAddress': '203.0.113.10', 'phpCLIVersion': 'php81rc',
        'softwareUpdate': False, 'securityUpdate': True, 'connected': False}
@@ -31,6 +33,7 @@ def test_connect_then_apply_settings_and_return_the_script(monkeypatch):
     options = dict(name='web', ip_address='203.0.113.10', php_cli_version='php82rc', prevent_root_login=True, return_installation_script=True)
     result, session = run_module(monkeypatch, server.main, options, [
         Exchange('GET', '/servers', listing()),
+        absence_proof('/servers'),
         Exchange('POST', '/servers', answer(200, created), body={'name': 'web', 'ipAddress': '203.0.113.10'}),
         Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),
         Exchange('PATCH', '/servers/42/php/cli', answer(200, dict(created, phpCLIVersion='php82rc')), body={'phpVersion': 'php82rc'}),
@@ -122,4 +125,30 @@ def test_delete_by_id(monkeypatch):
         Exchange('DELETE', '/servers/42', answer(200, WEB)),
     ])
     assert result['changed'] is True and result['server'] == {}
+    session.assert_done()
+
+
+def test_a_server_create_of_unknown_outcome_is_never_sent_twice(monkeypatch):
+    result, session = run_module(monkeypatch, server.main, dict(name='web', ip_address='203.0.113.10'), [
+        Exchange('GET', '/servers', listing()),
+        absence_proof('/servers'),
+        Exchange('POST', '/servers', requests.exceptions.ReadTimeout('read timed out')),
+        absence_proof('/servers'),
+        absence_proof('/servers'),
+    ], extra_args=dict(api_timeout=1, api_retry_budget=30))
+    assert result['failed'] is True and result['changed'] is True
+    assert "was not created a second time" in result['msg'] and 'server_info' in result['msg']
+    session.assert_done()
+
+
+def test_a_server_create_that_landed_late_is_found_by_the_re_read(monkeypatch):
+    created = {'id': 42, 'name': 'web', 'ipAddress': '203.0.113.10'}
+    result, session = run_module(monkeypatch, server.main, dict(name='web', ip_address='203.0.113.10'), [
+        Exchange('GET', '/servers', listing()),
+        absence_proof('/servers'),
+        Exchange('POST', '/servers', answer(504, {})),
+        absence_proof('/servers'),
+        absence_proof('/servers', created),
+    ], extra_args=dict(api_timeout=3, api_retry_budget=30))
+    assert result['failed'] is False and result['server']['id'] == 42
     session.assert_done()

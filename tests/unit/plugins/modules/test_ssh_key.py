@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible_collections.runcloud.cloud.plugins.modules import ssh_key
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 KEY_A = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIaaaa alice@laptop'
 KEY_B = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIbbbb alice@desktop'
@@ -22,6 +22,7 @@ def test_create_resolves_a_user_id_to_the_name_the_api_wants(monkeypatch):
     result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='alice', system_user=7, public_key=KEY_A + '\n'), [
         Exchange('GET', '/servers/3/sshcredentials', listing(), query={'search': 'alice'}),
         Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
+        absence_proof('/servers/3/sshcredentials'),
         Exchange('POST', '/servers/3/sshcredentials', answer(200, KEY), body={'label': 'alice', 'username': 'shop', 'publicKey': KEY_A}),
     ])
     assert result['changed'] is True and result['ssh_key'] == snake_case_keys(KEY)

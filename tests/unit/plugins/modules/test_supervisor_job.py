@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.runcloud.cloud.plugins.modules import supervisor_job
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 JOBS = '/servers/3/supervisors'
 PHP = '/RunCloud/Packages/php83rc/bin/php'
@@ -26,6 +26,7 @@ def test_create_checks_the_binary_then_posts(monkeypatch):
     result, session = run_module(monkeypatch, supervisor_job.main, WANTED, [
         Exchange('GET', JOBS, listing(), query={'search': 'queue'}),
         Exchange('GET', JOBS + '/binaries', BINARIES),
+        absence_proof(JOBS),
         Exchange('POST', JOBS, answer(200, JOB), body={'label': 'queue', 'username': 'app', 'numprocs': 2, 'binary': PHP,
                                                        'command': 'artisan queue:work', 'directory': '/home/app/'}),
     ])

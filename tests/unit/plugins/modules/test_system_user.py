@@ -11,7 +11,7 @@ __metaclass__ = type
 from ansible_collections.runcloud.cloud.plugins.modules import system_user
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 USER = {'id': 7, 'username': 'shop', 'deploymentKey': None, 'deleteable': True, 'created_at': '2024-01-01 00:00:00'}
 
@@ -35,6 +35,7 @@ def test_create_sends_only_documented_fields_and_generates_the_key(monkeypatch):
     with_key = dict(USER, deploymentKey='ssh-rsa AAAA')
     result, session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop', password='pw', deployment_key=True), [
         Exchange('GET', '/servers/3/users', listing(), query={'search': 'shop'}),
+        absence_proof('/servers/3/users'),
         Exchange('POST', '/servers/3/users', answer(200, USER), body={'username': 'shop', 'password': 'pw'}),
         Exchange('PATCH', '/servers/3/users/7/deploymentkey', answer(200, with_key)),
     ])
@@ -89,6 +90,7 @@ def test_api_validation_error_is_reported_with_fields_and_without_the_token(monk
     body = {'message': 'The given data was invalid.', 'errors': {'username': ['The username format is invalid.']}}
     result, _session = run_module(monkeypatch, system_user.main, dict(server=3, username='Bad Name'), [
         Exchange('GET', '/servers/3/users', listing()),
+        absence_proof('/servers/3/users'),
         Exchange('POST', '/servers/3/users', answer(422, body)),
     ])
     assert result['failed'] is True
@@ -102,6 +104,7 @@ def test_lost_post_answer_is_resolved_by_reading_the_state(monkeypatch):
     dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
     result, session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop'), [
         Exchange('GET', '/servers/3/users', listing()),
+        absence_proof('/servers/3/users'),
         Exchange('POST', '/servers/3/users', dropped),
         Exchange('GET', '/servers/3/users', listing(USER)),
     ])

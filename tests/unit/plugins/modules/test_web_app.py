@@ -8,9 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
 
 APP = {'id': 9, 'server_user_id': 7, 'name': 'shop', 'rootPath': '/home/shop/webapps/shop', 'publicPath': '/home/shop/webapps/shop',
        'phpVersion': 'php82rc', 'stack': 'hybrid', 'stackMode': 'production', 'type': 'custom', 'defaultApp': False, 'alias': None}
@@ -31,6 +33,7 @@ def test_create_sends_runcloud_defaults_and_the_owner_id(monkeypatch):
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', domain_name='shop.example.com', system_user='shop'), [
         Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop'}),
         Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
+        absence_proof('/servers/3/webapps'),
         Exchange('POST', '/servers/3/webapps/custom', answer(200, APP), body=expected),
     ])
     assert result['changed'] is True and result['web_app']['id'] == 9
@@ -50,6 +53,7 @@ def test_converged_app_with_settings_reads_settings_once_and_writes_nothing(monk
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='shop', domain_name='other.example.com',
                                                                  php_version='php82rc', public_path='/', memory_limit=256, stack='hybrid'), [
         Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
         Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
     ], diff=True)
     assert result['changed'] is False
@@ -97,9 +101,21 @@ def test_default_app_on_posts_and_off_deletes(monkeypatch):
 def test_other_owner_fails_without_writing(monkeypatch):
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='other'), [
         Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/users', listing({'id': 8, 'username': 'other'}), query={'search': 'other'}),
     ])
     assert result['failed'] is True
     assert 'different system_user' in result['msg']
+    session.assert_done()
+
+
+def test_owner_is_decided_by_server_user_id_not_by_the_root_path(monkeypatch):
+    # The directory names one user, the API's owner id another: the id decides.
+    moved = dict(APP, rootPath='/home/shop/webapps/shop', server_user_id=8)
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', system_user='shop'), [
+        Exchange('GET', '/servers/3/webapps', listing(moved)),
+        Exchange('GET', '/servers/3/users', listing({'id': 7, 'username': 'shop'}), query={'search': 'shop'}),
+    ])
+    assert result['failed'] is True and 'different system_user' in result['msg']
     session.assert_done()
 
 
@@ -117,6 +133,7 @@ def test_alias_is_created_under_its_parent(monkeypatch):
                                  dict(server=3, name='shop2', alias_of='shop', domain_name='shop2.example.com', system_user=7), [
                                      Exchange('GET', '/servers/3/webapps', listing(), query={'search': 'shop2'}),
                                      Exchange('GET', '/servers/3/webapps', listing(APP), query={'search': 'shop'}),
+                                     absence_proof('/servers/3/webapps', APP),
                                      Exchange('POST', '/servers/3/webapps/9/alias', answer(200, alias)),
                                  ])
     assert result['changed'] is True and result['web_app']['alias'] == 9
@@ -145,4 +162,47 @@ def test_check_mode_create_predicts_without_writing(monkeypatch):
     assert result['changed'] is True
     assert result['web_app']['id'] is None and result['web_app']['name'] == 'shop'
     assert result['diff']['before'] == {}
+    session.assert_done()
+
+
+def test_webhook_keys_are_not_in_the_result_nor_the_diff(monkeypatch):
+    with_keys = dict(APP, pullKey1='KEY-ONE-SECRET', pullKey2='KEY-TWO-SECRET')
+    result, _session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', php_version='php83rc'), [
+        Exchange('GET', '/servers/3/webapps', listing(with_keys)),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/php', answer(200, dict(with_keys, phpVersion='php83rc'))),
+    ], diff=True)
+    assert result['changed'] is True
+    assert 'KEY-ONE-SECRET' not in repr(result) and 'KEY-TWO-SECRET' not in repr(result)
+
+
+@pytest.mark.parametrize('option, value, message', [
+    ('memory_limit', 268435456, 'memory_limit must be between 1 and 65536 (MB)'),
+    ('upload_max_filesize', 0, 'upload_max_filesize must be between 1 and 65536 (MB)'),
+    ('max_input_time', -2, 'max_input_time must be between -1 and 86400'),
+    ('public_path', '/public/../../etc', "public_path must be a folder inside the application root, without '..'"),
+])
+def test_values_the_api_should_not_get_are_refused_before_any_request(monkeypatch, option, value, message):
+    result, session = run_module(monkeypatch, web_app.main, dict({'server': 3, 'name': 'shop', option: value}), [])
+    assert result['failed'] is True and message in result['msg']
+    session.assert_done()
+
+
+def test_a_timezone_missing_from_the_api_list_is_refused_before_the_write(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', timezone='europe/berlin'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('GET', '/static/timezones', answer(200, ['Europe/Berlin', 'UTC'])),
+    ])
+    assert result['failed'] is True and 'did you mean Europe/Berlin' in result['msg']
+    session.assert_done()
+
+
+def test_a_listed_timezone_is_sent(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', timezone='Europe/Berlin'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('GET', '/static/timezones', answer(200, {'data': [{'name': 'Europe/Berlin'}, {'name': 'UTC'}]})),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP)),
+    ])
+    assert result['failed'] is False and result['changed'] is True
     session.assert_done()

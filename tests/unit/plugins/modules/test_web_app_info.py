@@ -74,3 +74,16 @@ def test_unknown_id_or_name_is_an_empty_list(monkeypatch):
     ])
     assert result['web_apps'] == []
     session.assert_done()
+
+
+def test_webhook_keys_are_never_returned_and_the_url_only_on_request(monkeypatch):
+    app = {'id': 9, 'name': 'shop', 'pullKey1': 'KEY-ONE-SECRET', 'pullKey2': 'KEY-TWO-SECRET'}
+    result, _session = run_module(monkeypatch, web_app_info.main, dict(server=3), [
+        Exchange('GET', APPS, page([app], 1, 1)),
+    ])
+    assert 'KEY-ONE-SECRET' not in repr(result) and 'KEY-TWO-SECRET' not in repr(result)
+    result, _session = run_module(monkeypatch, web_app_info.main, dict(server=3, git_webhook_url=True), [
+        Exchange('GET', APPS, page([app], 1, 1)),
+    ])
+    assert result['web_apps'][0]['git_webhook_url'] == 'https://api.example.test/webhooks/git/KEY-ONE-SECRET/KEY-TWO-SECRET'
+    assert not set(result['web_apps'][0]) & {'pullKey1', 'pull_key1', 'pullKey2', 'pull_key2'}

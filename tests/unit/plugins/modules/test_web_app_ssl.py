@@ -49,7 +49,7 @@ def test_installed_provider_is_compared_with_method_and_environment_with_staging
 def test_hsts_change_is_one_patch_without_the_certificate(monkeypatch):
     result, session = run_module(monkeypatch, ssl.main, dict(server=3, web_app=9, enable_hsts=True), [
         Exchange('GET', SSL, answer(200, LE)),
-        Exchange('PATCH', SSL + '/31', answer(200, dict(LE, enableHsts=True)), body={'enableHsts': True}),
+        Exchange('PATCH', SSL + '/31', answer(200, dict(LE, enableHsts=True)), body={'enableHttp': False, 'enableHsts': True, 'ssl_protocol_id': None}),
     ], diff=True)
     assert result['changed'] is True
     assert 'privateKey' not in result['diff']['before'] and 'privateKey' not in result['diff']['after']
@@ -62,7 +62,8 @@ def test_new_custom_certificate_is_sent_with_its_key(monkeypatch):
                                  dict(server=3, web_app=9, provider='custom', certificate=new_pem + '\n', private_key=KEY), [
                                      Exchange('GET', SSL, answer(200, CUSTOM)),
                                      Exchange('PATCH', SSL + '/31', answer(200, dict(CUSTOM, certificate=new_pem)),
-                                              body={'certificate': new_pem + '\n', 'privateKey': KEY}),
+                                              body={'enableHttp': False, 'enableHsts': False, 'ssl_protocol_id': None,
+                                                    'certificate': new_pem + '\n', 'privateKey': KEY}),
                                  ])
     assert result['changed'] is True and KEY not in repr(result)
     session.assert_done()
