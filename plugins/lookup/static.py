@@ -76,10 +76,12 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
+    CREDENTIAL_ENVIRONMENT,
     DEFAULT_API_URL,
     HAS_REQUESTS,
     RetryPolicy,
     RunCloudClient,
+    choose_credentials,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 
@@ -100,12 +102,10 @@ LISTS = {
     'ssl_protocols': 'static/ssl/protocols',
 }
 
-# option -> (environment variable, conversion, default); the same as the modules' options.
+# option -> (environment variable, conversion, default); the same as the modules' options. The
+# credentials follow the client's rules (choose_credentials): the lookup's options beat the environment.
 CONNECTION = (
     ('api_url', 'RUNCLOUD_API_URL', str, DEFAULT_API_URL),
-    ('api_token', 'RUNCLOUD_API_TOKEN', str, None),
-    ('api_key', 'RUNCLOUD_API_KEY', str, None),
-    ('api_secret', 'RUNCLOUD_API_SECRET', str, None),
     ('validate_certs', 'RUNCLOUD_VALIDATE_CERTS', lambda value: boolean(value, strict=True), True),
     ('api_timeout', 'RUNCLOUD_API_TIMEOUT', float, 30.0),
     ('api_retries', 'RUNCLOUD_API_RETRIES', int, 5),
@@ -129,6 +129,11 @@ def connection_settings(given, environ):
             settings[option] = convert(value)
         except (TypeError, ValueError) as error:
             raise AnsibleLookupError('runcloud.cloud.static: %s has an invalid value: %s' % (source, to_native(error)))
+    ambient = dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items())
+    try:
+        settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, ambient)
+    except RunCloudError as error:
+        raise AnsibleLookupError('runcloud.cloud.static: %s' % to_native(error))
     return settings
 
 

@@ -78,6 +78,17 @@ def test_options_beat_the_environment_and_empty_variables_are_unset():
     assert static.connection_settings({}, {'RUNCLOUD_API_TOKEN': 'env', 'RUNCLOUD_API_RETRIES': '2'})['api_token'] == 'env'
 
 
+def test_a_key_pair_given_to_the_lookup_beats_a_token_in_the_environment():
+    environ = {'RUNCLOUD_API_TOKEN': 'env-token', 'RUNCLOUD_API_KEY': '', 'RUNCLOUD_API_SECRET': ''}
+    settings = static.connection_settings(dict(api_key='key', api_secret='secret'), environ)
+    assert (settings['api_token'], settings['api_key'], settings['api_secret']) == (None, 'key', 'secret')
+
+
+def test_both_kinds_of_credentials_given_to_the_lookup_are_refused():
+    with pytest.raises(AnsibleLookupError, match='either api_token or api_key'):
+        static.connection_settings(dict(api_token='t', api_key='k', api_secret='s'), {})
+
+
 def test_a_bad_environment_value_names_the_variable():
     with pytest.raises(AnsibleLookupError, match='RUNCLOUD_API_RETRIES has an invalid value'):
         static.connection_settings({}, {'RUNCLOUD_API_RETRIES': 'many'})
