@@ -51,11 +51,22 @@ CREATES = {
             dict(server='web-01', web_app='shop', provider='github', repository='acme/shop', branch='main')),
     'script_installer': (dict(server='web-01', web_app='app', name='wordpress'), dict(server='nowhere', web_app='shop', name='wordpress')),
     'service': (None, dict(server='nowhere', name='nginx', state='started')),
+    'cron_job': (dict(server='web-01', label='backup', command='/usr/local/bin/backup', user='app', schedule='0 3 * * *'),
+                 dict(server='nowhere', label='backup', command='/usr/local/bin/backup', user='shop', schedule='0 3 * * *')),
+    'supervisor_job': (dict(server='web-01', label='worker', command='artisan queue:work', user='app'),
+                       dict(server='nowhere', label='worker', command='artisan queue:work', user='shop')),
+    'firewall': (dict(server='web-01', rules=[dict(port=8081)]), dict(server='nowhere', rules=[dict(port=8081)])),
+    'firewall_rule': (dict(server='web-01', port=9000), dict(server='nowhere', port=9000)),
+    'external_api_key': (dict(label='dns', service='cloudflare', username='dns@example.com', secret='not-a-real-secret'), None),
 }
 INFOS = {
     'system_user_info': 'system_users',
     'database_info': 'databases',
     'web_app_info': 'web_apps',
+    'cron_job_info': 'cron_jobs',
+    'supervisor_job_info': 'supervisor_jobs',
+    'firewall_rule_info': 'firewall_rules',
+    'fail2ban_info': 'blocked_ips',
 }
 
 
@@ -141,3 +152,12 @@ def test_state_absent_under_a_predicted_parent_changes_nothing(monkeypatch, sim)
     result = run_module_against(monkeypatch, module_main('database'), dict(server='nowhere', name='shop', state='absent'),
                                 sim.url, TOKEN, check_mode=True)
     assert not result['failed'] and result['changed'] is False
+
+
+def test_unblocking_on_a_predicted_server_reads_and_writes_nothing(monkeypatch, sim):
+    result = run_module_against(monkeypatch, module_main('fail2ban_unblock'), dict(server='nowhere', ips=['203.0.113.9']),
+                                sim.url, TOKEN, check_mode=True)
+    assert not result['failed'], result
+    assert result['changed'] is False and result['unblocked'] == []
+    assert result['warnings']
+    assert writes(sim) == []
