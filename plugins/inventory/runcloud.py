@@ -199,9 +199,9 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     CREDENTIAL_ENVIRONMENT,
-    RetryPolicy,
-    RunCloudClient,
     choose_credentials,
+    client_from_options,
+    credentials_in_environment,
     map_concurrently,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
@@ -340,7 +340,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         Ansible's configuration merges both into one value per option; a value that differs from
         its environment variable was set in the file (origins are not reliable on every supported
         ansible-core)."""
-        environment = dict((name, os.environ.get(variable)) for name, variable in CREDENTIAL_ENVIRONMENT.items())
+        environment = credentials_in_environment(os.environ)
         explicit = dict((name, options[name]) for name in CREDENTIAL_ENVIRONMENT if options[name] != environment[name])
         return choose_credentials(explicit, environment)
 
@@ -374,19 +374,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _create_client(self, options):
         concurrency = self.get_option('concurrency')
         try:
-            api_token, api_key, api_secret = self._credentials(options)
-            return RunCloudClient(
-                api_url=options['api_url'],
-                api_token=api_token,
-                api_key=api_key,
-                api_secret=api_secret,
-                validate_certs=self.get_option('validate_certs'),
-                timeout=self.get_option('api_timeout'),
-                retry_policy=RetryPolicy(max_tries=self.get_option('api_retries'), budget=self.get_option('api_retry_budget')),
-                log=self.display.vvvv,
-                user_agent_suffix='inventory',
-                pool_size=max(10, concurrency),
-            )
+            connection = dict(options, **dict((name, self.get_option(name)) for name in
+                                              ('validate_certs', 'api_timeout', 'api_retries', 'api_retry_budget')))
+            return client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
+                                       pool_size=max(10, concurrency))
         except RunCloudError as error:
             raise AnsibleParserError('runcloud inventory: %s' % to_native(error))
 

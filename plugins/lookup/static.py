@@ -76,12 +76,11 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
-    CREDENTIAL_ENVIRONMENT,
     DEFAULT_API_URL,
     HAS_REQUESTS,
-    RetryPolicy,
-    RunCloudClient,
     choose_credentials,
+    client_from_options,
+    credentials_in_environment,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 
@@ -129,7 +128,7 @@ def connection_settings(given, environ):
             settings[option] = convert(value)
         except (TypeError, ValueError) as error:
             raise AnsibleLookupError('runcloud.cloud.static: %s has an invalid value: %s' % (source, to_native(error)))
-    ambient = dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items())
+    ambient = credentials_in_environment(environ)
     try:
         settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, ambient)
     except RunCloudError as error:
@@ -169,16 +168,7 @@ class LookupModule(LookupBase):
     @staticmethod
     def create_client(settings):
         try:
-            return RunCloudClient(
-                api_url=settings['api_url'],
-                api_token=settings['api_token'],
-                api_key=settings['api_key'],
-                api_secret=settings['api_secret'],
-                validate_certs=settings['validate_certs'],
-                timeout=settings['api_timeout'],
-                retry_policy=RetryPolicy(max_tries=settings['api_retries'], budget=settings['api_retry_budget']),
-                log=display.vvvv,
-                user_agent_suffix='lookup',
-            )
+            return client_from_options(settings, (settings['api_token'], settings['api_key'], settings['api_secret']),
+                                       display.vvvv, 'lookup')
         except RunCloudError as error:
             raise AnsibleError('runcloud.cloud.static: %s' % to_native(error))

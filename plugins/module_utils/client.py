@@ -161,6 +161,11 @@ def total_pages_of(pagination):
 CREDENTIAL_ENVIRONMENT = dict(api_token='RUNCLOUD_API_TOKEN', api_key='RUNCLOUD_API_KEY', api_secret='RUNCLOUD_API_SECRET')
 
 
+def credentials_in_environment(environ):
+    """{option: value} of the credential variables in ``environ`` (``os.environ`` or a test's dict)."""
+    return dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items())
+
+
 def choose_credentials(explicit, environment):
     """The (api_token, api_key, api_secret) to use, from what the task or inventory file sets and
     what the environment holds (both dicts keyed by option name).
@@ -536,6 +541,26 @@ class RunCloudClient:
                 % (len(matches), description, field, value, ', '.join(str(item.get('id')) for item in matches)),
                 'GET', '/' + path.lstrip('/'))
         return matches[0] if matches else None
+
+
+def client_from_options(options, credentials, log, user_agent_suffix, pool_size=10):
+    """A client from the connection options that modules, the inventory plugin and the lookup share
+    (named as in the ``runcloud.cloud.api`` doc fragment: ``api_url``, ``validate_certs``,
+    ``api_timeout``, ``api_retries``, ``api_retry_budget``) and the ``(api_token, api_key,
+    api_secret)`` that ``choose_credentials`` picked."""
+    api_token, api_key, api_secret = credentials
+    return RunCloudClient(
+        api_url=options['api_url'],
+        api_token=api_token,
+        api_key=api_key,
+        api_secret=api_secret,
+        validate_certs=options['validate_certs'],
+        timeout=options['api_timeout'],
+        retry_policy=RetryPolicy(max_tries=options['api_retries'], budget=options['api_retry_budget']),
+        log=log,
+        user_agent_suffix=user_agent_suffix,
+        pool_size=pool_size,
+    )
 
 
 _NOT_JSON = object()

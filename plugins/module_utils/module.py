@@ -18,10 +18,9 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    RetryPolicy,
-    RunCloudClient,
-    CREDENTIAL_ENVIRONMENT,
     choose_credentials,
+    client_from_options,
+    credentials_in_environment,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
@@ -58,7 +57,7 @@ def api_argument_spec():
 def credentials(params, environ=None):
     """(api_token, api_key, api_secret) from the task's options and the environment."""
     environ = os.environ if environ is None else environ
-    return choose_credentials(params, dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items()))
+    return choose_credentials(params, credentials_in_environment(environ))
 
 
 def is_id(value):
@@ -113,19 +112,8 @@ class RunCloudModule:
         self.predicted_parents = []
 
     def _create_client(self):
-        params = self.params
-        api_token, api_key, api_secret = credentials(params)
-        return RunCloudClient(
-            api_url=params['api_url'],
-            api_token=api_token,
-            api_key=api_key,
-            api_secret=api_secret,
-            validate_certs=params['validate_certs'],
-            timeout=params['api_timeout'],
-            retry_policy=RetryPolicy(max_tries=params['api_retries'], budget=params['api_retry_budget']),
-            log=self._log,
-            user_agent_suffix='ansible-core/%s' % getattr(self.module, 'ansible_version', 'unknown'),
-        )
+        return client_from_options(self.params, credentials(self.params), self._log,
+                                   'ansible-core/%s' % getattr(self.module, 'ansible_version', 'unknown'))
 
     def _log(self, message):
         self.api_log.append(message)

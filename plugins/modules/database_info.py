@@ -99,6 +99,7 @@ api_log:
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -118,17 +119,7 @@ class DatabaseInfoModule(RunCloudModule):
 
 
 def main():
-    DatabaseInfoModule(
-        argument_spec=dict(
-            server=dict(type='raw', required=True),
-            id=dict(type='int'),
-            name=dict(type='str'),
-            search=dict(type='str'),
-            grants=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[('id', 'name', 'search')],
-        supports_check_mode=True,
-    ).main()
+    DatabaseInfoModule(**list_info_argument_spec('name', grants=dict(type='bool', default=False))).main()
 
 
 if __name__ == '__main__':
