@@ -110,12 +110,13 @@ class Fail2BanUnblockModule(RunCloudModule):
         self.exit(**result)
 
     def send_unblock(self, path, address):
-        """Unblock one address; False when the API says it is no longer blocked."""
+        """Unblock one address; False when the API says it was no longer blocked."""
         try:
             self.client.delete(path, body={'ip': address})
         except ValidationError as error:
             if set(error.errors) == set(['ip']):
-                return False
+                # After a retry the first DELETE, whose answer was lost, is what unblocked it.
+                return bool(error.tries and error.tries > 1)
             raise
         return True
 
