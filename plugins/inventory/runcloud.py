@@ -20,7 +20,8 @@ description:
   - C(ansible_host) is the server's IP address. Every field of the server object becomes a host
     variable named O(hostvars_prefix) plus the field name in snake_case, for example
     C(ipAddress) becomes C(runcloud_ip_address) and C(phpCLIVersion) becomes
-    C(runcloud_php_cli_version). The full mapping is in the collection's C(docs/inventory.md).
+    C(runcloud_php_cli_version). The full mapping is in the
+    R(inventory guide,ansible_collections.runcloud.cloud.docsite.inventory).
   - Nothing read from the API is ever templated. Strings that could be templates (holding C({), C(})
     or C(#jinja2:)) are marked unsafe, so a server name such as V({{ lookup('pipe', 'id'\) }}) stays
     a plain string; all other values are plain, so C(ansible-inventory --list --export) (what AWX
@@ -36,11 +37,9 @@ description:
     O(api_token) set to V({{ lookup('env', 'MY_TOKEN'\) }}).
 seealso:
   - module: runcloud.cloud.server_info
-  - name: The inventory plugin
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/inventory.md
+  - ref: ansible_collections.runcloud.cloud.docsite.inventory
     description: Guide to the inventory plugin.
-  - name: AWX and Automation Controller
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/awx.md
+  - ref: ansible_collections.runcloud.cloud.docsite.awx
     description: The inventory plugin as an AWX or Automation Controller inventory source.
 author:
   - runcloud.cloud contributors (@runcloud-community)
@@ -137,16 +136,18 @@ notes:
   - With O(cache=true) the cache key is made from the path of the configuration file. If
     O(search), O(connected_only), O(include_web_apps), O(include_databases) or O(api_url) change,
     the cached answers are not used and are replaced.
-  - To use it as an AWX or Automation Controller inventory source, see the collection's
-    C(docs/awx.md).
+  - To use it as an AWX or Automation Controller inventory source, see the
+    R(AWX guide,ansible_collections.runcloud.cloud.docsite.awx).
 '''
 
 EXAMPLES = r'''
+# Each example is a configuration file of its own (one YAML document each).
+---
 # servers.runcloud.yml - every server, named by its RunCloud name, in the group "runcloud".
 # The token comes from the RUNCLOUD_API_TOKEN environment variable.
 plugin: runcloud.cloud.runcloud
 
-# ---
+---
 # The useful groups: by provider, OS, agent state and PHP CLI version.
 plugin: runcloud.cloud.runcloud
 keyed_groups:
@@ -163,7 +164,7 @@ groups:
 compose:
   ansible_user: "'root'"
 
-# ---
+---
 # Only connected production servers, named by a template, with their web applications.
 plugin: runcloud.cloud.runcloud
 api_token: "{{ lookup('env', 'RUNCLOUD_PRODUCTION_TOKEN') }}"
@@ -180,7 +181,7 @@ include_web_apps: true
 groups:
   wordpress: rc_web_apps | selectattr('name', 'search', 'wp') | list | length > 0
 
-# ---
+---
 # Cache the API answers for an hour in JSON files.
 plugin: runcloud.cloud.runcloud
 cache: true
