@@ -214,6 +214,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake
 try:
     # ansible-core 2.19+ (data tagging): a string is templated only when it is trusted.
     from ansible.template import trust_as_template
+    wrap_var = None
 except ImportError:  # ansible-core < 2.19: every string is templated unless it is wrapped as unsafe
     trust_as_template = None
     from ansible.utils.unsafe_proxy import wrap_var

@@ -168,8 +168,11 @@ def sync_projects(work, tarball, env):
             raise Failure('without the ansible.cfg the collection was installed where the job finds it; docs/awx.md is wrong')
         if not installed(os.path.join(pitfall_home, '.ansible', 'collections')):
             raise Failure('the project sync without the ansible.cfg did not install into ~/.ansible/collections')
-        log('pitfall confirmed: ANSIBLE_COLLECTIONS_PATHS alone installs into ~/.ansible/collections on ansible-core %d.%d'
-            % version)
+        output = failed_inventory_update(work, pitfall_path, pitfall_cache, env)
+        if "Invalid host pattern 'plugin:'" not in ' '.join(output.split()):
+            raise Failure('the inventory update without the collection failed otherwise than docs/awx.md says:\n%s' % output)
+        log('pitfall confirmed: ANSIBLE_COLLECTIONS_PATHS alone installs into ~/.ansible/collections on ansible-core %d.%d, '
+            "the inventory update fails with \"Invalid host pattern 'plugin:'\"" % version)
     elif not installed(pitfall_cache):
         raise Failure('ANSIBLE_COLLECTIONS_PATHS did not install into the project cache')
 
@@ -179,6 +182,18 @@ def sync_projects(work, tarball, env):
     if not (installed(cache) or installed(os.path.join(project_path, 'collections'))):
         raise Failure('the project sync installed the collection neither into the project nor into its cache')
     return project_path, cache
+
+
+def failed_inventory_update(work, project_path, cache, env):
+    """The output of an inventory update that must fail (the collection is not where AWX looks)."""
+    pdd = private_data_dir(work, 'pitfall-inventory-update', project_path, cache)
+    source = os.path.join(pdd, 'project', INVENTORY_SOURCE)
+    completed = subprocess.run(['ansible-inventory', '-i', source, '--list', '--export'], cwd=os.path.join(pdd, 'project'),
+                               env=dict(env, **awx_variables(pdd, {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True, timeout=300, check=False)
+    if completed.returncode == 0:
+        raise Failure('the inventory update found the plugin although the sync installed it elsewhere')
+    return completed.stdout
 
 
 def ansible_core_version(env):
@@ -374,7 +389,7 @@ def seed(simulator, marker):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--tarball', required=True)
     parser.add_argument('--work', required=True)
     args = parser.parse_args()
