@@ -240,8 +240,9 @@ def inventory_update(work, name, project_path, cache, env, credential_env):
     update_env = dict(env, **awx_variables(pdd, credential_env))
     cwd = os.path.join(pdd, 'project')
     locations = collection_location(update_env, cwd)
-    if not locations or any(os.path.realpath(location).startswith(os.path.realpath(ROOT) + os.sep) for location in locations):
-        raise Failure('runcloud.cloud is not (only) the installed tarball: %s' % locations)
+    # Only the copy the project sync installed from the tarball, never the checkout.
+    if not locations or not all(os.path.realpath(location).startswith(os.path.realpath(pdd) + os.sep) for location in locations):
+        raise Failure('runcloud.cloud is not (only) the one installed from the tarball: %s' % locations)
     source = os.path.join(cwd, INVENTORY_SOURCE)
     output_file = os.path.join(pdd, 'inventory-update.json')
     run(['ansible-inventory', '-i', source, '--playbook-dir', os.path.dirname(source), '--list', '--export',
