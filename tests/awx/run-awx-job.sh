@@ -18,7 +18,7 @@ trap 'rm -rf "$WORK"' EXIT
 started="$(date +%s)"
 
 mkdir -p "$WORK/dist"
-rc_build_collection "$ROOT" "$WORK/dist" > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; rc_die "make build failed"; }
+rc_build_collection "$ROOT" "$WORK/dist" || rc_die "make build failed"
 tarball="$(ls "$WORK"/dist/runcloud-cloud-*.tar.gz)"
 rc_log "built $(basename "$tarball")"
 
