@@ -98,6 +98,7 @@ LISTS = {
     'ssl_protocols': 'static/ssl/protocols',
 }
 
+
 def connection_settings(given, environ):
     """The connection options: given to the lookup, else a non-empty environment variable, else the
     default; the credentials follow the client's rules (the lookup's options beat the environment)."""
