@@ -80,6 +80,12 @@ rc_build_collection "$ROOT" "$WORK/dist" > "$WORK/build.out" 2>&1 || { cat "$WOR
 "$VENV/bin/ansible-galaxy" collection install --offline -p "$WORK/collections" "$WORK"/dist/runcloud-cloud-*.tar.gz \
     > "$WORK/install.out" 2>&1 || { cat "$WORK/install.out" >&2; rc_die "ansible-galaxy could not install the built tarball"; }
 rc_log "installed $(basename "$WORK"/dist/runcloud-cloud-*.tar.gz) into $WORK/collections"
+# ansible-rulebook finds collections with `ansible-galaxy collection list`: it must see this copy only.
+listing="$(ANSIBLE_COLLECTIONS_PATH="$WORK/collections" "$VENV/bin/ansible-galaxy" collection list runcloud.cloud 2>/dev/null || true)"
+if [ "$(grep -c '^# ' <<< "$listing")" != 1 ] || ! grep -qx "# $WORK/collections/ansible_collections" <<< "$listing"; then
+    printf '%s\n' "$listing" >&2
+    rc_die "ansible-galaxy does not list the installed tarball as the only runcloud.cloud"
+fi
 
 RUNCLOUD_EDA_COLLECTIONS="$WORK/collections" PATH="$VENV/bin:$PATH" \
     "$VENV/bin/python" -m pytest -p no:cacheprovider -q "$ROOT/tests/eda/rulebook_scenario.py"
