@@ -17,7 +17,9 @@ through its API and control API, one change at a time, and checks that
 - a server whose name is a Jinja2 template is never templated;
 - three polls of API outage (an error, a dropped connection, a timeout) emit one outage event, no
   false change, and one recovery event;
-- no event holds the token, a private key or a webhook key.
+- no event holds the token, a private key or a webhook key;
+- the EDA controller variant is a valid rulebook with the same rules, launching job templates with
+  the same variables.
 """
 
 import ast
@@ -45,7 +47,7 @@ POLL = 1.0
 EVENT_BLOCK = re.compile(r'\[received event\] \*+\nRuleset: [^\n]*\nEvent:\n(.*?)\n\*{20,}', re.S)
 WAIT = 60
 # The source arguments of the test run: the rulebook's rules stay as they are.
-SOURCE_ARGS = dict(interval=POLL, slow_interval=POLL, max_backoff=2, api_retries=1, api_timeout=1, disk_threshold=90,
+SOURCE_ARGS = dict(interval=POLL, slow_interval=POLL, max_backoff=2, api_retries=1, api_timeout=3, disk_threshold=90,
                    memory_threshold=90, load_threshold=4, ssl_expiry_days=14, concurrency=2)
 
 
@@ -240,13 +242,17 @@ def test_rulebook_keeps_the_fleet_healthy(run, tmp_path):
     run.control('POST', '/faults', {'rules': [
         {'method': 'GET', 'path': '^/servers$', 'action': 'status', 'status': 503},
         {'method': 'GET', 'path': '^/servers$', 'action': 'drop'},
-        {'method': 'GET', 'path': '^/servers$', 'action': 'delay', 'delay_ms': 2500},
+        {'method': 'GET', 'path': '^/servers$', 'action': 'delay', 'delay_ms': 4500},
     ]})
     run.wait_until(lambda: len(run.events()) >= before + 2, 'api_unreachable and api_recovered')
     run.wait_polls(3, 'three polls after the recovery')
-    log = [entry for entry in run.requests() if entry['method'] == 'GET' and entry['path'] == '/servers']
-    # The slow answer is logged when it ends, after the next poll may have started.
-    assert sorted(str(entry.get('fault')) for entry in log[:4]) == ['None', 'delay', 'drop', 'status']
+
+    def faults():
+        return sorted(entry['fault'] for entry in run.requests() if entry['path'] == '/servers' and entry.get('fault'))
+
+    # The slow answer is logged when it ends, after the next polls may have started.
+    run.wait_until(lambda: len(faults()) == 3, 'the slow answer in the request log')
+    assert faults() == ['delay', 'drop', 'status']
     outage = run.events()[before:]
     assert [event['type'] for event in outage] == ['api_unreachable', 'api_recovered']
     assert outage[0]['after']['failed_polls'] == 1 and outage[0]['after']['status'] == 503
@@ -267,3 +273,29 @@ def test_rulebook_keeps_the_fleet_healthy(run, tmp_path):
     for secret in (TOKEN, 'PRIVATE KEY', 'BEGIN CERTIFICATE', app['pullKey1'], app['pullKey2']):
         assert secret not in text, 'a secret reached the output of ansible-rulebook'
     assert len(run.events()) == 19
+
+
+def test_controller_rulebook_has_the_local_rules(monkeypatch):
+    from ansible_rulebook.rules_parser import parse_rule_sets  # pylint: disable=import-outside-toplevel
+    from ansible_rulebook.validators import Validate  # pylint: disable=import-outside-toplevel
+
+    collections, collection = installed_collection()
+    monkeypatch.setenv('ANSIBLE_COLLECTIONS_PATH', collections)
+    rulebooks = {}
+    for name in ('fleet_healing', 'fleet_healing_controller'):
+        with open(os.path.join(collection, 'extensions', 'eda', 'rulebooks', name + '.yml')) as handle:
+            rulebooks[name] = yaml.safe_load(handle)
+        Validate.rulebook(rulebooks[name])
+        assert parse_rule_sets(rulebooks[name])
+    local, controller = rulebooks['fleet_healing'][0], rulebooks['fleet_healing_controller'][0]
+    assert local['sources'] == controller['sources']
+    assert [(rule['name'], rule['condition']) for rule in local['rules']] == [(rule['name'], rule['condition']) for rule in controller['rules']]
+    for mine, theirs in zip(local['rules'], controller['rules']):
+        if 'run_playbook' in mine['action']:
+            job = theirs['action']['run_job_template']
+            assert job['name'] and job['organization']
+            assert job['job_args']['extra_vars'] == mine['action']['run_playbook']['extra_vars']
+            playbook = mine['action']['run_playbook']['name'].split('.')[-1]
+            assert os.path.isfile(os.path.join(collection, 'playbooks', playbook + '.yml'))
+        else:
+            assert theirs['action'] == mine['action']
