@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ansible-builder on the collection's execution environment metadata and on the example
 # definitions (docs/awx.md): `ansible-builder create` must accept meta/execution-environment.yml and
-# every examples/*-environment.yml (a decision environment for Event-Driven Ansible placed there
-# as examples/decision-environment.yml is checked too). With a directory holding an installed
+# every examples/*-environment.yml (the decision environment, extensions/eda/decision-environment.yml,
+# is checked by tests/eda/run-eda.sh). With a directory holding an installed
 # collection (ansible_collections/runcloud/cloud), `ansible-builder introspect` must find the
 # collection's Python requirements in it, as an EE build does.
 #
