@@ -8,7 +8,7 @@ help:
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
-	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
+	@echo "make awx-job     examples/fleet.yml from the tarball through AWX's steps (project sync, inventory update, jobs, slices); EE definitions"
 	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
@@ -30,7 +30,7 @@ demo:
 	bash examples/run-demo.sh
 
 awx-job:
-	bash tests/awx/run-fleet-job.sh
+	bash tests/awx/run-awx-job.sh
 
 build:
 	bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'

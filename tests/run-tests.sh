@@ -9,8 +9,8 @@
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
-# documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
-# ansible-runner: tests/awx/run-fleet-job.sh), eda (the rulebooks under ansible-rulebook:
+# documentation site, tests/docs-site.sh), awx (examples/fleet.yml from the tarball through AWX's
+# steps, and ansible-builder create: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook:
 # tests/eda/run-eda.sh), lint (ansible-lint, production profile) and pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -226,7 +226,7 @@ galaxy_importer() {
 run_publish_lane() {
     if [ "$3" = 1 ]; then
         LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-awx.txt")"
-        run_stage awx bash "$ROOT/tests/awx/run-fleet-job.sh"
+        run_stage awx bash "$ROOT/tests/awx/run-awx-job.sh"
     fi
     if [ "${4:-0}" = 1 ]; then
         LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-eda.txt")"
