@@ -106,10 +106,14 @@ LISTS = {
 CONNECTION = (
     ('api_url', 'RUNCLOUD_API_URL', str, DEFAULT_API_URL),
     ('validate_certs', 'RUNCLOUD_VALIDATE_CERTS', lambda value: boolean(value, strict=True), True),
+    ('ca_path', 'RUNCLOUD_CA_PATH', str, None),
     ('api_timeout', 'RUNCLOUD_API_TIMEOUT', float, 30.0),
     ('api_retries', 'RUNCLOUD_API_RETRIES', int, 5),
     ('api_retry_budget', 'RUNCLOUD_API_RETRY_BUDGET', float, 120.0),
 )
+# What a value that does not convert must be, in the words the modules and the inventory use.
+EXPECTED = {bool: 'true or false', float: 'a number', int: 'a whole number', str: 'a string'}
+ALIASES = {'api_url': ('api_endpoint',)}
 
 
 def connection_settings(given, environ):
@@ -118,6 +122,9 @@ def connection_settings(given, environ):
     for option, variable, convert, default in CONNECTION:
         value = given.get(option)
         source = option
+        for alias in ALIASES.get(option, ()):
+            if value in (None, '') and given.get(alias) not in (None, ''):
+                value, source = given[alias], alias
         if value in (None, ''):
             value = environ.get(variable) or None
             source = variable
@@ -126,8 +133,9 @@ def connection_settings(given, environ):
             continue
         try:
             settings[option] = convert(value)
-        except (TypeError, ValueError) as error:
-            raise AnsibleLookupError('runcloud.cloud.static: %s has an invalid value: %s' % (source, to_native(error)))
+        except (TypeError, ValueError, OverflowError):
+            expected = EXPECTED.get(convert, 'true or false')
+            raise AnsibleLookupError('runcloud.cloud.static: %s must be %s' % (source, expected))
     ambient = credentials_in_environment(environ)
     try:
         settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, ambient)
