@@ -387,7 +387,7 @@ class WebAppModule(ResourceModule):
     timezone_checked = False
     fields = (
         Field('name'),
-        Field('domain_name'),
+        Field('domain_name', kind='domain'),
         Field('system_user', api='user', read_as='server_user_id', kind='raw'),
         Field('php_version', update='php', create_default=DEFAULT_PHP_VERSION),
         settings_field('public_path', matches=lambda wanted, current: normalize_public_path(wanted) == normalize_public_path(current)),
