@@ -10,7 +10,8 @@
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
 # documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
-# ansible-runner: tests/awx/run-fleet-job.sh), lint (ansible-lint, production profile) and
+# ansible-runner: tests/awx/run-fleet-job.sh), lint (ansible-lint, production profile), variants
+# (the examples twice under every simulator answer variant: tests/variants/run-variants.sh) and
 # pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -60,11 +61,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|awx|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|lint|variants|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx lint variants pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -392,6 +393,10 @@ main() {
 
     if selected lint; then
         run_stage lint ansible_lint
+    fi
+
+    if selected variants; then
+        run_stage variants bash "$ROOT/tests/variants/run-variants.sh"
     fi
 
     if selected pytest; then
