@@ -40,6 +40,8 @@ def set_env_fallback(*names):
 MULTI_LINE_OPTIONS = frozenset(['deploy_script', 'certificate', 'private_key'])
 # One-line file contents (an id_rsa.pub read with a lookup): the line break that ends the file is dropped.
 FILE_LINE_OPTIONS = frozenset(['public_key'])
+# Longer single-line values are mistakes (a file pasted into a name), never anything RunCloud stores.
+MAX_SINGLE_LINE_LENGTH = 4096
 LINE_BREAKING_CHARACTERS = {'\x00': 'a NUL byte', '\r': 'a carriage return', '\n': 'a line feed'}
 TEXT_TYPES = ('str', 'raw', 'path', 'list')
 
@@ -53,19 +55,25 @@ def single_line_problem(option, value, file_line=False):
         value = value[:-2] if value.endswith('\r\n') else value[:-1] if value.endswith('\n') else value
     found = [name for character, name in LINE_BREAKING_CHARACTERS.items() if character in value]
     if not found:
+        if len(value) > MAX_SINGLE_LINE_LENGTH:
+            return '%s is %d characters long; at most %d are accepted' % (option, len(value), MAX_SINGLE_LINE_LENGTH)
         return None
     return '%s must be a single line without NUL, carriage return or line feed characters; it contains %s' % (
         option, ' and '.join(found))
 
 
 def control_character_problems(spec, params, prefix=''):
-    """Every single-line option of ``spec`` (nested sub-options too) whose value holds NUL, CR or LF."""
+    """Every single-line option of ``spec`` (nested sub-options too) whose value holds NUL, CR or LF
+    or is longer than any value RunCloud keeps, and every id option below 1."""
     problems = []
     for option, settings in sorted(spec.items()):
         value = (params or {}).get(option)
+        name = prefix + option
+        if settings.get('type') == 'int' and (option == 'id' or option.endswith('_id')) and isinstance(value, int) and value < 1:
+            problems.append('%s must be a positive id, not %d' % (name, value))
+            continue
         if value is None or option in MULTI_LINE_OPTIONS or settings.get('type', 'str') not in TEXT_TYPES:
             continue
-        name = prefix + option
         values = value if isinstance(value, list) else [value]
         for index, element in enumerate(values):
             label = '%s[%d]' % (name, index) if isinstance(value, list) else name
@@ -135,13 +143,28 @@ DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases',
 DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
 
 
+class _ArgumentCheckingModule(AnsibleModule):
+    """AnsibleModule whose argument errors name the option: for some values (a string where a list
+    of dictionaries is expected) ansible-core reports a conversion detail first and the error that
+    names the option second."""
+
+    def fail_json(self, msg, **kwargs):
+        outcome = getattr(self, 'validation_result', None)
+        errors = getattr(getattr(outcome, 'errors', None), 'errors', None) or []
+        if errors and msg == str(errors[0]) and type(errors[0]).__name__ == 'NoLogError':
+            named = [str(error) for error in errors if type(error).__name__ != 'NoLogError']
+            if named:
+                msg = named[0]
+        super(_ArgumentCheckingModule, self).fail_json(msg=msg, **kwargs)
+
+
 class RunCloudModule:
     """An AnsibleModule with a RunCloud client, for every module of the collection."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _ArgumentCheckingModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
