@@ -227,7 +227,7 @@ def test_generated_bad_inputs_for_every_module(monkeypatch, world, capsys):
 
 
 def test_generated_bad_inputs_for_the_lookup(monkeypatch, world, capsys):
-    from ansible_collections.runcloud.cloud.plugins.lookup.static import LookupModule
+    from ansible_collections.runcloud.cloud.plugins.lookup import static
     sim, _ids = world
     for variable in ('RUNCLOUD_API_TOKEN', 'RUNCLOUD_API_KEY', 'RUNCLOUD_API_SECRET', 'RUNCLOUD_API_URL', 'RUNCLOUD_CA_PATH'):
         monkeypatch.delenv(variable, raising=False)
@@ -237,7 +237,9 @@ def test_generated_bad_inputs_for_the_lookup(monkeypatch, world, capsys):
         options = dict(api_url=sim.url, api_token=sim.token)
         options[option] = value
         try:
-            LookupModule().run(['timezones'], variables={}, **options)
+            # What the lookup's run() does once Ansible has set its options.
+            client = static.LookupModule.create_client(static.connection_settings(options, os.environ))
+            static.read_lists(client, ['timezones'], 'nginx')
             result = dict(failed=False)
         except AnsibleError as error:
             result = dict(failed=True, msg=str(error))
