@@ -141,8 +141,8 @@ def fixture_world():
     with Simulator(token='bad-input-token') as sim:
         server_id = sim.handle_control('POST', '/seed', json.dumps({'servers': 1, 'fixtures': True})).body['servers'][0]
         server = sim.state['servers'][str(server_id)]
-        ids = dict(server=server_id, web_app=int(next(iter(server['_webapps']))), database=int(next(iter(server['_databases']))),
-                   database_user=int(next(iter(server['_databaseusers']))))
+        ids = dict(server=server_id, web_app=int(sorted(server['_webapps'])[0]), database=int(sorted(server['_databases'])[0]),
+                   database_user=int(sorted(server['_databaseusers'])[0]))
         yield sim, ids
 
 

