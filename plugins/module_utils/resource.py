@@ -62,8 +62,6 @@ def normalize(kind, value):
     if kind == 'str':
         if isinstance(value, (dict, list)):
             return value
-        if isinstance(value, bool):
-            return str(value).lower()
         return value if isinstance(value, str) else str(value)
     if kind == 'domain':
         return value.strip().rstrip('.').lower() if isinstance(value, str) else value

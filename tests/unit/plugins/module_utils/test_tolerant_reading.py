@@ -104,4 +104,3 @@ def test_normalisation_both_ways():
     assert normalize('bool', True) is normalize('bool', 1) is normalize('bool', '1') is True
     assert normalize('str', '') is None and normalize('int', '') is None and normalize('bool', '') is None
     assert normalize('domain', 'Shop.Example.COM.') == normalize('domain', 'shop.example.com') == 'shop.example.com'
-    assert normalize('str', True) == 'true'
