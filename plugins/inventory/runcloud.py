@@ -331,7 +331,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_config_data(self, path):
         # The base class assumes a mapping and fails with a Python error on a list or a string.
-        content = self.loader.load_from_file(path, cache=False)
+        content = self.loader.load_from_file(path)
         if not isinstance(content, Mapping):
             raise AnsibleParserError('%s is not a runcloud.cloud.runcloud inventory file: it must be a YAML mapping '
                                      '(plugin: runcloud.cloud.runcloud, then the options), not %s'

@@ -204,16 +204,25 @@ def checked_number(option, value, limits, integer=False):
             raise ValueError
     except (TypeError, ValueError, OverflowError):
         raise ConfigurationError('%s must be %s between %s and %s' % (option, kind, _plain(lowest), _plain(highest)))
-    if not math.isfinite(float(number)) or not lowest <= number <= highest:
+    try:
+        finite = math.isfinite(float(number))
+    except OverflowError:
+        finite = False
+    if not finite or not lowest <= number <= highest:
         raise ConfigurationError('%s must be %s between %s and %s, not %s'
                                  % (option, kind, _plain(lowest), _plain(highest), _plain(number)))
     return number
 
 
 def _plain(number):
-    if isinstance(number, float) and math.isfinite(number) and number == int(number):
+    """A number as a person writes it: 30, 0.5, 1e+300, nan."""
+    if isinstance(number, int) and abs(number) >= 10 ** 15:
+        return '%d digits' % len(str(abs(number))) if abs(number) >= 10 ** 300 else '%g' % number
+    if abs(number) >= 1e15 or (isinstance(number, float) and not math.isfinite(number)):
+        return '%g' % number
+    if isinstance(number, float) and number == int(number):
         return str(int(number))
-    return str(number)[:40]
+    return str(number)
 
 
 def check_credential(option, value):

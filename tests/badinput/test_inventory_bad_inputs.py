@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import subprocess
 
 from ansible_collections.runcloud.cloud.tests.badinput.test_bad_inputs import RAW_LIBRARY_TEXT
@@ -40,7 +41,8 @@ def test_bad_inventory_files_fail_clearly_without_requests(tmp_path, capsys):
         env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('RUNCLOUD_', 'ANSIBLE_')))
         env.update(ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_INVENTORY_ENABLED='runcloud.cloud.runcloud',
                    ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_NOCOLOR='1', ANSIBLE_HOME=str(tmp_path / 'home'),
-                   ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), RUNCLOUD_API_URL=session.url, RUNCLOUD_API_TOKEN='inventory-test-token')
+                   ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'), RUNCLOUD_API_URL=session.url, RUNCLOUD_API_TOKEN='inventory-test-token',
+                   COLUMNS='10000')
         running = []
         for index, (label, content, expected) in enumerate(CASES):
             path = tmp_path / ('case%d.runcloud.yml' % index)
@@ -51,13 +53,13 @@ def test_bad_inventory_files_fail_clearly_without_requests(tmp_path, capsys):
         problems = []
         for label, expected, process in running:
             stdout, stderr = process.communicate(timeout=300)
-            output = stdout + stderr
+            output = ' '.join((stdout + stderr).split())
             if process.returncode == 0:
                 problems.append('%s: ansible-inventory succeeded' % label)
             if expected not in output:
                 problems.append('%s: %r not in the output:\n%s' % (label, expected, output[-1500:]))
-            # ansible-core's own framing of any inventory plugin's error
-            ours = output.replace('Failed to parse inventory with', '')
+            # ansible-core's own framing of any inventory plugin's error (2.19+, and before)
+            ours = re.sub(r'Failed to parse (inventory with|.*? with \S+ plugin)', '', output)
             raw = [text for text in RAW_LIBRARY_TEXT if text in ours]
             if raw:
                 problems.append('%s: raw library text %r:\n%s' % (label, raw, output[-1500:]))
