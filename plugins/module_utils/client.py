@@ -31,6 +31,7 @@ import json
 import math
 import os
 import random
+import re
 import threading
 import time
 import traceback
@@ -519,7 +520,7 @@ class RunCloudClient:
             return TransportError(
                 'TLS connection to %s failed: %s. Check api_url; for a certificate error check the CA bundle (%s) '
                 'or, only for a test endpoint you trust, validate_certs=false'
-                % (self.api_url, _short_reason(exc), self._ca_bundle_hint()), method, display_path), FINAL, None
+                % (self.api_url, _tls_reason(exc), self._ca_bundle_hint()), method, display_path), FINAL, None
         except requests.exceptions.ConnectTimeout:
             return TransportError('could not connect to %s within %.0fs; check api_url and the network (proxy, firewall)'
                                   % (self.api_url, min(10.0, self.timeout)), method, display_path), CONNECT, self._backoff(attempt_number)
@@ -781,6 +782,14 @@ def _connect_failure_reason(exc):
     if 'Connection refused' in text:
         return 'connection refused'
     return 'no connection'
+
+
+def _tls_reason(exc):
+    """What OpenSSL said ("certificate verify failed: self-signed certificate in certificate chain"),
+    without the layers of urllib3 around it."""
+    text = _short_reason(exc)
+    match = re.search(r"(certificate verify failed: [^()'\"]+|\[SSL: [A-Z_]+\] [^()'\"]+|\[SSL\] [^()'\"]+)", text)
+    return match.group(1).strip() if match else text
 
 
 def _short_reason(exc):

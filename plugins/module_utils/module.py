@@ -157,6 +157,20 @@ class _ArgumentCheckingModule(AnsibleModule):
                 msg = named[0]
         super(_ArgumentCheckingModule, self).fail_json(msg=msg, **kwargs)
 
+    def _log_invocation(self):
+        # Before the arguments reach the system log: a NUL byte there fails the module with a
+        # message about syslog instead of one about the option (ansible-core 2.21).
+        refuse_control_characters(self)
+        super(_ArgumentCheckingModule, self)._log_invocation()
+
+
+def refuse_control_characters(module):
+    """Fail ``module`` when a single-line option holds what must never be sent, before any request
+    (on a server such a value becomes a second line of a config file)."""
+    problems = control_character_problems(module.argument_spec, module.params)
+    if problems:
+        module.fail_json(msg='; '.join(problems))
+
 
 class RunCloudModule:
     """An AnsibleModule with a RunCloud client, for every module of the collection."""
@@ -169,10 +183,8 @@ class RunCloudModule:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self.api_log = []
-        problems = control_character_problems(spec, self.params)
-        if problems:
-            # Refused before any request: on a server such a value becomes a second line of a config file.
-            self.module.fail_json(msg='; '.join(problems))
+        # Also here: a module that sets no_log never logs its invocation.
+        refuse_control_characters(self.module)
         try:
             self.client = self._create_client()
         except RunCloudError as error:
