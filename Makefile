@@ -1,10 +1,10 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer eda pytest chaos demo awx-job build docs clean
+.PHONY: help test test-quick sanity units integration inventory lint galaxy-importer eda variants pytest chaos demo awx-job build docs clean
 
 help:
 	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
-	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda | pytest   one kind of stage"
+	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda variants | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
@@ -18,7 +18,7 @@ test:
 test-quick:
 	RUNCLOUD_TEST_QUICK=1 bash tests/run-tests.sh
 
-sanity units integration inventory lint galaxy-importer eda pytest:
+sanity units integration inventory lint galaxy-importer eda variants pytest:
 	bash tests/run-tests.sh $@
 
 CHAOS_RUNS ?= 20

@@ -11,7 +11,9 @@
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
 # documentation site, tests/docs-site.sh), awx (examples/fleet.yml from the tarball through AWX's
 # steps, and ansible-builder create: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook:
-# tests/eda/run-eda.sh), lint (ansible-lint, production profile) and pytest (plain pytest over tests/).
+# tests/eda/run-eda.sh), lint (ansible-lint, production profile), variants
+# (the examples twice under every simulator answer variant: tests/variants/run-variants.sh) and
+# pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
 # them; most stages use one core), next to a lane for galaxy-importer and docs; each lane's output
@@ -60,11 +62,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|awx|eda|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|eda|lint|variants|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx eda lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx eda lint variants pytest)
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -397,6 +399,10 @@ main() {
 
     if selected lint; then
         run_stage lint ansible_lint
+    fi
+
+    if selected variants; then
+        run_stage variants bash "$ROOT/tests/variants/run-variants.sh"
     fi
 
     if selected pytest; then

@@ -14,10 +14,12 @@ class ModuleDocFragment(object):
 options:
   api_url:
     description:
-      - Base URL of the RunCloud API v2.
+      - Base URL of the RunCloud API v2 (C(http://) or C(https://), at most 2048 characters, no
+        whitespace, no credentials in it).
       - If not set, the value of the E(RUNCLOUD_API_URL) environment variable is used.
     type: str
     default: https://manage.runcloud.io/api/v2
+    aliases: [api_endpoint]
   api_token:
     description:
       - "Workspace API token, sent as C(Authorization: Bearer <token>)."
@@ -43,15 +45,24 @@ options:
       - If not set, the value of the E(RUNCLOUD_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A file (PEM bundle) or directory of CA certificates to verify the API's TLS certificate
+        with, for an API behind a private CA or a TLS-inspecting proxy.
+      - If not set, the value of the E(RUNCLOUD_CA_PATH) environment variable is used; without either,
+        the first non-empty one of E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) and E(SSL_CERT_FILE), and
+        else the CA bundle that comes with C(requests).
+      - Ignored when O(validate_certs=false).
+    type: path
   api_timeout:
     description:
-      - Seconds to wait for the API to answer one request.
+      - Seconds to wait for the API to answer one request, a number from 0.1 to 3600.
       - If not set, the value of the E(RUNCLOUD_API_TIMEOUT) environment variable is used.
     type: float
     default: 30
   api_retries:
     description:
-      - How many times one request is tried in all before giving up.
+      - How many times one request is tried in all before giving up, from 1 to 50.
       - Rate-limited requests (HTTP 429) are always retried; HTTP 5xx answers (but 501 and 505),
         timeouts and lost connections for reads and for writes that set a state (GET, PUT, PATCH,
         DELETE). A write whose outcome is unknown (a POST, or a PUT that triggers a deployment or a
@@ -67,7 +78,8 @@ options:
     default: 5
   api_retry_budget:
     description:
-      - The most seconds one request may spend waiting between its tries (C(Retry-After), backoff).
+      - The most seconds one request may spend waiting between its tries (C(Retry-After), backoff),
+        from 0 to 3600.
       - If not set, the value of the E(RUNCLOUD_API_RETRY_BUDGET) environment variable is used.
     type: float
     default: 120
@@ -77,7 +89,10 @@ notes:
   - "The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
     C(delegate_to: localhost) or C(connection: local) when the play targets your servers."
   - Credentials are only sent in the C(Authorization) header and are never part of a result or an
-    error message.
+    error message. Credentials holding whitespace, control characters or characters outside printable
+    ASCII are refused before any request.
+  - Text options other than scripts, certificates and keys must be a single line; a value with a NUL,
+    carriage return or line feed character is refused before any request, naming the option.
   - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
 '''
 
@@ -86,9 +101,10 @@ notes:
 options:
   api_url:
     description:
-      - Base URL of the RunCloud API v2.
+      - Base URL of the RunCloud API v2 (C(http://) or C(https://), at most 2048 characters).
     type: str
     default: https://manage.runcloud.io/api/v2
+    aliases: [api_endpoint]
     env:
       - name: RUNCLOUD_API_URL
   api_token:
@@ -119,23 +135,31 @@ options:
     default: true
     env:
       - name: RUNCLOUD_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A file (PEM bundle) or directory of CA certificates to verify the API's TLS certificate with.
+      - Without it, the first non-empty one of E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) and
+        E(SSL_CERT_FILE) is used, else the CA bundle that comes with C(requests).
+    type: path
+    env:
+      - name: RUNCLOUD_CA_PATH
   api_timeout:
     description:
-      - Seconds to wait for the API to answer one request.
+      - Seconds to wait for the API to answer one request, a number from 0.1 to 3600.
     type: float
     default: 30
     env:
       - name: RUNCLOUD_API_TIMEOUT
   api_retries:
     description:
-      - How many times one request is tried in all before giving up. HTTP 429 is always retried.
+      - How many times one request is tried in all before giving up, from 1 to 50. HTTP 429 is always retried.
     type: int
     default: 5
     env:
       - name: RUNCLOUD_API_RETRIES
   api_retry_budget:
     description:
-      - The most seconds one request may spend waiting between its tries.
+      - The most seconds one request may spend waiting between its tries, from 0 to 3600.
     type: float
     default: 120
     env:

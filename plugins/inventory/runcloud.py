@@ -193,6 +193,7 @@ cache_timeout: 3600
 import copy
 import os
 import time
+from collections.abc import Mapping
 
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
@@ -260,6 +261,14 @@ WEB_APPS_PATH = 'servers/{server_id}/webapps'
 DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
 DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
+
+
+def _yaml_kind(value):
+    if isinstance(value, (list, tuple)):
+        return 'list'
+    if isinstance(value, str):
+        return 'string'
+    return type(value).__name__
 
 
 def assign_hostnames(candidates):
@@ -352,6 +361,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- options -----------------------------------------------------------------------------------
 
+    def _read_config_data(self, path):
+        # The base class assumes a mapping and fails with a Python error on a list or a string.
+        content = self.loader.load_from_file(path)
+        if not isinstance(content, Mapping):
+            raise AnsibleParserError('%s is not a runcloud.cloud.runcloud inventory file: it must be a YAML mapping '
+                                     '(plugin: runcloud.cloud.runcloud, then the options), not %s'
+                                     % (to_native(path), 'an empty file' if content is None else 'a ' + _yaml_kind(content)))
+        return super(InventoryModule, self)._read_config_data(path)
+
     def _templated_options(self):
         """The connection options, rendered when they are templates (extra vars are available)."""
         self.templar.available_variables = self._vars or {}
@@ -407,7 +425,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         concurrency = self.get_option('concurrency')
         try:
             connection = dict(options, **dict((name, self.get_option(name)) for name in
-                                              ('validate_certs', 'api_timeout', 'api_retries', 'api_retry_budget')))
+                                              ('validate_certs', 'ca_path', 'api_timeout', 'api_retries', 'api_retry_budget')))
             return client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
                                        pool_size=max(10, concurrency))
         except RunCloudError as error:

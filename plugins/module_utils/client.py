@@ -27,7 +27,11 @@ __metaclass__ = type
 
 import base64
 import email.utils
+import json
+import math
+import os
 import random
+import re
 import threading
 import time
 import traceback
@@ -58,6 +62,18 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, but the imp
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
 MAX_PER_PAGE = 40
+# The page size RunCloud uses when it ignores ``perPage``: a page of exactly this many items, in an
+# answer that says nothing about its pages, may be followed by more.
+API_DEFAULT_PER_PAGE = 15
+# A list that never ends (an endpoint that answers every page in full) must not run forever.
+MAX_LIST_PAGES = 1000
+# Limits of the connection options (documented in the runcloud.cloud.api doc fragment).
+API_URL_MAX_LENGTH = 2048
+API_TIMEOUT_RANGE = (0.1, 3600.0)
+API_RETRIES_RANGE = (1, 50)
+API_RETRY_BUDGET_RANGE = (0.0, 3600.0)
+# Where a CA bundle may come from when ca_path is not set, in this order (empty variables are unset).
+CA_BUNDLE_ENVIRONMENT = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'SSL_CERT_FILE')
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'])
 # 5xx answers that say something about the server, not about the request, are worth another try.
 NOT_TRANSIENT_5XX = frozenset([501, 505])
@@ -85,10 +101,8 @@ class RetryPolicy:
     """
 
     def __init__(self, max_tries=5, budget=120.0, base_delay=1.0, max_delay=30.0):
-        if max_tries < 1:
-            raise ConfigurationError('api_retries must be at least 1')
-        if budget < 0:
-            raise ConfigurationError('api_retry_budget must not be negative')
+        max_tries = checked_number('api_retries', max_tries, API_RETRIES_RANGE, integer=True)
+        budget = checked_number('api_retry_budget', budget, API_RETRY_BUDGET_RANGE)
         self.max_tries = int(max_tries)
         self.budget = float(budget)
         self.base_delay = float(base_delay)
@@ -140,22 +154,108 @@ def parse_rate_limit_reset(value, now=None):
 
 
 def split_list_body(data):
-    """Return (items, pagination) of a list answer: the paginated envelope or a bare array."""
+    """Return (items, pagination) of a list answer: the paginated envelope (``meta.pagination``,
+    Laravel's ``meta`` or top-level paginator fields, or none at all) or a bare array."""
     if isinstance(data, list):
         return data, None
     if isinstance(data, dict) and isinstance(data.get('data'), list):
-        meta = data.get('meta') or {}
-        return data['data'], meta.get('pagination') or None
+        meta = data.get('meta') if isinstance(data.get('meta'), dict) else {}
+        for candidate in (meta.get('pagination'), meta, data):
+            if isinstance(candidate, dict) and total_pages_of(candidate) is not None:
+                return data['data'], candidate
+        return data['data'], None
     raise TransportError('expected a list answer (a JSON array or {"data": [...]}) but got %s' % type(data).__name__)
 
 
+PAGE_COUNT_KEYS = ('total_pages', 'totalPages', 'last_page', 'lastPage')
+TOTAL_KEYS = ('total', 'totalItems')
+PER_PAGE_KEYS = ('per_page', 'perPage')
+
+
 def total_pages_of(pagination):
-    if not pagination:
-        return 1
+    """The number of pages a pagination block announces, or None when it does not say."""
+    if not isinstance(pagination, dict):
+        return None
+    for key in PAGE_COUNT_KEYS:
+        pages = _int_or_none(pagination.get(key))
+        if pages is not None:
+            return max(1, pages)
+    total = next((_int_or_none(pagination.get(key)) for key in TOTAL_KEYS if key in pagination), None)
+    per_page = next((_int_or_none(pagination.get(key)) for key in PER_PAGE_KEYS if key in pagination), None)
+    if total is not None and per_page:
+        return max(1, -(-total // per_page))
+    return None
+
+
+def _item_key(item):
+    if isinstance(item, dict) and item.get('id') is not None:
+        return ('id', str(item['id']))
+    return ('value', json.dumps(item, sort_keys=True, default=str))
+
+
+def checked_number(option, value, limits, integer=False):
+    """``value`` as a number within ``limits`` (lowest, highest), or a ConfigurationError naming the option."""
+    lowest, highest = limits
+    kind = 'a whole number' if integer else 'a number'
     try:
-        return max(1, int(pagination.get('total_pages') or 1))
-    except (TypeError, ValueError):
-        return 1
+        if isinstance(value, bool):
+            raise ValueError
+        number = int(value) if integer else float(value)
+        if integer and float(value) != number:
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigurationError('%s must be %s between %s and %s' % (option, kind, _plain(lowest), _plain(highest)))
+    try:
+        finite = math.isfinite(float(number))
+    except OverflowError:
+        finite = False
+    if not finite or not lowest <= number <= highest:
+        raise ConfigurationError('%s must be %s between %s and %s, not %s'
+                                 % (option, kind, _plain(lowest), _plain(highest), _plain(number)))
+    return number
+
+
+def _plain(number):
+    """A number as a person writes it: 30, 0.5, 1e+300, nan."""
+    if isinstance(number, int) and abs(number) >= 10 ** 15:
+        return '%d digits' % len(str(abs(number))) if abs(number) >= 10 ** 300 else '%g' % number
+    if abs(number) >= 1e15 or (isinstance(number, float) and not math.isfinite(number)):
+        return '%g' % number
+    if isinstance(number, float) and number == int(number):
+        return str(int(number))
+    return str(number)
+
+
+def check_credential(option, value):
+    """Refuse a credential that cannot be what RunCloud issued or cannot travel in an HTTP header.
+    The value itself is never part of the message."""
+    if value is None or value == '':
+        return
+    if not isinstance(value, str):
+        raise ConfigurationError('%s must be a string' % option)
+    if any(character.isspace() for character in value):
+        raise ConfigurationError('%s contains whitespace (a space or line break copied with it?); '
+                                 'RunCloud credentials have none' % option)
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ConfigurationError('%s contains a control character; RunCloud credentials have none' % option)
+    if any(ord(character) > 126 for character in value):
+        raise ConfigurationError('%s contains a character outside printable ASCII, which cannot be sent in an '
+                                 'HTTP header; check it was copied correctly' % option)
+
+
+def ca_bundle(ca_path, environ=None):
+    """The CA bundle to verify the API's certificate with: ``ca_path``, else the first of
+    CA_BUNDLE_ENVIRONMENT that is set, else None (the bundle that comes with requests)."""
+    environ = os.environ if environ is None else environ
+    source = 'ca_path'
+    if ca_path in (None, ''):
+        source, ca_path = next(((name, environ[name]) for name in CA_BUNDLE_ENVIRONMENT if (environ.get(name) or '').strip()),
+                               (None, None))
+    if ca_path is None:
+        return None
+    if not os.path.exists(ca_path):
+        raise ConfigurationError('%s names a CA bundle that does not exist: %s' % (source, ca_path[:300]))
+    return ca_path
 
 
 CREDENTIAL_ENVIRONMENT = dict(api_token='RUNCLOUD_API_TOKEN', api_key='RUNCLOUD_API_KEY', api_secret='RUNCLOUD_API_SECRET')
@@ -197,15 +297,16 @@ class RunCloudClient:
     def __init__(self, api_url=DEFAULT_API_URL, api_token=None, api_key=None, api_secret=None,
                  validate_certs=True, timeout=30.0, retry_policy=None, log=None,
                  user_agent_suffix=None, sleep=time.sleep, clock=time.monotonic, rng=random.random,
-                 pool_size=10):
+                 pool_size=10, ca_path=None):
         if not HAS_REQUESTS:
             raise ConfigurationError('the Python library "requests" is required by the RunCloud client')
         self.api_url = self._checked_url(api_url)
         self._authorization = self._authorization_header(api_token, api_key, api_secret)
         self.validate_certs = validate_certs
-        self.timeout = float(timeout)
-        if self.timeout <= 0:
-            raise ConfigurationError('api_timeout must be a positive number of seconds')
+        # An explicit bundle: requests itself would only look at REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
+        self.ca_path = ca_bundle(ca_path) if validate_certs else None
+        self.verify = self.ca_path or bool(validate_certs)
+        self.timeout = checked_number('api_timeout', timeout, API_TIMEOUT_RANGE)
         self.retry_policy = retry_policy or RetryPolicy()
         self.log = log or (lambda message: None)
         self._sleep = sleep
@@ -238,8 +339,18 @@ class RunCloudClient:
     def _checked_url(api_url):
         if not api_url:
             raise ConfigurationError('api_url must not be empty')
-        parts = urlsplit(api_url)
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
+        if not isinstance(api_url, str):
+            raise ConfigurationError('api_url must be a string')
+        if len(api_url) > API_URL_MAX_LENGTH:
+            raise ConfigurationError('api_url is %d characters long; at most %d are accepted' % (len(api_url), API_URL_MAX_LENGTH))
+        if any(character.isspace() or ord(character) < 32 or ord(character) == 127 for character in api_url):
+            raise ConfigurationError('api_url must not contain whitespace or control characters')
+        try:
+            parts = urlsplit(api_url)
+            parts.port  # pylint: disable=pointless-statement
+        except ValueError:
+            raise ConfigurationError('api_url is not a valid URL (check the host and the port)')
+        if parts.scheme not in ('http', 'https') or not parts.hostname:
             raise ConfigurationError('api_url must be an http:// or https:// URL')
         if parts.username or parts.password:
             # Refuse rather than strip: a secret in a URL ends up in logs and shell history.
@@ -248,6 +359,8 @@ class RunCloudClient:
 
     @staticmethod
     def _authorization_header(api_token, api_key, api_secret):
+        for option, value in (('api_token', api_token), ('api_key', api_key), ('api_secret', api_secret)):
+            check_credential(option, value)
         has_token = bool(api_token)
         has_basic = bool(api_key) or bool(api_secret)
         if has_token and has_basic:
@@ -401,14 +514,13 @@ class RunCloudClient:
         try:
             response = self.session.request(
                 method, self.url_for(path), params=params,
-                data=None if body is None else _json_dumps(body),
-                headers=self._headers, timeout=(min(10.0, self.timeout), self.timeout),
-                allow_redirects=False, verify=self.validate_certs)
+                json=body, headers=self._headers, timeout=(min(10.0, self.timeout), self.timeout),
+                allow_redirects=False, verify=self.verify)
         except requests.exceptions.SSLError as exc:
             return TransportError(
-                'TLS connection to %s failed: %s. Check api_url; for a certificate error check the CA bundle '
-                '(REQUESTS_CA_BUNDLE) or, only for a test endpoint you trust, validate_certs=false'
-                % (self.api_url, _short_reason(exc)), method, display_path), FINAL, None
+                'TLS connection to %s failed: %s. Check api_url; for a certificate error check the CA bundle (%s) '
+                'or, only for a test endpoint you trust, validate_certs=false'
+                % (self.api_url, _tls_reason(exc), self._ca_bundle_hint()), method, display_path), FINAL, None
         except requests.exceptions.ConnectTimeout:
             return TransportError('could not connect to %s within %.0fs; check api_url and the network (proxy, firewall)'
                                   % (self.api_url, min(10.0, self.timeout)), method, display_path), CONNECT, self._backoff(attempt_number)
@@ -446,6 +558,11 @@ class RunCloudClient:
             # A 5xx may come from a gateway while the application still works on the request.
             return error, UNCERTAIN, self._backoff(attempt_number)
         return error, FINAL, None
+
+    def _ca_bundle_hint(self):
+        if self.ca_path:
+            return 'in use: %s' % self.ca_path
+        return 'set ca_path to the bundle of a private CA; none is set, so the one that comes with requests is used'
 
     # -- rate limiting ---------------------------------------------------------------------------
 
@@ -498,25 +615,55 @@ class RunCloudClient:
         return split_list_body(self.get(path, params=query))
 
     def iter_items(self, path, params=None, per_page=MAX_PER_PAGE, max_pages=None):
-        """Every item of a list endpoint, page after page, fetched lazily (at most ``max_pages`` pages)."""
-        page = 1
+        """Every item of a list endpoint, page after page, fetched lazily.
+
+        The page count comes from the answer's pagination block when it has one. Without one (a bare
+        array, a block of another shape), pages are read while they come back full - as many items as
+        asked for, or as the first page held - and the list ends at a short or empty page, or at a
+        page that only repeats what was read (an endpoint that is not paginated at all). Reaching
+        ``max_pages`` with more pages to come is an error: a list is never cut short in silence.
+        """
+        return self._walk_pages(path, params, per_page, max_pages, None)
+
+    def _walk_pages(self, path, params, per_page, max_pages, first_page):
+        limit = MAX_LIST_PAGES if max_pages is None else max_pages
+        page, first_size, seen = 1, None, set()
         while True:
-            items, pagination = self.get_page(path, page, per_page, params)
+            if page == 1 and first_page is not None:
+                items, pagination = first_page
+            else:
+                items, pagination = self.get_page(path, page, per_page, params)
+            keys = [_item_key(item) for item in items]
+            if page > 1 and keys and all(key in seen for key in keys):
+                return
+            seen.update(keys)
             yield from items
-            if page >= total_pages_of(pagination) or not items:
+            if first_size is None:
+                first_size = len(items)
+            pages = total_pages_of(pagination)
+            if not items:
                 return
-            if max_pages is not None and page >= max_pages:
-                self.log('RunCloud API: GET /%s: stopped after %d pages' % (path.lstrip('/'), max_pages))
+            if pages is not None:
+                if page >= pages:
+                    return
+            elif not _page_may_continue(page, len(items), first_size, per_page):
                 return
+            if page >= limit:
+                raise _too_many_pages(path, limit, per_page)
             page += 1
 
     def list_all(self, path, params=None, per_page=MAX_PER_PAGE, concurrency=1):
         """Every item of a list endpoint. With ``concurrency`` > 1 the pages after the first are
         fetched in parallel once the first page tells how many there are."""
-        items, pagination = self.get_page(path, 1, per_page, params)
+        first_page = self.get_page(path, 1, per_page, params)
+        items, pagination = first_page
         pages = total_pages_of(pagination)
+        if pages is None or concurrency <= 1:
+            return list(self._walk_pages(path, params, per_page, None, first_page))
         if pages <= 1 or not items:
             return list(items)
+        if pages > MAX_LIST_PAGES:
+            raise _too_many_pages(path, MAX_LIST_PAGES, per_page)
         pages_data = map_concurrently(lambda page: self.get_page(path, page, per_page, params)[0],
                                       range(2, pages + 1), concurrency)
         result = list(items)
@@ -524,17 +671,20 @@ class RunCloudClient:
             result.extend(page_items)
         return result
 
-    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True, max_pages=None):
+    def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True, max_pages=None,
+                      same=None):
         """The one item of a list whose ``field`` equals ``value`` exactly, or None.
 
         Uses the API's server-side ``search`` (a substring match) to narrow the list, then matches
         exactly. Two exact matches are an error: the caller must use the id instead. Without
-        ``searchable`` the whole list is read (at most ``max_pages`` pages).
+        ``searchable`` the whole list is read (at most ``max_pages`` pages). ``same(found, value)``
+        replaces the exact string comparison (domain names, where case does not matter).
         """
+        same = same or _same
         query = dict(params or {})
         if searchable:
             query['search'] = value
-        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if _same(item.get(field), value)]
+        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if isinstance(item, dict) and same(item.get(field), value)]
         if len(matches) > 1:
             raise AmbiguousMatchError(
                 '%d %ss have %s %r (ids %s); give the id instead of the name'
@@ -562,10 +712,15 @@ def parse_bool(value):
 CONNECTION_OPTIONS = (
     ('api_url', 'RUNCLOUD_API_URL', str, DEFAULT_API_URL),
     ('validate_certs', 'RUNCLOUD_VALIDATE_CERTS', parse_bool, True),
+    ('ca_path', 'RUNCLOUD_CA_PATH', str, None),
     ('api_timeout', 'RUNCLOUD_API_TIMEOUT', float, 30.0),
     ('api_retries', 'RUNCLOUD_API_RETRIES', int, 5),
     ('api_retry_budget', 'RUNCLOUD_API_RETRY_BUDGET', float, 120.0),
 )
+# Other names an option is known by (the modules' aliases).
+CONNECTION_ALIASES = {'api_url': ('api_endpoint',)}
+# What a value that does not convert must be, in the words the modules and the inventory use.
+EXPECTED_VALUE = {parse_bool: 'true or false', float: 'a number', int: 'a whole number', str: 'a string'}
 
 
 def connection_settings(given, environ):
@@ -576,6 +731,9 @@ def connection_settings(given, environ):
     for option, variable, convert, default in CONNECTION_OPTIONS:
         value = given.get(option)
         source = option
+        for alias in CONNECTION_ALIASES.get(option, ()):
+            if value in (None, '') and given.get(alias) not in (None, ''):
+                value, source = given[alias], alias
         if value in (None, ''):
             value = environ.get(variable) or None
             source = variable
@@ -584,15 +742,15 @@ def connection_settings(given, environ):
             continue
         try:
             settings[option] = convert(value)
-        except (TypeError, ValueError) as error:
-            raise ConfigurationError('%s has an invalid value: %s' % (source, error))
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigurationError('%s must be %s' % (source, EXPECTED_VALUE[convert]))
     settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, credentials_in_environment(environ))
     return settings
 
 
 def client_from_options(options, credentials, log, user_agent_suffix, pool_size=10):
     """A client from the connection options that modules, the inventory plugin and the lookup share
-    (named as in the ``runcloud.cloud.api`` doc fragment: ``api_url``, ``validate_certs``,
+    (named as in the ``runcloud.cloud.api`` doc fragment: ``api_url``, ``validate_certs``, ``ca_path``,
     ``api_timeout``, ``api_retries``, ``api_retry_budget``) and the ``(api_token, api_key,
     api_secret)`` that ``choose_credentials`` picked."""
     api_token, api_key, api_secret = credentials
@@ -607,6 +765,7 @@ def client_from_options(options, credentials, log, user_agent_suffix, pool_size=
         log=log,
         user_agent_suffix=user_agent_suffix,
         pool_size=pool_size,
+        ca_path=options.get('ca_path'),
     )
 
 
@@ -623,11 +782,6 @@ def map_concurrently(function, arguments, concurrency):
         return list(pool.map(function, arguments))
 
 
-def _json_dumps(body):
-    import json
-    return json.dumps(body)
-
-
 def _decode_json(response):
     if not response.content or not response.content.strip():
         return {}
@@ -641,6 +795,20 @@ def _same(left, right):
     if left is None or right is None:
         return left is right
     return str(left) == str(right)
+
+
+def _page_may_continue(page, count, first_size, per_page):
+    """Whether a page of an answer without page count may be followed by another one."""
+    if count >= per_page:
+        return True
+    if page == 1:
+        return count == API_DEFAULT_PER_PAGE
+    return count >= first_size
+
+
+def _too_many_pages(path, limit, per_page):
+    return TransportError('the list has more than %d pages of %d items; stopped reading it (narrow it with a search or filter)'
+                          % (limit, per_page), 'GET', '/' + path.lstrip('/'))
 
 
 def _int_or_none(value):
@@ -669,6 +837,14 @@ def _connect_failure_reason(exc):
     if 'Connection refused' in text:
         return 'connection refused'
     return 'no connection'
+
+
+def _tls_reason(exc):
+    """What OpenSSL said ("certificate verify failed: self-signed certificate in certificate chain"),
+    without the layers of urllib3 around it."""
+    text = _short_reason(exc)
+    match = re.search(r"(certificate verify failed: [^()'\"]+|\[SSL: [A-Z_]+\] [^()'\"]+|\[SSL\] [^()'\"]+)", text)
+    return match.group(1).strip() if match else text
 
 
 def _short_reason(exc):

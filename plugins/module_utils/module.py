@@ -36,6 +36,56 @@ def set_env_fallback(*names):
     raise AnsibleFallbackNotFound
 
 
+# Options whose values are whole files or scripts; every other text option is one line.
+MULTI_LINE_OPTIONS = frozenset(['deploy_script', 'certificate', 'private_key'])
+# One-line file contents (an id_rsa.pub read with a lookup): the line break that ends the file is dropped.
+FILE_LINE_OPTIONS = frozenset(['public_key'])
+# Longer single-line values are mistakes (a file pasted into a name), never anything RunCloud stores.
+MAX_SINGLE_LINE_LENGTH = 4096
+LINE_BREAKING_CHARACTERS = {'\x00': 'a NUL byte', '\r': 'a carriage return', '\n': 'a line feed'}
+TEXT_TYPES = ('str', 'raw', 'path', 'list')
+
+
+def single_line_problem(option, value, file_line=False):
+    """Why ``value`` of a single-line option must not be sent (a newline in a cron command is a second
+    crontab line on the server), or None."""
+    if not isinstance(value, str):
+        return None
+    if file_line:
+        value = value[:-2] if value.endswith('\r\n') else value[:-1] if value.endswith('\n') else value
+    found = [name for character, name in LINE_BREAKING_CHARACTERS.items() if character in value]
+    if not found:
+        if len(value) > MAX_SINGLE_LINE_LENGTH:
+            return '%s is %d characters long; at most %d are accepted' % (option, len(value), MAX_SINGLE_LINE_LENGTH)
+        return None
+    return '%s must be a single line without NUL, carriage return or line feed characters; it contains %s' % (
+        option, ' and '.join(found))
+
+
+def control_character_problems(spec, params, prefix=''):
+    """Every single-line option of ``spec`` (nested sub-options too) whose value holds NUL, CR or LF
+    or is longer than any value RunCloud keeps, and every id option below 1."""
+    problems = []
+    for option, settings in sorted(spec.items()):
+        value = (params or {}).get(option)
+        name = prefix + option
+        if settings.get('type') == 'int' and (option == 'id' or option.endswith('_id')) and isinstance(value, int) and value < 1:
+            problems.append('%s must be a positive id, not %d' % (name, value))
+            continue
+        if value is None or option in MULTI_LINE_OPTIONS or settings.get('type', 'str') not in TEXT_TYPES:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for index, element in enumerate(values):
+            label = '%s[%d]' % (name, index) if isinstance(value, list) else name
+            if isinstance(element, dict) and settings.get('options'):
+                problems.extend(control_character_problems(settings['options'], element, label + '.'))
+            else:
+                problem = single_line_problem(label, element, option in FILE_LINE_OPTIONS)
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
 def api_argument_spec():
     """The connection options of every module (documented in the runcloud.cloud.api fragment).
 
@@ -43,11 +93,12 @@ def api_argument_spec():
     environment so that the task wins over an environment variable of the other kind.
     """
     return dict(
-        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(set_env_fallback, ['RUNCLOUD_API_URL'])),
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(set_env_fallback, ['RUNCLOUD_API_URL']), aliases=['api_endpoint']),
         api_token=dict(type='str', no_log=True),
         api_key=dict(type='str', no_log=True),
         api_secret=dict(type='str', no_log=True),
         validate_certs=dict(type='bool', default=True, fallback=(set_env_fallback, ['RUNCLOUD_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(set_env_fallback, ['RUNCLOUD_CA_PATH'])),
         api_timeout=dict(type='float', default=30.0, fallback=(set_env_fallback, ['RUNCLOUD_API_TIMEOUT'])),
         api_retries=dict(type='int', default=5, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRIES'])),
         api_retry_budget=dict(type='float', default=120.0, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRY_BUDGET'])),
@@ -92,17 +143,48 @@ DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases',
 DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
 
 
+class _ArgumentCheckingModule(AnsibleModule):
+    """AnsibleModule whose argument errors name the option: for some values (a string where a list
+    of dictionaries is expected) ansible-core reports a conversion detail first and the error that
+    names the option second."""
+
+    def fail_json(self, msg, **kwargs):
+        outcome = getattr(self, 'validation_result', None)
+        errors = getattr(getattr(outcome, 'errors', None), 'errors', None) or []
+        if errors and msg == str(errors[0]) and type(errors[0]).__name__ == 'NoLogError':
+            named = [str(error) for error in errors if type(error).__name__ != 'NoLogError']
+            if named:
+                msg = named[0]
+        super(_ArgumentCheckingModule, self).fail_json(msg=msg, **kwargs)
+
+    def _log_invocation(self):
+        # Before the arguments reach the system log: a NUL byte there fails the module with a
+        # message about syslog instead of one about the option (ansible-core 2.21).
+        refuse_control_characters(self)
+        super(_ArgumentCheckingModule, self)._log_invocation()
+
+
+def refuse_control_characters(module):
+    """Fail ``module`` when a single-line option holds what must never be sent, before any request
+    (on a server such a value becomes a second line of a config file)."""
+    problems = control_character_problems(module.argument_spec, module.params)
+    if problems:
+        module.fail_json(msg='; '.join(problems))
+
+
 class RunCloudModule:
     """An AnsibleModule with a RunCloud client, for every module of the collection."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _ArgumentCheckingModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self.api_log = []
+        # Also here: a module that sets no_log never logs its invocation.
+        refuse_control_characters(self.module)
         try:
             self.client = self._create_client()
         except RunCloudError as error:

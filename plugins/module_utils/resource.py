@@ -21,27 +21,62 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFo
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 
 TRUE_STRINGS = frozenset(['1', 'true', 'yes', 'on'])
+FALSE_STRINGS = frozenset(['0', 'false', 'no', 'off'])
+# A compared field the API's answer lacks, or holds in a shape the module cannot read: never a reason
+# to update, replace or fail (the real API may answer in any shape the reference leaves open).
+UNKNOWN = type('Unknown', (object,), {'__repr__': lambda self: 'UNKNOWN'})()
+UNKNOWN_IN_DIFF = '(unknown: not in the API answer in a readable form)'
 # The proof of absence before a create reads the whole list without ``search``, up to this many pages.
 ABSENCE_PROOF_MAX_PAGES = 25
 
 
 def normalize(kind, value):
-    """The comparable form of a value of the given kind; unknown shapes are left as they are."""
-    if value is None:
+    """The comparable form of a value of the given kind; unknown shapes are left as they are.
+
+    ``domain``: case and a trailing dot do not matter. Empty strings are null for every kind.
+    """
+    if value is None or (isinstance(value, str) and value.strip() == '' and kind != 'raw'):
         return None
     if kind == 'bool':
         if isinstance(value, str):
-            return value.strip().lower() in TRUE_STRINGS
-        return bool(value)
+            text = value.strip().lower()
+            if text in TRUE_STRINGS:
+                return True
+            if text in FALSE_STRINGS:
+                return False
+            return value
+        if isinstance(value, (bool, int, float)):
+            return bool(value)
+        return value
     if kind == 'int':
+        if isinstance(value, bool):
+            return int(value)
         try:
             return int(value)
         except (TypeError, ValueError):
-            return value
+            try:
+                number = float(value)
+                return int(number) if number == int(number) else value
+            except (TypeError, ValueError, OverflowError):
+                return value
     if kind == 'str':
-        text = value if isinstance(value, str) else str(value)
-        return text if text != '' else None
+        if isinstance(value, (dict, list)):
+            return value
+        return value if isinstance(value, str) else str(value)
+    if kind == 'domain':
+        return value.strip().rstrip('.').lower() if isinstance(value, str) else value
     return value
+
+
+def readable(kind, value):
+    """Whether an API value (already normalised) has the shape a field of ``kind`` holds."""
+    if value is None or kind == 'raw':
+        return True
+    if kind == 'bool':
+        return isinstance(value, bool)
+    if kind == 'int':
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 def camel_case(option):
@@ -190,6 +225,10 @@ class ResourceModule(RunCloudModule):
         self._reads = {}
         # The resource being replaced, while its replacement is created (its absence needs no proof).
         self.replacing = None
+        # {option: endpoint} of compared fields whose current value is unknown (warned about once).
+        self.unknown_fields = {}
+        # Where the resource was read (for messages about fields missing from that answer).
+        self.read_from = None
         # Options of the actions that ran (or would have, in check mode).
         self.actions_run = []
 
@@ -267,8 +306,20 @@ class ResourceModule(RunCloudModule):
         result.update(self.extra_result(resource))
         if self.module._diff:
             extra_before, extra_after = self.extra_diff()
-            result['diff'] = dict(before=dict(before or {}, **extra_before), after=dict(after or {}, **extra_after))
+            result['diff'] = dict(before=self.marked_unknown(dict(before or {}, **extra_before)),
+                                  after=self.marked_unknown(dict(after or {}, **extra_after)))
         self.exit(**result)
+
+    def marked_unknown(self, shown):
+        """The diff's view of a resource, with the fields whose value is unknown saying so."""
+        if not shown:
+            return shown
+        for option in self.unknown_fields:
+            field = self.field(option)
+            target = shown if field.reader is None else shown.setdefault(self.reader(field.reader).key, {})
+            if isinstance(target, dict) and (field.read_as not in target or not self.value_is_readable(field, target[field.read_as])):
+                target[field.read_as] = UNKNOWN_IN_DIFF
+        return shown
 
     def extra_result(self, resource):
         """Hook: result keys beside the resource (an installation script, a mode)."""
@@ -299,8 +350,9 @@ class ResourceModule(RunCloudModule):
         if self.singleton_path:
             return self.read_singleton()
         if self.params.get('id') is not None:
+            self.read_from = self.path(self.item_path, id=self.params['id'])
             try:
-                current = self.client.get(self.path(self.item_path, id=self.params['id']))
+                current = self.client.get(self.read_from)
             except NotFoundError:
                 if self.params.get('state') == 'absent':
                     return None
@@ -311,8 +363,13 @@ class ResourceModule(RunCloudModule):
         value = self.desired(identity)
         if value is None:
             self.fail('%s is required to find the %s' % (identity.option, self.resource))
-        return self.client.find_by_field(self.path(self.list_path), value, identity.read_as,
-                                         description=self.resource, searchable=self.searchable)
+        self.read_from = self.path(self.list_path)
+        return self.client.find_by_field(self.read_from, value, identity.read_as, description=self.resource,
+                                         searchable=self.searchable, same=self.identity_matcher(identity))
+
+    @staticmethod
+    def identity_matcher(identity):
+        return lambda found, wanted: found is not None and normalize(identity.kind, found) == normalize(identity.kind, wanted)
 
     def check_identity_of(self, current):
         """A resource read by id must carry the name the task gives, unless the name can change (a rename)."""
@@ -324,8 +381,9 @@ class ResourceModule(RunCloudModule):
                                                                current.get(field.read_as), self.params[self.identity]))
 
     def read_singleton(self):
+        self.read_from = self.path(self.singleton_path)
         try:
-            data = self.client.get(self.path(self.singleton_path))
+            data = self.client.get(self.read_from)
         except NotFoundError:
             return None
         return data if self.singleton_present(data) else None
@@ -405,7 +463,8 @@ class ResourceModule(RunCloudModule):
             return self.find()
         identity = self.field(self.identity)
         return self.client.find_by_field(self.path(self.list_path), self.desired(identity), identity.read_as,
-                                         description=self.resource, searchable=False, max_pages=ABSENCE_PROOF_MAX_PAGES)
+                                         description=self.resource, searchable=False, max_pages=ABSENCE_PROOF_MAX_PAGES,
+                                         same=self.identity_matcher(identity))
 
     def uncertain_create_hint(self):
         """What the user should check when a create that is never resent had an unknown outcome."""
@@ -422,7 +481,7 @@ class ResourceModule(RunCloudModule):
         value = self.desired(identity)
         query = {'search': value} if self.searchable else None
         for item in self.client.iter_items(self.path(self.list_path), query):
-            if item.get('id') != self.replacing.get('id') and normalize('str', item.get(identity.read_as)) == normalize('str', value):
+            if item.get('id') != self.replacing.get('id') and normalize(identity.kind, item.get(identity.read_as)) == normalize(identity.kind, value):
                 return item
         return None
 
@@ -476,18 +535,60 @@ class ResourceModule(RunCloudModule):
         return [field for field in self.fields
                 if field.update is None and not field.write_only and field.option != self.identity
                 and field.create and self.params.get(field.option) is not None
-                and not self.same(field, self.desired(field), self.current_value(field, current))]
+                and self.differs(field, current)]
 
     def same(self, field, desired, current):
         if field.matches is not None:
             return field.matches(desired, current)
         return normalize(field.kind, desired) == normalize(field.kind, current)
 
+    def differs(self, field, current, just_created=False):
+        """Whether the user's value of ``field`` differs from the resource's.
+
+        A value the answer lacks or holds in a shape this module cannot read is unknown: it never
+        differs (warned once, shown as unknown in the diff). Right after a create, a missing field is
+        one the create did not set."""
+        value = self.current_value(field, current)
+        if value is UNKNOWN and just_created:
+            value = None
+        if value is UNKNOWN or not self.value_is_readable(field, value):
+            self.note_unknown(field, current)
+            return False
+        verdict = self.same(field, self.desired(field), value)
+        if verdict is None:
+            # A ``matches`` function that could not read the value.
+            self.note_unknown(field, current)
+            return False
+        return not verdict
+
+    @staticmethod
+    def value_is_readable(field, value):
+        if value is UNKNOWN:
+            return False
+        if field.matches is not None:
+            return True
+        return readable(field.kind, normalize(field.kind, value))
+
+    def note_unknown(self, field, current):
+        if field.option in self.unknown_fields:
+            return
+        if field.reader is not None:
+            source = self.path(self.reader(field.reader).path, id=current.get('id'))
+        else:
+            source = self.read_from or (self.path(self.item_path, id=current.get('id')) if self.item_path else self.resource)
+        self.unknown_fields[field.option] = source
+        self.module.warn('the API answer (GET /%s) has no readable %s, so %s of %s is unknown: it is neither compared '
+                         'nor changed' % (source.lstrip('/'), field.read_as, field.option, self.subject()))
+
     def current_value(self, field, current):
+        """The resource's value of ``field``, or UNKNOWN when its answer does not hold the field."""
         if field.reader is None:
-            return current.get(field.read_as)
-        reader = self.reader(field.reader)
-        return self.read(reader, current).get(field.read_as)
+            source = current
+        else:
+            source = self.read(self.reader(field.reader), current)
+        if not isinstance(source, dict) or field.read_as not in source:
+            return UNKNOWN
+        return source[field.read_as]
 
     def reader(self, name):
         for reader in self.readers:
@@ -502,7 +603,9 @@ class ResourceModule(RunCloudModule):
             if current.get('id') is None:
                 self._reads[cache_key] = {}
             else:
-                self._reads[cache_key] = self.client.get(self.path(reader.path, id=current['id'])) or {}
+                answer = self.client.get(self.path(reader.path, id=current['id']))
+                # An answer of another shape holds nothing readable: every field of it is unknown.
+                self._reads[cache_key] = answer if isinstance(answer, dict) else {}
         current[reader.key] = self._reads[cache_key]
         return self._reads[cache_key]
 
@@ -518,7 +621,7 @@ class ResourceModule(RunCloudModule):
             if field.write_only:
                 if (just_created and field.create) or not self.wants_write_only_update(field):
                     continue
-            elif self.same(field, self.desired(field), self.current_value(field, current)):
+            elif not self.differs(field, current, just_created):
                 continue
             changes.setdefault(field.update, []).append(field)
         return changes
@@ -561,7 +664,7 @@ class ResourceModule(RunCloudModule):
         for field in fields:
             if field.reader is not None:
                 self._reads.pop((field.reader, fresh.get('id')), None)
-            if not self.same(field, self.desired(field), self.current_value(field, fresh)):
+            if self.differs(field, fresh):
                 return None
         return fresh
 
@@ -581,7 +684,9 @@ class ResourceModule(RunCloudModule):
         if group.send == 'all':
             for field in self.fields:
                 if field.update == group.name and not field.write_only and field.resend:
-                    body[field.api] = self.current_value(field, current)
+                    value = self.current_value(field, current)
+                    if value is not UNKNOWN:
+                        body[field.api] = value
         for field in changed_fields:
             body[field.api] = self.desired(field)
         if group.extra_body is not None:

@@ -153,7 +153,7 @@ class DomainModule(ResourceModule):
     on_immutable_change = 'option'
     fields = (
         # The API stores names in lower case.
-        Field('name', to_api=lambda module, value: value.strip().lower()),
+        Field('name', kind='domain', to_api=lambda module, value: value.strip().lower()),
         Field('type'),
         Field('www', kind='bool'),
         Field('redirection'),

@@ -198,10 +198,16 @@ def repository_path(address):
 
 
 def repository_matches(wanted, repository_data):
-    """The API answers the repository as ``repositoryData`` {url, repo}, never as the given string."""
-    if not isinstance(repository_data, dict):
+    """The API answers the repository as ``repositoryData`` {url, repo}, never as the given string.
+    None (unknown) when the answer holds no address this can read."""
+    if isinstance(repository_data, str) and repository_data.strip():
         return repository_path(wanted) == repository_path(repository_data)
-    return repository_path(wanted) in (repository_path(repository_data.get('url')), repository_path(repository_data.get('repo')))
+    if not isinstance(repository_data, dict):
+        return None
+    addresses = [repository_data.get(key) for key in ('url', 'repo') if isinstance(repository_data.get(key), str) and repository_data.get(key).strip()]
+    if not addresses:
+        return None
+    return repository_path(wanted) in [repository_path(address) for address in addresses]
 
 
 class GitModule(ResourceModule):

@@ -54,7 +54,7 @@ options:
     aliases: [numprocs]
   directory:
     description:
-      - The working directory. RunCloud uses V(/) when creating and not set.
+      - The working directory, an absolute path without C(..). RunCloud uses V(/) when creating and not set.
     type: path
   auto_start:
     description:
@@ -234,6 +234,9 @@ class SupervisorJobModule(JobModule):
 
     def validate(self):
         super(SupervisorJobModule, self).validate()
+        directory = self.params.get('directory')
+        if directory is not None and (not directory.startswith('/') or '..' in directory.split('/')):
+            self.fail("directory must be an absolute path without '..', such as /home/shop/webapps/shop; got %r" % directory)
         binary = self.params.get('binary')
         if binary and (not binary.startswith('/') or any(char.isspace() for char in binary)):
             self.fail("binary must be the absolute path of one of the server's allowed binaries, such as "

@@ -312,7 +312,7 @@ api_log:
 import re
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
-from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
     Field,
@@ -369,6 +369,13 @@ def normalize_public_path(value):
     return '/' + text if text else None
 
 
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def settings_field(option, kind='str', create_default=None, **kwargs):
     return Field(option, kind=kind, update='fpmnginx', reader='settings', create_default=create_default, **kwargs)
 
@@ -386,7 +393,7 @@ class WebAppModule(ResourceModule):
     timezone_checked = False
     fields = (
         Field('name'),
-        Field('domain_name'),
+        Field('domain_name', kind='domain'),
         Field('system_user', api='user', read_as='server_user_id', kind='raw'),
         Field('php_version', update='php', create_default=DEFAULT_PHP_VERSION),
         settings_field('public_path', matches=lambda wanted, current: normalize_public_path(wanted) == normalize_public_path(current)),
@@ -468,14 +475,22 @@ class WebAppModule(ResourceModule):
 
     def owner_matches(self, current):
         # server_user_id decides: rootPath names the owner only by the convention of its directory.
-        owner_id = current.get('server_user_id')
-        if owner_id is None:
-            match = ROOT_PATH_OWNER.match(current.get('rootPath') or '')
-            return bool(match) and match.group(1) == self.params['system_user']
-        return self.resolve_parent(SYSTEM_USER) == owner_id
+        owner_id = _int_or_none(current.get('server_user_id'))
+        if owner_id is not None:
+            return self.resolve_parent(SYSTEM_USER) == owner_id
+        match = ROOT_PATH_OWNER.match(current.get('rootPath') or '') if isinstance(current.get('rootPath'), str) else None
+        if match and not is_id(self.params['system_user']):
+            return match.group(1) == self.params['system_user']
+        # Neither tells the owner in a form that can be compared: unknown, which is never a difference.
+        self.note_unknown(self.field('system_user'), current)
+        return True
 
     def alias_matches(self, current):
-        if current.get('alias') is None:
+        if 'alias' not in current:
+            self.module.warn('the API answer has no alias field, so whether %s is an alias of %r is unknown: it is not '
+                             'changed' % (self.subject(), self.params['alias_of']))
+            return True
+        if current.get('alias') in (None, ''):
             return False
         return self.resolve_parent(ALIAS_PARENT) == current.get('alias')
 

@@ -247,7 +247,7 @@ def test_settings_follow_the_modules_rules():
     assert (got['api_token'], got['api_url'], got['api_retries'], got['validate_certs'], got['interval']) == (
         'env-token', 'https://manage.runcloud.io/api/v2', 2, False, 5.0)
     assert fleet.settings_from({'api_key': 'k', 'api_secret': 's'}, environ)['api_token'] is None
-    with pytest.raises(ConfigurationError, match='RUNCLOUD_API_RETRIES has an invalid value'):
+    with pytest.raises(ConfigurationError, match='RUNCLOUD_API_RETRIES must be a whole number'):
         fleet.settings_from({}, {'RUNCLOUD_API_TOKEN': 't', 'RUNCLOUD_API_RETRIES': 'many'})
     with pytest.raises(ConfigurationError, match='interval must be at least 0.1'):
         fleet.settings_from({'interval': 0}, environ)

@@ -21,6 +21,7 @@ import os
 import random
 import re
 import signal
+import ssl
 import sys
 import tempfile
 import threading
@@ -31,6 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import sim_api
 import sim_resources
+import sim_variants
 from sim_core import ApiError, Router
 
 DEFAULT_TOKEN = "runcloud-sim-token"
@@ -39,6 +41,8 @@ DEFAULT_API_SECRET = "runcloud-sim-secret"
 API_PREFIX = "/api/v2"
 CONTROL_PREFIX = "/__sim__"
 FAULT_ACTIONS = ("status", "drop", "delay", "apply_and_drop")
+# What a client written against the real v2 API expects on a wrong or missing credential.
+UNAUTHENTICATED_MESSAGE = "Invalid credentials."
 
 
 class DropConnection(Exception):
@@ -90,7 +94,7 @@ class Simulator:
 
     def __init__(self, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, api_key=DEFAULT_API_KEY, api_secret=DEFAULT_API_SECRET,
                  rate_limit=6000, rate_window=60, latency_ms=0, latency_jitter_ms=0, seed_servers=0, seed_fixtures=False,
-                 state_file=None, random_fault_rate=0.0, random_seed=None):
+                 state_file=None, random_fault_rate=0.0, random_seed=None, variants=(), tls_cert=None, tls_key=None):
         if not _is_loopback(host):
             raise ValueError("the simulator only binds loopback addresses, not %r" % host)
         self.host = host
@@ -99,8 +103,11 @@ class Simulator:
         self.api_key = api_key
         self.api_secret = api_secret
         self.state_file = state_file
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
         self._startup = {"rate_limit": rate_limit, "rate_window": rate_window, "latency_ms": latency_ms,
-                         "latency_jitter_ms": latency_jitter_ms, "random_fault_rate": random_fault_rate, "random_seed": random_seed}
+                         "latency_jitter_ms": latency_jitter_ms, "random_fault_rate": random_fault_rate, "random_seed": random_seed,
+                         "variants": sim_variants.checked_variants(variants or [])}
         self.lock = threading.RLock()
         self.router = Router(sim_api.ROUTES)
         self.store = sim_resources.Store(self._load_state())
@@ -126,11 +133,16 @@ class Simulator:
         self.requests = []
         self.counters = _new_counters()
         self.agent_connect_delay = 0.0
+        self.variants = list(startup["variants"])
 
     def start(self):
         handler = type("BoundRequestHandler", (RequestHandler,), {"simulator": self})
         self._server = ThreadingHTTPServer((self.host, self.port), handler)
         self._server.daemon_threads = True
+        if self.tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.tls_cert, self.tls_key)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="runcloud-sim", daemon=True)
         self._thread.start()
@@ -151,7 +163,7 @@ class Simulator:
 
     @property
     def root_url(self):
-        return "http://%s:%d" % (self.host, self.port)
+        return "%s://%s:%d" % ("https" if self.tls_cert else "http", self.host, self.port)
 
     @property
     def url(self):
@@ -215,7 +227,7 @@ class Simulator:
                             "delay_ms": settings["delay_ms"], "random": True}
         return None
 
-    def handle_api(self, method, path, query, raw_body, auth_header, client):
+    def handle_api(self, method, path, query, raw_body, auth_header, client, content_type=None):
         """Runs one /api/v2 request; returns (Answer, fault rule or None, parsed body). Raises DropConnection."""
         rate_key, authenticated = self._credential(auth_header)
         with self.lock:
@@ -223,7 +235,7 @@ class Simulator:
         if not allowed:
             return Answer(429, {"message": "Too Many Attempts."}, limit_headers), None, None
         if not authenticated:
-            return Answer(401, {"message": "Unauthenticated."}, limit_headers), None, None
+            return Answer(401, {"message": UNAUTHENTICATED_MESSAGE}, limit_headers), None, None
         fault = self._next_fault(method, path)
         if fault and fault["action"] == "drop":
             raise DropConnection()
@@ -234,17 +246,21 @@ class Simulator:
             return Answer(fault["status"], {"message": fault.get("message") or _status_message(fault["status"])}, headers), fault, None
         if fault and fault["action"] == "delay":
             time.sleep(fault.get("delay_ms", 0) / 1000.0)
-        answer, body = self._dispatch(method, path, query, raw_body)
+        with self.lock:
+            variants = list(self.variants)
+        answer, body = self._dispatch(method, path, sim_variants.rewrite_query(variants, query), raw_body, content_type)
+        if answer.status < 300:
+            answer.body = sim_variants.rewrite_answer(variants, answer.body)
         answer.headers.update(limit_headers)
         return answer, fault, body
 
-    def _dispatch(self, method, path, query, raw_body):
+    def _dispatch(self, method, path, query, raw_body, content_type=None):
         try:
             handler, params = self.router.resolve(method, path)
-            body = _parse_api_body(raw_body)
+            body = _parse_api_body(raw_body, content_type)
         except ApiError as error:
             return Answer(error.status, error.body), None
-        context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url)
+        context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url, method=method)
         with self.lock:
             try:
                 result = handler(context)
@@ -432,6 +448,16 @@ class Simulator:
     def control_state(self, _body):
         return self.store.state
 
+    def control_variants(self, body):
+        try:
+            self.variants = sim_variants.checked_variants(body.get("variants") or [])
+        except ValueError as error:
+            raise ApiError(400, str(error)) from None
+        return self.control_list_variants(body)
+
+    def control_list_variants(self, _body):
+        return {"variants": list(self.variants), "known": dict(sim_variants.VARIANTS)}
+
     def control_endpoints(self, _body):
         return {"endpoints": [{"method": method, "path": template} for method, template in self.router.endpoints()]}
 
@@ -453,6 +479,8 @@ CONTROL_ROUTES = [
     ("POST", r"/servers/(\d+)/webapps/(\d+)/ssl", Simulator.control_web_app_ssl),
     ("POST", r"/agent", Simulator.control_agent),
     ("GET", r"/state", Simulator.control_state),
+    ("GET", r"/variants", Simulator.control_list_variants),
+    ("POST", r"/variants", Simulator.control_variants),
     ("GET", r"/endpoints", Simulator.control_endpoints),
 ]
 
@@ -486,15 +514,29 @@ def _parse_control_body(raw_body):
     return body
 
 
-def _parse_api_body(raw_body):
-    """The request's input as Laravel sees it: a JSON object, else (null, malformed, not an object) no input."""
+def _parse_api_body(raw_body, content_type=None):
+    """The request's input as Laravel sees it: a JSON object or a form-encoded body, else (null,
+    malformed, not an object) no input."""
     if not raw_body or not raw_body.strip():
         return {}
+    if (content_type or "").split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        return _form_fields(raw_body)
     try:
         body = json.loads(raw_body)
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _form_fields(raw_body):
+    """A form body as PHP reads it: ``a=1&b[]=x&b[]=y`` is {"a": "1", "b": ["x", "y"]}; the last value of a repeated name wins."""
+    fields = {}
+    for name, value in parse_qsl(raw_body, keep_blank_values=True):
+        if name.endswith("[]"):
+            fields.setdefault(name[:-2], []).append(value)
+        else:
+            fields[name] = value
+    return fields
 
 
 def _int_option(body, name, default):
@@ -597,7 +639,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         api_path = path[len(API_PREFIX):] or "/"
         time.sleep(simulator.latency_seconds())
         try:
-            answer, fault, body = simulator.handle_api(method, api_path, query, raw_body, self.headers.get("Authorization"), self.client_address[0])
+            answer, fault, body = simulator.handle_api(method, api_path, query, raw_body, self.headers.get("Authorization"),
+                                                       self.client_address[0], self.headers.get("Content-Type"))
         except DropConnection:
             simulator.record(method, api_path, query, None, started, None, {"action": "drop"})
             self.close_connection = True
@@ -634,13 +677,19 @@ def parse_arguments(argv):
     parser.add_argument("--state-file", default=None, help="JSON file: loaded at start if present, rewritten after each write")
     parser.add_argument("--random-fault-rate", type=float, default=0.0, help="share of API requests answered 503 at random")
     parser.add_argument("--random-seed", type=int, default=None, help="seed for latency jitter and random faults")
+    parser.add_argument("--variant", dest="variants", action="append", default=[],
+                        help="answer in a variant shape (repeatable or comma-separated): %s" % ", ".join(sim_variants.VARIANTS))
+    parser.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM certificate (chain)")
+    parser.add_argument("--tls-key", default=None, help="the private key of --tls-cert")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
+    arguments = vars(options)
+    arguments["variants"] = [name for value in arguments["variants"] for name in re.split(r"[,\s]+", value) if name]
     try:
-        simulator = Simulator(**vars(options))
+        simulator = Simulator(**arguments)
     except ValueError as error:
         print("runcloud_sim: %s" % error, file=sys.stderr)
         return 2

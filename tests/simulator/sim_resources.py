@@ -17,7 +17,7 @@ import hmac
 import secrets
 
 import sim_data as data
-from sim_core import invalid, not_found, now_timestamp, paginate, public, search_filter, validate
+from sim_core import VALIDATION_MESSAGE, ApiError, invalid, not_found, now_timestamp, paginate, public, search_filter, validate
 
 HOSTNAME = r"(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 TIMEZONE = r"[A-Za-z]+(/[A-Za-z0-9_+-]+)*"
@@ -88,8 +88,10 @@ def ensure_unique(collection, field, value, message_field=None):
 class Context:
     """One API request as the handlers see it."""
 
-    def __init__(self, store, params, body, query, page_url, root_url=""):
+    def __init__(self, store, params, body, query, page_url, root_url="", method=None):
         self.store = store
+        self.method = method
+        self._update_checked = False
         self.root_url = root_url
         self.params = params
         self.body = body
@@ -97,6 +99,14 @@ class Context:
         self.page_url = page_url
 
     def validate(self, schema):
+        if self.method == "PATCH" and not self._update_checked:
+            # An update whose fields are all optional would change nothing: say so rather than answer 200.
+            # (Where a field is required, its own 422 says it.)
+            self._update_checked = True
+            optional_only = not any(part.startswith("required") for rule in schema.values() for part in rule.split("|"))
+            if optional_only and not any(field in self.body for field in schema):
+                raise ApiError(422, VALIDATION_MESSAGE, {"fields": [
+                    "The request holds none of the fields this endpoint updates: %s." % ", ".join(sorted(schema))]})
         return validate(self.body, schema)
 
     def server(self):

@@ -85,7 +85,7 @@ def test_ping_with_basic_key_and_secret(sim):
 
 
 def test_missing_or_wrong_credentials_are_401(sim):
-    expected = {"message": "Unauthenticated."}
+    expected = {"message": "Invalid credentials."}
     assert_401 = [
         requests.get(sim.url + "/ping", timeout=5),
         requests.get(sim.url + "/ping", headers={"Authorization": "Bearer wrong"}, timeout=5),

@@ -47,6 +47,9 @@ class ScriptedSession:
         self.sent = []
 
     def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        if kwargs.get('json') is not None:
+            # What requests puts on the wire for ``json=``.
+            data = json.dumps(kwargs.pop('json'))
         self.sent.append(dict(method=method, url=url, params=params, data=data, headers=headers, kwargs=kwargs))
         assert self.script, 'unexpected request %s %s' % (method, url)
         step = self.script.pop(0)

@@ -5,7 +5,14 @@
 #   source ../setup_simulator/simulator.sh [simulator flags...]
 #
 # Exports RUNCLOUD_API_URL, RUNCLOUD_API_TOKEN, RUNCLOUD_SIM_CONTROL (the /__sim__ control API),
-# ANSIBLE_ROLES_PATH (so playbooks can use the setup_simulator role's task files).
+# ANSIBLE_ROLES_PATH (so playbooks can use the setup_simulator role's task files), and
+# RUNCLOUD_SIM_VARIANT: the variant answer shape (docs/simulator.md) in which the simulator answers
+# between the clear_log and read_log task files, i.e. during the target's converge checks. It rotates:
+# one variant per target and day (a checksum of the target's directory name and the UTC date), so
+# the targets cover the variants over the days; set RUNCLOUD_SIM_VARIANT yourself to pick one, or
+# to "none" for the default shape only. string-scalars is not in the rotation: the targets assert
+# on the API's values in results (true, 5), which that variant changes by design; the variant runs
+# of the examples (tests/variants/run-variants.sh) cover it.
 
 _sim_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 _sim_script="${RUNCLOUD_SIM_SCRIPT:-}"
@@ -17,6 +24,16 @@ if [ ! -f "${_sim_script}" ]; then
     echo "setup_simulator: cannot find runcloud_sim.py (set RUNCLOUD_SIM_SCRIPT)" >&2
     exit 1
 fi
+
+_sim_variants=(omit-optional null-for-empty empty-for-null extra-fields flatten-nested timestamps
+    bare-lists no-pagination-meta laravel-pagination fixed-page-size)
+if [ -z "${RUNCLOUD_SIM_VARIANT:-}" ]; then
+    _sim_pick="$(printf '%s %s' "$(basename "$(pwd)")" "$(date -u +%F)" | cksum | cut -d' ' -f1)"
+    RUNCLOUD_SIM_VARIANT="${_sim_variants[$((_sim_pick % ${#_sim_variants[@]}))]}"
+fi
+[ "${RUNCLOUD_SIM_VARIANT}" = none ] && RUNCLOUD_SIM_VARIANT=""
+export RUNCLOUD_SIM_VARIANT
+[ -z "${RUNCLOUD_SIM_VARIANT}" ] || echo "setup_simulator: converge checks answer in the variant ${RUNCLOUD_SIM_VARIANT}"
 
 _sim_dir="$(mktemp -d)"
 "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 "$@" >"${_sim_dir}/stdout" 2>"${_sim_dir}/stderr" &

@@ -47,7 +47,7 @@ def server(server_id, name, **fields):
 DEFAULTS = dict(
     plugin='runcloud.cloud.runcloud', hostname='name', hostvars_prefix='runcloud_', group='runcloud', search=None,
     connected_only=False, filters={}, include_web_apps=False, include_databases=False, include_shared=False, concurrency=4,
-    api_url='https://api.example.test/api/v2', api_token='token', api_key=None, api_secret=None, validate_certs=True,
+    api_url='https://api.example.test/api/v2', api_token='token', api_key=None, api_secret=None, validate_certs=True, ca_path=None,
     api_timeout=30.0, api_retries=5, api_retry_budget=120.0, compose={}, groups={}, keyed_groups=[], strict=False,
     leading_separator=True, use_extra_vars=False, cache=False, cache_plugin='memory', cache_timeout=3600,
     cache_connection=None, cache_prefix='ansible_inventory_',

@@ -90,7 +90,7 @@ def test_both_kinds_of_credentials_given_to_the_lookup_are_refused():
 
 
 def test_a_bad_environment_value_names_the_variable():
-    with pytest.raises(AnsibleLookupError, match='RUNCLOUD_API_RETRIES has an invalid value'):
+    with pytest.raises(AnsibleLookupError, match='RUNCLOUD_API_RETRIES must be a whole number'):
         static.connection_settings({}, {'RUNCLOUD_API_RETRIES': 'many'})
 
 

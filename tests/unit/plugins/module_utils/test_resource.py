@@ -208,7 +208,7 @@ def test_a_resent_create_refused_as_taken_succeeds_when_the_first_try_landed(mon
 def test_a_state_setting_post_with_a_lost_answer_is_checked_not_resent(monkeypatch):
     pinned = dict(WIDGET, pinned=True)
     result, session = run_module(monkeypatch, main, dict(server=1, name='w', pinned=True), [
-        Exchange('GET', '/servers/1/widgets', found(WIDGET)),
+        Exchange('GET', '/servers/1/widgets', found(dict(WIDGET, pinned=False))),
         Exchange('POST', '/servers/1/widgets/5/pin', answer(503, {})),
         Exchange('GET', '/servers/1/widgets/5', answer(200, pinned)),
     ])

@@ -112,3 +112,17 @@ def test_bad_input_fails_before_any_request(monkeypatch, options, message):
 ])
 def test_command_matches(binary, command, stored, same):
     assert supervisor_job.command_matches(binary, command, stored) is same
+
+
+@pytest.mark.parametrize('directory', ['home/app', '/home/app/../../etc', '/home/app/..'])
+def test_a_relative_directory_or_one_with_dot_dot_is_refused_before_any_request(monkeypatch, directory):
+    result, session = run_module(monkeypatch, supervisor_job.main, dict(WANTED, directory=directory), [])
+    assert result['failed'] and result['msg'].startswith("directory must be an absolute path without '..'")
+    assert session.sent == []
+
+
+@pytest.mark.parametrize('command', ['artisan queue:work\nrm -rf /', 'artisan\x00queue', 'artisan\rqueue'])
+def test_a_command_over_several_lines_is_refused_before_any_request(monkeypatch, command):
+    result, session = run_module(monkeypatch, supervisor_job.main, dict(WANTED, command=command), [])
+    assert result['failed'] and result['msg'].startswith('command must be a single line')
+    assert session.sent == []

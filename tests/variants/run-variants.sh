@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs examples/site.yml and examples/fleet.yml twice each against the API simulator in every variant
+# answer shape (docs/simulator.md, "Variant answers"): the second run of each must report changed=0
+# and send no write (counted in the simulator's request log).
+#
+#   tests/variants/run-variants.sh                 every group below, RUNCLOUD_VARIANT_JOBS at a time (default 2)
+#   tests/variants/run-variants.sh bare-lists,timestamps   one group of your own
+#
+# The variants are combined into a few groups so that every variant is covered in a few minutes;
+# variants that exclude each other (null-for-empty / empty-for-null; the list shapes) are in
+# different groups.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# shellcheck source=tests/lib/bootstrap.sh
+source "$ROOT/tests/lib/bootstrap.sh"
+rc_ensure_main_venv "$ROOT"
+VENV="$ROOT/.venv"
+
+GROUPS_DEFAULT=(
+    "omit-optional,string-scalars,null-for-empty,bare-lists,fixed-page-size"
+    "empty-for-null,extra-fields,flatten-nested,timestamps,no-pagination-meta"
+    "laravel-pagination,fixed-page-size,string-scalars,omit-optional"
+)
+if [ "$#" -gt 0 ]; then GROUPS_TO_RUN=("$@"); else GROUPS_TO_RUN=("${GROUPS_DEFAULT[@]}"); fi
+JOBS="${RUNCLOUD_VARIANT_JOBS:-2}"
+
+# Every known variant must be in some group of the default run.
+missing="$("$VENV/bin/python" - "${GROUPS_DEFAULT[@]}" <<'PYTHON'
+import sys
+sys.path.insert(0, "tests/simulator")
+import sim_variants
+covered = {name for group in sys.argv[1:] for name in sim_variants.checked_variants(group)}
+print(" ".join(sorted(set(sim_variants.VARIANTS) - covered)))
+PYTHON
+)"
+[ -z "$missing" ] || rc_die "variants in no group: $missing"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-variants.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/collections/ansible_collections/runcloud"
+ln -s "$ROOT" "$WORK/collections/ansible_collections/runcloud/cloud"
+
+recap_changed() {
+    sed -n '/^PLAY RECAP/,$p' "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# run_group INDEX VARIANTS : one simulator in these variants; site then fleet, twice each.
+run_group() {
+    local index="$1" variants="$2" dir="$WORK/group$1" playbook inventory name n changed gets writes
+    mkdir -p "$dir"
+    trap 'rc_stop_simulator' EXIT
+    rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 3 --variant "$variants"
+    export RUNCLOUD_API_URL="$RC_SIM_URL" RUNCLOUD_API_TOKEN=runcloud-sim-token
+    export ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_LOCALHOST_WARNING=false
+    export ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=1 PATH="$VENV/bin:$PATH"
+    export ANSIBLE_LOCAL_TEMP="$dir/tmp"
+    for pair in "examples/site.yml examples/demo-inventory.yml" "examples/fleet.yml examples/fleet.runcloud.yml"; do
+        read -r playbook inventory <<< "$pair"
+        name="$(basename "$playbook" .yml)"
+        for n in 1 2; do
+            [ "$n" = 2 ] && rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" DELETE > /dev/null
+            if ! ansible-playbook -i "$inventory" "$playbook" > "$dir/$name-run$n.log" 2>&1; then
+                tail -n 40 "$dir/$name-run$n.log"
+                echo "variants $variants: $playbook run $n FAILED"
+                return 1
+            fi
+        done
+        changed="$(recap_changed "$dir/$name-run2.log")"
+        read -r gets writes < <(rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" GET)
+        if [ "$changed" != 0 ] || [ "$writes" != 0 ]; then
+            grep -B2 -A12 -E '^changed:' "$dir/$name-run2.log" | head -n 60
+            echo "variants $variants: $playbook second run changed=$changed, writes=$writes: FAILED"
+            return 1
+        fi
+        echo "variants $variants: $playbook second run changed=0, 0 writes ($gets GET)"
+    done
+    grep -h -o '\[WARNING\]: the API answer [^;]*' "$dir"/*-run2.log 2>/dev/null | sort | uniq -c | head -n 20 || true
+}
+
+started=$SECONDS
+status=0
+pids=()
+for index in "${!GROUPS_TO_RUN[@]}"; do
+    ( run_group "$index" "${GROUPS_TO_RUN[$index]}" > "$WORK/group$index.out" 2>&1 ) &
+    pids+=("$!")
+    if [ "${#pids[@]}" -ge "$JOBS" ]; then
+        wait "${pids[0]}" || status=1
+        pids=("${pids[@]:1}")
+    fi
+done
+for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+for index in "${!GROUPS_TO_RUN[@]}"; do cat "$WORK/group$index.out"; done
+echo "variant runs: ${#GROUPS_TO_RUN[@]} groups in $((SECONDS - started)) s: $([ "$status" = 0 ] && echo passed || echo FAILED)"
+exit "$status"
