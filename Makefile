@@ -9,7 +9,7 @@ help:
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
 	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
-	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
+	@echo "make build       build the collection tarball (SITE_PAGES=1: with the documentation site's guide pages, as for a release)"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
 test:
@@ -32,8 +32,9 @@ demo:
 awx-job:
 	bash tests/awx/run-fleet-job.sh
 
+SITE_PAGES ?= 0
 build:
-	bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'
+	RUNCLOUD_BUILD_SITE_PAGES=$(SITE_PAGES) bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'
 
 docs:
 	bash tests/docs-site.sh
