@@ -130,7 +130,8 @@ def connection_settings(given, environ):
             raise AnsibleLookupError('runcloud.cloud.static: %s has an invalid value: %s' % (source, to_native(error)))
     ambient = credentials_in_environment(environ)
     try:
-        settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, ambient)
+        settings['credentials'] = choose_credentials(given, ambient)
+        settings['api_token'], settings['api_key'], settings['api_secret'] = settings['credentials']
     except RunCloudError as error:
         raise AnsibleLookupError('runcloud.cloud.static: %s' % to_native(error))
     return settings
@@ -168,7 +169,6 @@ class LookupModule(LookupBase):
     @staticmethod
     def create_client(settings):
         try:
-            return client_from_options(settings, (settings['api_token'], settings['api_key'], settings['api_secret']),
-                                       display.vvvv, 'lookup')
+            return client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
         except RunCloudError as error:
             raise AnsibleError('runcloud.cloud.static: %s' % to_native(error))
