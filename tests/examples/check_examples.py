@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The README's and every role README's first example, and examples/site.yml, run as written
+(see documented_examples.py): --check predicts exactly the changes the real run makes."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from documented_examples import ROOT, changed_tasks, collections, first_yaml_block, run_playbook, simulator  # noqa: E402,F401  (fixtures)
+
+# The server the README examples manage, as a user's account would have it.
+WEB_01 = {'name': 'web-01', 'ipAddress': '203.0.113.10'}
+# The inventory the server_connect example describes in its comment, with the machine that runs the
+# test playing the new server (the simulator's installation script only reports back to it).
+NEW_SERVERS_INVENTORY = '''new_servers:
+  hosts:
+    web-01:
+      ansible_host: 203.0.113.10
+      ansible_connection: local
+      server_connect_become: false
+'''
+
+EXAMPLES = {
+    # name: (playbook text or path, servers that exist before, inventory text or path)
+    'readme-quick-start': (first_yaml_block('README.md', '## Quick start'), [WEB_01], None),
+    'readme-using-the-collection': (first_yaml_block('README.md', '## Using the collection'), [WEB_01], None),
+    'php_site': (first_yaml_block('roles/php_site/README.md'), [WEB_01], None),
+    'laravel_app': (first_yaml_block('roles/laravel_app/README.md'), [WEB_01], None),
+    'server_baseline': (first_yaml_block('roles/server_baseline/README.md'), [WEB_01], None),
+    'server_connect': (first_yaml_block('roles/server_connect/README.md'), [], NEW_SERVERS_INVENTORY),
+    'examples-site': (os.path.join(ROOT, 'examples', 'site.yml'), [], os.path.join(ROOT, 'examples', 'demo-inventory.yml')),
+}
+
+
+def prepare(simulator, tmp_path, example):
+    playbook, servers, inventory = EXAMPLES[example]
+    for server in servers:
+        created = simulator.call('POST', '/servers', server)
+        simulator.call('POST', '/servers/%s/state' % created['id'], {'connected': True, 'online': True}, api=False)
+    if not os.path.isabs(playbook):
+        path = tmp_path / 'playbook.yml'
+        path.write_text(playbook)
+        playbook = str(path)
+    args = []
+    if inventory is not None:
+        if not os.path.isabs(inventory):
+            path = tmp_path / 'inventory.yml'
+            path.write_text(inventory)
+            inventory = str(path)
+        args = ['-i', inventory]
+    return playbook, args
+
+
+@pytest.mark.parametrize('example', sorted(EXAMPLES))
+def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulator, collections, tmp_path, example):
+    playbook, args = prepare(simulator, tmp_path, example)
+    workdir = str(tmp_path)
+    before = simulator.writes()
+    check_output, predicted = run_playbook(simulator, collections, workdir, playbook, '--check', *args)
+    assert simulator.writes() == before, 'the check-mode run wrote to the API'
+    real_output, made = run_playbook(simulator, collections, workdir, playbook, *args)
+    assert predicted == made, 'check mode predicted %d changes, the real run made %d\npredicted: %s\nmade: %s' % (
+        predicted, made, changed_tasks(check_output), changed_tasks(real_output))
+    _output, again = run_playbook(simulator, collections, workdir, playbook, *args)
+    assert again == 0, 'a second run changed %d things: %s' % (again, changed_tasks(_output))
