@@ -63,6 +63,7 @@ STAGES=(
     "awx|side|tests/requirements-awx.txt|bash tests/awx/run-fleet-job.sh"
     "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
     "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
+    "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
     "lint|after|tests/requirements-lint.txt|ansible_lint"
     "pytest|after|tests/requirements.txt|pytest_stage"
 )
@@ -479,6 +480,8 @@ main() {
     progress "each stage's full output: ${LOG_DIR#"$ROOT"/}/<stage>.log"
     heartbeat &
     HEARTBEAT_PID=$!
+    # Several lanes and stages use the main venv: made once here, not by two of them at once.
+    run_setup main-venv rc_ensure_main_venv "$ROOT"
     for s in "${SELECTED[@]}"; do
         case "$s" in
             sanity|sanity-*)
