@@ -5,13 +5,17 @@
 """The README's and every role README's first example, and examples/site.yml, run as written
 (see documented_examples.py): --check predicts exactly the changes the real run makes."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import sys
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from documented_examples import ROOT, changed_tasks, collections, first_yaml_block, run_playbook, simulator  # noqa: E402,F401  (fixtures)
+from documented_examples import ROOT, changed_tasks, collections, first_yaml_block, run_playbook, simulator  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
 
 # The server the README examples manage, as a user's account would have it.
 WEB_01 = {'name': 'web-01', 'ipAddress': '203.0.113.10'}

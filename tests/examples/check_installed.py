@@ -6,6 +6,10 @@
 `make build` makes, the simulator started with the README's command from the installed collection,
 the README's first playbook run with the exported URL and token; then the Vault step."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import re
 import signal
@@ -18,7 +22,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from documented_examples import BIN, ROOT, TOKEN, first_yaml_block, yaml_blocks  # noqa: E402
+from documented_examples import BIN, ROOT, TOKEN, first_yaml_block, yaml_blocks  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def readme_command(starting):

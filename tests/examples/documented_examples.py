@@ -11,6 +11,10 @@ real run none.
 Run by the `examples` stage of tests/run-tests.sh (tests/examples/run-examples.sh), not by the
 plain pytest stage: each example costs a few ansible-playbook runs."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 import re

@@ -5,6 +5,10 @@
 """tests/run-tests.sh itself: logs, heartbeat, time limit, failures shown and summary, with stages
 that take seconds instead of minutes (a copy of the runner whose STAGES list is replaced)."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import re
 import shutil
