@@ -2,7 +2,7 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The README's and every role README's first example, and examples/site.yml, run as written
+"""The README's and every role README's first example, examples/site.yml and examples/fleet.yml, run as written
 (see documented_examples.py): --check predicts exactly the changes the real run makes."""
 
 from __future__ import absolute_import, division, print_function
@@ -30,7 +30,7 @@ NEW_SERVERS_INVENTORY = '''new_servers:
 '''
 
 EXAMPLES = {
-    # name: (playbook text or path, servers that exist before, inventory text or path)
+    # name: (playbook text or path, servers that exist before (or how many to seed), inventory text or path)
     'readme-quick-start': (first_yaml_block('README.md', '## Quick start'), [WEB_01], None),
     'readme-using-the-collection': (first_yaml_block('README.md', '## Using the collection'), [WEB_01], None),
     'php_site': (first_yaml_block('roles/php_site/README.md'), [WEB_01], None),
@@ -38,11 +38,16 @@ EXAMPLES = {
     'server_baseline': (first_yaml_block('roles/server_baseline/README.md'), [WEB_01], None),
     'server_connect': (first_yaml_block('roles/server_connect/README.md'), [], NEW_SERVERS_INVENTORY),
     'examples-site': (os.path.join(ROOT, 'examples', 'site.yml'), [], os.path.join(ROOT, 'examples', 'demo-inventory.yml')),
+    # The fleet of make demo: three connected servers the simulator makes up, hosts from the inventory plugin.
+    'examples-fleet': (os.path.join(ROOT, 'examples', 'fleet.yml'), 3, os.path.join(ROOT, 'examples', 'fleet.runcloud.yml')),
 }
 
 
 def prepare(simulator, tmp_path, example):
     playbook, servers, inventory = EXAMPLES[example]
+    if isinstance(servers, int):
+        simulator.call('POST', '/seed', {'servers': servers, 'connected': True}, api=False)
+        servers = []
     for server in servers:
         created = simulator.call('POST', '/servers', server)
         simulator.call('POST', '/servers/%s/state' % created['id'], {'connected': True, 'online': True}, api=False)

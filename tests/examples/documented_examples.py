@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The playbooks users copy first, as they are written: the README's quick start and first
-playbooks, every role README's first example and examples/site.yml. Each runs against a fresh
+playbooks, every role README's first example and examples/site.yml and fleet.yml. Each runs against a fresh
 simulator with nothing but RUNCLOUD_API_URL and RUNCLOUD_API_TOKEN in its environment: first with
 --check, then for real. Both runs must pass and report the same number of changes, and a second
 real run none.
