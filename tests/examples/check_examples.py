@@ -77,3 +77,25 @@ def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulato
         predicted, made, changed_tasks(check_output), changed_tasks(real_output))
     _output, again = run_playbook(simulator, collections, workdir, playbook, *args)
     assert again == 0, 'a second run changed %d things: %s' % (again, changed_tasks(_output))
+
+
+@pytest.mark.parametrize('mistake, expected', [
+    ('url-without-api-v2', 'check api_url: it is http://127.0.0.1:{port}, but the RunCloud API v2 is under a path ending in /api/v2'),
+    ('url-with-api-v3', 'check api_url: it is http://127.0.0.1:{port}/api/v3, but the RunCloud API v2 is under a path ending in /api/v2'),
+    ('stale-token', 'the API did not accept the API token (environment variable RUNCLOUD_API_TOKEN): check that it is current'),
+    ('both-kinds', 'both kinds of credentials are set in the environment: RUNCLOUD_API_TOKEN and RUNCLOUD_API_KEY and RUNCLOUD_API_SECRET'),
+])
+def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, collections, tmp_path, mistake, expected):
+    playbook = tmp_path / 'first.yml'
+    playbook.write_text(EXAMPLES['readme-quick-start'][0])
+    port = simulator.url.split(':')[2].split('/')[0]
+    environment = {
+        'url-without-api-v2': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')]),
+        'url-with-api-v3': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')] + '/api/v3'),
+        'stale-token': dict(RUNCLOUD_API_TOKEN='revoked-token-value'),
+        'both-kinds': dict(RUNCLOUD_API_KEY='key-value', RUNCLOUD_API_SECRET='secret-value'),
+    }[mistake]
+    output = run_playbook(simulator, collections, str(tmp_path), str(playbook), expect_failure=True, **environment)[0]
+    assert expected.format(port=port) in output, output
+    for secret in ('revoked-token-value', 'key-value', 'secret-value'):
+        assert secret not in output

@@ -87,17 +87,23 @@ def collections(tmp_path):
     return str(tmp_path / 'collections')
 
 
-def run_playbook(simulator, collections, workdir, playbook, *args):
-    """ansible-playbook with only the API URL and token of the simulator; returns (output, changed)."""
+def run_playbook(simulator, collections, workdir, playbook, *args, **overrides):
+    """ansible-playbook with only the API URL and token of the simulator (or ``overrides`` of them);
+    returns (output, changed). With ``expect_failure=True`` the run must fail instead."""
+    expect_failure = overrides.pop('expect_failure', False)
     environment = dict(
         PATH=BIN + os.pathsep + os.environ.get('PATH', ''), HOME=os.environ.get('HOME', workdir), LANG='C.UTF-8',
         RUNCLOUD_API_URL=simulator.url, RUNCLOUD_API_TOKEN=TOKEN, ANSIBLE_COLLECTIONS_PATH=collections,
         ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
         ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=os.path.join(workdir, '.ansible-tmp'),
     )
+    environment.update(overrides)
     result = subprocess.run([os.path.join(BIN, 'ansible-playbook'), playbook] + list(args), cwd=workdir, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
-    assert result.returncode == 0, '%s %s failed:\n%s' % (os.path.basename(playbook), ' '.join(args), result.stdout[-6000:])
+    if expect_failure:
+        assert result.returncode != 0, '%s %s passed:\n%s' % (os.path.basename(playbook), ' '.join(args), result.stdout[-6000:])
+    else:
+        assert result.returncode == 0, '%s %s failed:\n%s' % (os.path.basename(playbook), ' '.join(args), result.stdout[-6000:])
     recap = result.stdout.split('PLAY RECAP', 1)[-1]
     return result.stdout, sum(int(number) for number in re.findall(r'changed=(\d+)', recap))
 
