@@ -2,7 +2,7 @@
 .PHONY: help test test-quick sanity units integration inventory lint galaxy-importer pytest chaos demo awx-job build docs clean
 
 help:
-	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
+	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; awx, galaxy-importer, docs, examples, lint, pytest (logs in tests/output/logs)"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
 	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
