@@ -465,8 +465,8 @@ class ResourceModule(RunCloudModule):
             if spec.get(field.option, {}).get('no_log'):
                 parts.append('%s differs' % field.option)
             else:
-                parts.append('%s is %s, the task has %s' % (field.option, normalize(field.kind, self.current_value(field, current)),
-                                                              normalize(field.kind, self.desired(field))))
+                existing = normalize(field.kind, self.current_value(field, current))
+                parts.append('%s is %s, the task has %s' % (field.option, existing, normalize(field.kind, self.desired(field))))
         return '; '.join(parts)
 
     def replace(self, current):

@@ -15,7 +15,9 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from documented_examples import ROOT, changed_tasks, collections, first_yaml_block, run_playbook, simulator  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
+# pylint: disable=wrong-import-position,unused-import
+from documented_examples import ROOT, changed_tasks, first_yaml_block, run_playbook  # noqa: E402
+from documented_examples import collections, simulator  # noqa: E402,F401  (fixtures)
 
 # The server the README examples manage, as a user's account would have it.
 WEB_01 = {'name': 'web-01', 'ipAddress': '203.0.113.10'}

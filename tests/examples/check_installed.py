@@ -95,7 +95,7 @@ def run_user_playbook(collections, home, playbook_text, *args, **environment):
         playbook.write(playbook_text)
     result = subprocess.run([os.path.join(BIN, 'ansible-playbook'), path] + list(args), cwd=str(home),
                             env=user_environment(collections, home, **environment),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout
     return result.stdout
 
