@@ -241,7 +241,8 @@ run_setup() {
     local name="setup-$1" log="$LOG_DIR/setup-$1.log" rc
     shift
     mark_running "$name" "$log"
-    "$@" > "$log" 2>&1 < /dev/null
+    # In a subshell: a helper that gives up with `exit` (rc_die) ends the set-up, not the run.
+    ( "$@" ) > "$log" 2>&1 < /dev/null
     rc=$?
     rm -f "$RUNNING_DIR/$name"
     [ "$rc" -eq 0 ] || progress "$name FAILED (exit $rc); see ${log#"$ROOT"/}"

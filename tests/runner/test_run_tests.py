@@ -23,6 +23,9 @@ def runner_with_stages(tmp_path, stages):
     """A repository skeleton with a copy of the runner whose STAGES are ``stages``."""
     (tmp_path / 'tests' / 'lib').mkdir(parents=True)
     shutil.copy(os.path.join(ROOT, 'tests', 'lib', 'bootstrap.sh'), str(tmp_path / 'tests' / 'lib'))
+    with open(str(tmp_path / 'tests' / 'lib' / 'bootstrap.sh'), 'a') as bootstrap:
+        # The fake stages need no venv: the runner's set-up of the main venv is not what is tested here.
+        bootstrap.write('\nrc_ensure_main_venv() { echo "main venv: not needed by the fake stages"; }\n')
     with open(os.path.join(ROOT, 'tests', 'run-tests.sh')) as source:
         script = source.read()
     registration = re.compile(r'^STAGES=\(\n.*?^\)\n', re.MULTILINE | re.DOTALL)
@@ -117,3 +120,12 @@ def test_no_selected_stage_ran_fails(repo):
     result = run(repo, 'sanity-9.9')
     assert result.returncode != 0
     assert 'no stage ran' in result.stdout
+
+
+def test_a_set_up_that_gives_up_is_reported_and_the_stages_still_run(repo):
+    with open(str(repo / 'tests' / 'lib' / 'bootstrap.sh'), 'a') as bootstrap:
+        bootstrap.write('\nrc_ensure_main_venv() { rc_die "no Python 3.11 here"; }\n')
+    out = run(repo, 'quiet').stdout
+    assert re.search(r'setup-main-venv FAILED \(exit 1\); see tests/output/logs/setup-main-venv\.log', out), out
+    assert 'no Python 3.11 here' in (repo / 'tests' / 'output' / 'logs' / 'setup-main-venv.log').read_text()
+    assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 0 failed'
