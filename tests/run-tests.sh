@@ -9,7 +9,9 @@
 #
 # Per-version stage kinds: sanity, units, integration (ansible-test) and inventory (the inventory
 # golden-file tests with that version's ansible-inventory), one lane per ansible-core version.
-# The other stages are listed in STAGES below (galaxy-importer, docs, awx, lint, pytest, ...).
+# The other stages are listed in STAGES below: awx (examples/fleet.yml from the tarball through AWX's
+# steps: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook: tests/eda/run-eda.sh),
+# galaxy-importer, docs, examples, lint, pytest.
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The lanes run in parallel (RUNCLOUD_TEST_JOBS at a time, default all of them).
 #
@@ -60,7 +62,8 @@ INVENTORY_VERSIONS=" 2.16 2.21 "
 # `tests/run-tests.sh NAME`. The command's exit code is the verdict (100 = skipped); a check whose
 # tool did not run must exit non-zero.
 STAGES=(
-    "awx|side|tests/requirements-awx.txt|bash tests/awx/run-fleet-job.sh"
+    "awx|side|tests/requirements-awx.txt|bash tests/awx/run-awx-job.sh"
+    "eda|side|tests/requirements-eda.txt|bash tests/eda/run-eda.sh"
     "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
     "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
     "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
@@ -69,7 +72,7 @@ STAGES=(
 )
 
 usage() {
-    sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     printf '\nStages besides the per-version ones:'
     printf ' %s' "${STAGES[@]%%|*}"
     printf '\n'
