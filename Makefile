@@ -2,14 +2,14 @@
 .PHONY: help test test-quick sanity units integration inventory lint galaxy-importer eda variants pytest chaos demo awx-job build docs clean
 
 help:
-	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
+	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; awx, eda, galaxy-importer, docs, examples, lint, pytest (logs in tests/output/logs)"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
-	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda variants | pytest   one kind of stage"
+	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda | variants | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
 	@echo "make awx-job     examples/fleet.yml from the tarball through AWX's steps (project sync, inventory update, jobs, slices); EE definitions"
-	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
+	@echo "make build       build the collection tarball (SITE_PAGES=1: with the documentation site's guide pages, as for a release)"
 	@echo "make clean       remove venvs, test output and built tarballs"
 
 test:
@@ -32,8 +32,9 @@ demo:
 awx-job:
 	bash tests/awx/run-awx-job.sh
 
+SITE_PAGES ?= 0
 build:
-	bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'
+	RUNCLOUD_BUILD_SITE_PAGES=$(SITE_PAGES) bash -c 'source tests/lib/bootstrap.sh && rc_build_collection "$$PWD" "$$PWD"'
 
 docs:
 	bash tests/docs-site.sh

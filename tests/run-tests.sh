@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # The collection's test runner: `make test` runs this script from the repository root.
 #
-#   tests/run-tests.sh                      all stages on every supported ansible-core, then pytest
+#   tests/run-tests.sh                      all stages on every supported ansible-core, then the rest
 #   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
 #   tests/run-tests.sh units-2.16 pytest    one stage of one version, then pytest
-#   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) + pytest
+#   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) for the
+#                                           per-version stages, plus every other stage
 #
-# Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
-# inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
-# galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
-# documentation site, tests/docs-site.sh), awx (examples/fleet.yml from the tarball through AWX's
-# steps, and ansible-builder create: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook:
-# tests/eda/run-eda.sh), lint (ansible-lint, production profile), variants
-# (the examples twice under every simulator answer variant: tests/variants/run-variants.sh) and
-# pytest (plain pytest over tests/).
+# Per-version stage kinds: sanity, units, integration (ansible-test) and inventory (the inventory
+# golden-file tests with that version's ansible-inventory), one lane per ansible-core version.
+# The other stages are listed in STAGES below: awx (examples/fleet.yml from the tarball through AWX's
+# steps: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook: tests/eda/run-eda.sh),
+# galaxy-importer, docs, examples, variants (the examples twice under every simulator answer variant:
+# tests/variants/run-variants.sh), lint, pytest.
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
-# The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
-# them; most stages use one core), next to a lane for galaxy-importer and docs; each lane's output
-# is printed when the lane ends, and a progress line when each stage starts and ends is printed at
-# once. The run ends with a summary table and the line `stages: N passed, M failed`.
+# The lanes run in parallel (RUNCLOUD_TEST_JOBS at a time, default all of them).
+#
+# Output: each stage's full output goes to its log, tests/output/logs/<stage>.log (lane set-up:
+# setup-<lane>.log); the terminal gets a line when a stage starts and ends, a heartbeat line per
+# running stage every minute (RUNCLOUD_TEST_HEARTBEAT seconds), the end of the log of every failed
+# stage (RUNCLOUD_TEST_FAILURE_LINES lines), and a summary table closed by `stages: N passed, M failed`.
+# A stage that runs longer than RUNCLOUD_TEST_STAGE_TIMEOUT seconds (default 3000) is stopped and
+# fails; so does a stage whose tool reports that it skipped or gave up on a check.
 # With CI=true a skipped stage (or shellcheck that cannot be installed) fails the run.
 #
 # It installs what it needs: the venvs (tests/lib/bootstrap.sh), the offline get-pip stand-in for
@@ -52,8 +55,37 @@ INTEGRATION_VERSIONS=" 2.16 2.21 "
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.21 "
 
+# The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|COMMAND
+#   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
+#   REQUIREMENTS  the requirements file whose ansible-core pin the summary shows for the stage
+#   COMMAND       a function of this file or a script, run from the repository root (split on spaces)
+# Adding a stage is adding its line: it then runs in every full run and alone as
+# `tests/run-tests.sh NAME`. The command's exit code is the verdict (100 = skipped); a check whose
+# tool did not run must exit non-zero.
+STAGES=(
+    "awx|side|tests/requirements-awx.txt|bash tests/awx/run-awx-job.sh"
+    "eda|side|tests/requirements-eda.txt|bash tests/eda/run-eda.sh"
+    "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
+    "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
+    "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
+    "variants|side|tests/requirements.txt|bash tests/variants/run-variants.sh"
+    "lint|after|tests/requirements-lint.txt|ansible_lint"
+    "pytest|after|tests/requirements.txt|pytest_stage"
+)
+
 usage() {
-    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    printf '\nStages besides the per-version ones:'
+    printf ' %s' "${STAGES[@]%%|*}"
+    printf '\n'
+}
+
+is_registered_stage() {  # is_registered_stage NAME
+    local row
+    for row in "${STAGES[@]}"; do
+        [ "${row%%|*}" = "$1" ] && return 0
+    done
+    return 1
 }
 
 QUICK="${RUNCLOUD_TEST_QUICK:-0}"
@@ -62,11 +94,18 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|awx|eda|lint|variants|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
-        *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
+        sanity|units|integration|inventory|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        *)
+            if is_registered_stage "$arg"; then
+                SELECTED+=("$arg")
+            else
+                echo "unknown argument: $arg (see --help)" >&2
+                exit 2
+            fi
+            ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx eda lint variants pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory "${STAGES[@]%%|*}")
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -79,20 +118,27 @@ selected() {  # selected KIND [VERSION]
 }
 
 TMP_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-tests.XXXXXX")"
+LOG_DIR="$ROOT/tests/output/logs"
+RUNNING_DIR="$TMP_ROOT/running"
+HEARTBEAT_SECONDS="${RUNCLOUD_TEST_HEARTBEAT:-60}"
+STAGE_TIMEOUT="${RUNCLOUD_TEST_STAGE_TIMEOUT:-3000}"
+FAILURE_LINES="${RUNCLOUD_TEST_FAILURE_LINES:-150}"
+HEARTBEAT_PID=""
 cleanup() {
+    [ -z "$HEARTBEAT_PID" ] || kill_tree "$HEARTBEAT_PID"
     rm -rf "$TMP_ROOT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Every stage appends "name<TAB>version<TAB>seconds<TAB>result" to one results file (lines shorter
-# than PIPE_BUF, so appends from parallel lanes do not interleave).
+# Every stage appends "name<TAB>version<TAB>seconds<TAB>result<TAB>log" to one results file (lines
+# shorter than PIPE_BUF, so appends from parallel lanes do not interleave).
 RESULTS_FILE="$TMP_ROOT/results.tsv"
 CI_MODE=0
 case "${CI:-}" in true|TRUE|True|1|yes) CI_MODE=1 ;; esac
 
 # The progress stream: the terminal (or whatever stdout was when the run started), also from lanes
-# whose own output goes to a log file until they end.
+# and stages whose own output goes to log files.
 exec 3>&1
 progress() {
     printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&3
@@ -102,31 +148,110 @@ header() {
     printf '\n==================== %s ====================\n' "$*"
 }
 
-# run_stage NAME COMMAND... : runs the command, records result and duration, reports progress.
-# The stage's ansible-core version is the lane's (LANE_VERSION) or the main venv's.
-run_stage() {
-    local name="$1" version="${LANE_VERSION:-$MAIN_VERSION}" start end rc result
+# kill_tree PID : ends PID and every process it started (a stage's ansible-test and its children).
+kill_tree() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        kill_tree "$child"
+    done
+    kill "$1" 2>/dev/null || true
+}
+
+# with_time_limit SECONDS COMMAND... : runs the command; after SECONDS it is stopped and 124 returned.
+with_time_limit() {
+    local limit="$1" flag="$TMP_ROOT/timed-out.$BASHPID.$RANDOM" pid watchdog rc
     shift
-    header "$name"
-    progress "$(printf 'start  %-18s ansible-core %s' "$name" "$version")"
-    start="$(date +%s)"
-    "$@"
+    "$@" &
+    pid=$!
+    watchdog "$limit" "$pid" "$flag" &
+    watchdog=$!
+    wait "$pid"
     rc=$?
+    kill "$watchdog" 2>/dev/null
+    wait "$watchdog" 2>/dev/null
+    if [ -e "$flag" ]; then
+        rm -f "$flag"
+        return 124
+    fi
+    return "$rc"
+}
+
+# watchdog SECONDS PID FLAG : after SECONDS, creates FLAG and stops PID; ends at once when told to.
+watchdog() {
+    local sleeper
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$1" &
+    sleeper=$!
+    wait "$sleeper"
+    : > "$3"
+    echo "run-tests.sh: no result after ${1}s (RUNCLOUD_TEST_STAGE_TIMEOUT); stopping the stage"
+    kill_tree "$2"
+}
+
+# Something is running while its file is in RUNNING_DIR (first line: start time, second: its log);
+# the heartbeat reports each of them every HEARTBEAT_SECONDS.
+mark_running() {  # mark_running NAME LOG
+    printf '%s\n%s\n' "$(date +%s)" "$2" > "$RUNNING_DIR/$1"
+}
+
+heartbeat() {
+    local file name started log sleeper
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    while true; do
+        sleep "$HEARTBEAT_SECONDS" &
+        sleeper=$!
+        wait "$sleeper"
+        for file in "$RUNNING_DIR"/*; do
+            [ -f "$file" ] || continue
+            { read -r started && read -r log; } < "$file" 2>/dev/null || continue
+            name="${file##*/}"
+            progress "$(printf 'running %-18s %5ss so far  (log: %s)' "$name" "$(( $(date +%s) - started ))" "${log#"$ROOT"/}")"
+        done
+    done
+}
+
+# run_stage NAME COMMAND... : runs the command with its output in the stage's log, records result
+# and duration, reports progress. The stage's ansible-core version is STAGE_VERSION, else the lane's
+# (LANE_VERSION), else the main venv's.
+run_stage() {
+    local name="$1" version="${STAGE_VERSION:-${LANE_VERSION:-$MAIN_VERSION}}" log="$LOG_DIR/$1.log" start end rc result
+    shift
+    progress "$(printf 'start   %-18s ansible-core %s' "$name" "$version")"
+    start="$(date +%s)"
+    mark_running "$name" "$log"
+    with_time_limit "$STAGE_TIMEOUT" "$@" > "$log" 2>&1 < /dev/null
+    rc=$?
+    rm -f "$RUNNING_DIR/$name"
     end="$(date +%s)"
     if [ "$rc" -eq 0 ]; then
         result="passed"
     elif [ "$rc" -eq 100 ]; then
         result="skipped"
+    elif [ "$rc" -eq 124 ]; then
+        result="FAILED (timed out after ${STAGE_TIMEOUT}s)"
     else
         result="FAILED (exit $rc)"
     fi
-    record_stage "$name" "$version" "$((end - start))" "$result"
-    printf -- '---- %s: %s in %ss\n' "$name" "$result" "$((end - start))"
-    progress "$(printf 'end    %-18s ansible-core %-5s %5ss  %s' "$name" "$version" "$((end - start))" "$result")"
+    record_stage "$name" "$version" "$((end - start))" "$result" "$log"
+    progress "$(printf 'end     %-18s ansible-core %-5s %5ss  %s' "$name" "$version" "$((end - start))" "$result")"
 }
 
-record_stage() {  # record_stage NAME VERSION SECONDS RESULT
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS_FILE"
+record_stage() {  # record_stage NAME VERSION SECONDS RESULT [LOG]
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$RESULTS_FILE"
+}
+
+# run_setup NAME COMMAND... : a lane's set-up (venvs), with its output in setup-NAME.log and a
+# heartbeat while it runs; returns the command's exit code.
+run_setup() {
+    local name="setup-$1" log="$LOG_DIR/setup-$1.log" rc
+    shift
+    mark_running "$name" "$log"
+    # In a subshell: a helper that gives up with `exit` (rc_die) ends the set-up, not the run.
+    ( "$@" ) > "$log" 2>&1 < /dev/null
+    rc=$?
+    rm -f "$RUNNING_DIR/$name"
+    [ "$rc" -eq 0 ] || progress "$name FAILED (exit $rc); see ${log#"$ROOT"/}"
+    return "$rc"
 }
 
 # ensure_shellcheck: the shellcheck sanity test is skipped (with a warning) without shellcheck.
@@ -207,53 +332,84 @@ inventory_golden() {
 }
 
 # galaxy_importer : Galaxy's import checks (metadata, ansible-doc, ansible-lint; tests/galaxy-importer.cfg)
-# on the tarball `make build` makes.
+# on the tarball with the documentation site's guide pages, as it is published.
+# galaxy-importer exits 0 even when a check did not run (it logs `ERROR: Timeout on call to
+# ansible-lint` after a fixed 180 s, or `WARNING: ansible-lint not found, skipping`): its log decides.
+# On a loaded machine that lint can outlast its 180 s: a timed-out import is tried once more, and
+# the stage fails if the lint does not finish then either.
 galaxy_importer() {
-    local out="$TMP_ROOT/galaxy-importer"
+    local out="$TMP_ROOT/galaxy-importer" rc attempt
     rm -rf "$out"
     mkdir -p "$out"
-    rc_build_collection "$ROOT" "$out" || return 1
-    (
-        cd "$out" || exit 1
-        # galaxy-importer runs ansible-doc and ansible-lint from PATH.
-        # shellcheck disable=SC2031
-        PATH="$ROOT/.venvs/docs/bin:$PATH" GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" \
-            "$ROOT/.venvs/docs/bin/python" -m galaxy_importer.main ./runcloud-cloud-*.tar.gz
-    )
+    rc_ensure_docs_venv "$ROOT" || return 1
+    RUNCLOUD_BUILD_SITE_PAGES=1 rc_build_collection "$ROOT" "$out" || return 1
+    for attempt in 1 2; do
+        (
+            cd "$out" || exit 1
+            # galaxy-importer runs ansible-doc and ansible-lint from PATH.
+            # shellcheck disable=SC2031
+            PATH="$ROOT/.venvs/docs/bin:$PATH" GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" \
+                "$ROOT/.venvs/docs/bin/python" -m galaxy_importer.main ./runcloud-cloud-*.tar.gz
+        ) 2>&1 | tee "$out/importer.log"
+        rc="${PIPESTATUS[0]}"
+        [ "$rc" -eq 0 ] || return "$rc"
+        if [ "$attempt" = 1 ] && grep -q '^ERROR: Timeout on call to ansible-lint' "$out/importer.log"; then
+            echo "galaxy-importer: its ansible-lint call timed out (180 s); importing once more"
+            continue
+        fi
+        break
+    done
+    galaxy_importer_verdict "$out/importer.log"
 }
 
-# run_publish_lane GALAXY_IMPORTER DOCS AWX EDA : the stages about the published collection, its docs
-# and its use in AWX (mostly waiting on ansible-doc and playbooks; they run next to the ansible-core
-# lanes).
-run_publish_lane() {
-    if [ "$3" = 1 ]; then
-        LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-awx.txt")"
-        run_stage awx bash "$ROOT/tests/awx/run-awx-job.sh"
+# galaxy_importer_verdict LOG : fails unless every check ran to its end and found nothing.
+galaxy_importer_verdict() {
+    local marker verdict=0
+    if grep -E '^(ERROR|WARNING|CRITICAL): ' "$1" > "$1.findings"; then
+        echo "galaxy-importer: FAILED: it reported errors or warnings (a lint finding, a timeout, a check that did not run):"
+        sed 's/^/    /' "$1.findings"
+        verdict=1
     fi
-    if [ "${4:-0}" = 1 ]; then
-        LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-eda.txt")"
-        run_stage eda bash "$ROOT/tests/eda/run-eda.sh"
-    fi
-    [ $(($1 + $2)) -gt 0 ] || return 0
-    LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-docs.txt")"
-    header "setup docs venv (galaxy-importer, antsibull-docs)"
-    if ! ( rc_ensure_docs_venv "$ROOT" ); then
-        [ "$1" = 0 ] || record_stage galaxy-importer "$LANE_VERSION" 0 "FAILED (venv setup)"
-        [ "$2" = 0 ] || record_stage docs "$LANE_VERSION" 0 "FAILED (venv setup)"
+    for marker in '...ansible-lint run complete' 'Importer processing completed successfully'; do
+        if ! grep -qF -- "$marker" "$1"; then
+            echo "galaxy-importer: FAILED: its log lacks '$marker': that check did not run to its end"
+            verdict=1
+        fi
+    done
+    return "$verdict"
+}
+
+# run_side_lane NAME... : the STAGES registered as "side", in their order (mostly waiting on
+# ansible-doc and playbooks; they run next to the ansible-core lanes).
+run_side_lane() {
+    local name
+    for name in "$@"; do
+        run_registered_stage "$name"
+    done
+}
+
+# run_registered_stage NAME : one line of STAGES.
+run_registered_stage() {
+    local row name place req command version
+    for row in "${STAGES[@]}"; do
+        IFS='|' read -r name place req command <<< "$row"
+        [ "$name" = "$1" ] || continue
+        version="$(sed -n 's/^ansible-core==//p' "$ROOT/$req" 2>/dev/null)"
+        # shellcheck disable=SC2086  # the command is split into words on purpose
+        STAGE_VERSION="${version:--}" run_stage "$name" $command
         return 0
-    fi
-    [ "$1" = 0 ] || run_stage galaxy-importer galaxy_importer
-    [ "$2" = 0 ] || run_stage docs bash "$ROOT/tests/docs-site.sh"
+    done
 }
 
 # pytest_stage : plain pytest over tests/ with the main venv.
 pytest_stage() {
     local rc
+    rc_ensure_main_venv "$ROOT" || return 1
     "$ROOT/.venv/bin/python" -m pytest tests
     rc=$?
     if [ "$rc" -eq 5 ]; then
         # pytest collected nothing: fine only if an earlier stage ran tests.
-        if grep -q $'\tpassed$' "$RESULTS_FILE"; then
+        if cut -f4 "$RESULTS_FILE" | grep -qx passed; then
             echo "pytest: no tests collected; earlier stages ran tests"
             return 0
         fi
@@ -262,15 +418,19 @@ pytest_stage() {
     return "$rc"
 }
 
-# start_lane NAME LOG COMMAND... : runs a lane in the background, its output into LOG.
+# start_lane NAME LOG COMMAND... : runs a lane in the background, what its stages do not log into LOG.
 start_lane() {
     local name="$1" log="$2"
     shift 2
     progress "lane $name started"
     (
-        "$@" > "$log" 2>&1
+        "$@" > "$log" 2>&1 < /dev/null
         progress "lane $name finished"
     ) &
+}
+
+rc_ensure_lane_venv() {  # rc_ensure_lane_venv VENV PYTHON REQUIREMENTS
+    ( rc_ensure_venv "$ROOT/$1" "$2" "$ROOT/$3" && rc_ensure_get_pip_standin "$ROOT/$1" )
 }
 
 # run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION INVENTORY : all stages of one ansible-core version.
@@ -279,14 +439,13 @@ run_lane() {
     local want_inventory="$8"
     local copy kind
     LANE_VERSION="$version"
-    header "setup ansible-core $version (Python $python, $venv)"
-    if ! ( rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req" && rc_ensure_get_pip_standin "$ROOT/$venv" ); then
+    if ! run_setup "$version" rc_ensure_lane_venv "$venv" "$python" "$req"; then
         for kind in sanity units integration inventory; do
             if { [ "$kind" = sanity ] && [ "$want_sanity" = 1 ]; } \
                 || { [ "$kind" = units ] && [ "$want_units" = 1 ]; } \
                 || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; } \
                 || { [ "$kind" = inventory ] && [ "$want_inventory" = 1 ]; }; then
-                record_stage "$kind-$version" "$version" 0 "FAILED (venv setup)"
+                record_stage "$kind-$version" "$version" 0 "FAILED (venv setup)" "$LOG_DIR/setup-$version.log"
             fi
         done
         return 0
@@ -322,20 +481,27 @@ run_lane() {
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
-    local want_galaxy_importer want_docs want_awx want_eda jobs running lane log name seconds result s
+    local jobs running lane log name place command seconds result s
     local passed=0 failed=0 skipped=0
-    local -a lanes=() lane_logs=()
+    local -a lanes=() side=() after=() lane_pids=()
 
     if [ "$QUICK" = 1 ]; then
-        rc_log "quick mode: only the main venv (ansible-core $MAIN_VERSION)"
+        progress "quick mode: only the main venv (ansible-core $MAIN_VERSION) for the per-version stages"
     fi
     overall_start="$(date +%s)"
     : > "$RESULTS_FILE"
+    mkdir -p "$LOG_DIR" "$RUNNING_DIR"
+    rm -f "$LOG_DIR"/*.log
+    progress "each stage's full output: ${LOG_DIR#"$ROOT"/}/<stage>.log"
+    heartbeat &
+    HEARTBEAT_PID=$!
+    # Several lanes and stages use the main venv: made once here, not by two of them at once.
+    run_setup main-venv rc_ensure_main_venv "$ROOT"
     for s in "${SELECTED[@]}"; do
         case "$s" in
             sanity|sanity-*)
-                if ! ensure_shellcheck && [ "$CI_MODE" = 1 ]; then
-                    record_stage shellcheck-install "-" 0 "FAILED (shellcheck sanity test would be skipped)"
+                if ! run_setup shellcheck ensure_shellcheck && [ "$CI_MODE" = 1 ]; then
+                    record_stage shellcheck-install "-" 0 "FAILED (shellcheck sanity test would be skipped)" "$LOG_DIR/setup-shellcheck.log"
                 fi
                 break
                 ;;
@@ -362,61 +528,52 @@ main() {
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 
-    want_galaxy_importer=0; want_docs=0; want_awx=0; want_eda=0
-    if selected galaxy-importer; then want_galaxy_importer=1; fi
-    if selected docs; then want_docs=1; fi
-    if selected awx; then want_awx=1; fi
-    if selected eda; then want_eda=1; fi
-    if [ $((want_galaxy_importer + want_docs + want_awx + want_eda)) -gt 0 ]; then
-        lanes+=("publish|$want_galaxy_importer|$want_docs|$want_awx|$want_eda")
+    for row in "${STAGES[@]}"; do
+        IFS='|' read -r name place _ command <<< "$row"
+        selected "$name" || continue
+        if [ "$place" = side ]; then side+=("$name"); else after+=("$name"); fi
+    done
+    if [ "${#side[@]}" -gt 0 ]; then
+        lanes+=("side|${side[*]}")
     fi
 
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
-    if [ "${#lanes[@]}" -le 1 ] || [ "$jobs" -le 1 ]; then
-        # One lane at a time: output streams as it comes.
-        for lane in "${lanes[@]}"; do
-            ( run_lane_spec "$lane" )
-        done
-    else
-        header "running ${#lanes[@]} lanes, $jobs at a time; each lane's output follows when all have ended"
-        running=0
-        for lane in "${lanes[@]}"; do
-            if [ "$running" -ge "$jobs" ]; then
-                wait -n
-                running=$((running - 1))
-            fi
-            name="${lane%%|*}"
-            log="$TMP_ROOT/lane-$name.log"
-            lane_logs+=("$log")
-            start_lane "$name" "$log" run_lane_spec "$lane"
-            running=$((running + 1))
-        done
-        wait
-        for log in "${lane_logs[@]}"; do
-            cat "$log"
-        done
-    fi
-
-    if selected lint; then
-        run_stage lint ansible_lint
-    fi
-
-    if selected variants; then
-        run_stage variants bash "$ROOT/tests/variants/run-variants.sh"
-    fi
-
-    if selected pytest; then
-        header "setup main venv for pytest"
-        if rc_ensure_main_venv "$ROOT"; then
-            run_stage pytest pytest_stage
-        else
-            record_stage pytest "$MAIN_VERSION" 0 "FAILED (venv setup)"
+    [ "$jobs" -ge 1 ] || jobs=1
+    running=0
+    for lane in "${lanes[@]}"; do
+        if [ "$running" -ge "$jobs" ]; then
+            wait -n
+            running=$((running - 1))
         fi
-    fi
+        name="${lane%%|*}"
+        start_lane "$name" "$LOG_DIR/lane-$name.log" run_lane_spec "$lane"
+        lane_pids+=("$!")
+        running=$((running + 1))
+    done
+    # The lanes, not the heartbeat, which ends only when told to.
+    for s in "${lane_pids[@]}"; do
+        wait "$s"
+    done
+
+    for name in "${after[@]}"; do
+        run_registered_stage "$name"
+    done
+    kill_tree "$HEARTBEAT_PID"
+    HEARTBEAT_PID=""
+
+    while IFS=$'\t' read -r name version seconds result log; do
+        case "$result" in
+            passed|skipped) ;;
+            *)
+                header "$name: $result (last $FAILURE_LINES lines of ${log#"$ROOT"/})"
+                if [ -f "$log" ]; then tail -n "$FAILURE_LINES" "$log"; else echo "(no log)"; fi
+                ;;
+        esac
+    done < "$RESULTS_FILE"
 
     header "summary"
     printf '  %-18s %-13s %7s  %s\n' stage ansible-core seconds result
-    while IFS=$'\t' read -r name version seconds result; do
+    while IFS=$'\t' read -r name version seconds result log; do
         printf '  %-18s %-13s %6ss  %s\n' "$name" "$version" "$seconds" "$result"
         case "$result" in
             passed) passed=$((passed + 1)) ;;
@@ -428,12 +585,17 @@ main() {
         esac
     done < "$RESULTS_FILE"
     printf '  %-18s %-13s %6ss\n' "total" "" "$(( $(date +%s) - overall_start ))"
+    echo "full logs: ${LOG_DIR#"$ROOT"/}/"
     if [ "$skipped" -gt 0 ]; then
         if [ "$CI_MODE" = 1 ]; then
             echo "$skipped stage(s) skipped: counted as failed because CI=true"
         else
             echo "$skipped stage(s) skipped"
         fi
+    fi
+    if [ $((passed + failed)) -eq 0 ]; then
+        echo "no stage ran"
+        failed=1
     fi
     echo "stages: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
@@ -442,10 +604,11 @@ main() {
 
 # run_lane_spec SPEC : one entry of the lane list of main().
 run_lane_spec() {
-    local version python venv req want_sanity want_units want_integration want_inventory
-    if [ "${1%%|*}" = publish ]; then
-        IFS='|' read -r _ want_sanity want_units want_integration want_inventory <<< "$1"
-        run_publish_lane "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
+    local version python venv req want_sanity want_units want_integration want_inventory names
+    if [ "${1%%|*}" = side ]; then
+        names="${1#side|}"
+        # shellcheck disable=SC2086  # the stage names are split into words on purpose
+        run_side_lane $names
         return 0
     fi
     IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$1"

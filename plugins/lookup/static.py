@@ -140,7 +140,6 @@ class LookupModule(LookupBase):
     @staticmethod
     def create_client(settings):
         try:
-            return client_from_options(settings, (settings['api_token'], settings['api_key'], settings['api_secret']),
-                                       display.vvvv, 'lookup')
+            return client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
         except RunCloudError as error:
             raise AnsibleError('runcloud.cloud.static: %s' % to_native(error))

@@ -61,6 +61,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, but the imp
 
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
+API_PATH = '/api/v2'
 MAX_PER_PAGE = 40
 # The page size RunCloud uses when it ignores ``perPage``: a page of exactly this many items, in an
 # answer that says nothing about its pages, may be followed by more.
@@ -266,14 +267,32 @@ def credentials_in_environment(environ):
     return dict((option, environ.get(variable)) for option, variable in CREDENTIAL_ENVIRONMENT.items())
 
 
+class Credentials(tuple):
+    """``(api_token, api_key, api_secret)`` and ``origin``: which kind they are and where they came
+    from (option or environment variable names, never a value), for messages."""
+
+    def __new__(cls, values, origin=None):
+        chosen = super(Credentials, cls).__new__(cls, values)
+        chosen.origin = origin
+        return chosen
+
+
+def _credential_origin(kind, sources):
+    """'the API token (environment variable RUNCLOUD_API_TOKEN)' and the like."""
+    where = ', '.join(('option %s' % option) if source == 'option' else ('environment variable %s' % CREDENTIAL_ENVIRONMENT[option])
+                      for option, source in sources)
+    return '%s (%s)' % (kind, where)
+
+
 def choose_credentials(explicit, environment):
     """The (api_token, api_key, api_secret) to use, from what the task or inventory file sets and
-    what the environment holds (both dicts keyed by option name).
+    what the environment holds (both dicts keyed by option name), as ``Credentials``.
 
     Empty values count as unset (AWX credential types inject every variable, the unused ones empty).
     Whatever is set explicitly wins over the environment: a token in the environment does not block
-    an api_key/api_secret pair given on the task, nor the reverse. Only when the explicit options
-    themselves hold both kinds is that an error. From the environment alone, a token wins over a pair.
+    an api_key/api_secret pair given on the task, nor the reverse. Both kinds in the explicit options,
+    or both kinds in the environment when no option is given, are refused: a stale variable of one
+    kind must not silently beat a correct one of the other.
     """
     def present(values):
         return dict((name, values.get(name)) for name in CREDENTIAL_ENVIRONMENT if values.get(name) not in (None, ''))
@@ -282,13 +301,22 @@ def choose_credentials(explicit, environment):
     if 'api_token' in given and ('api_key' in given or 'api_secret' in given):
         raise ConfigurationError('give either api_token or api_key with api_secret, not both')
     if 'api_token' in given:
-        return given['api_token'], None, None
+        return Credentials((given['api_token'], None, None), _credential_origin('the API token', [('api_token', 'option')]))
     if 'api_key' in given or 'api_secret' in given:
         # The other half of a pair may come from the environment.
-        return None, given.get('api_key', ambient.get('api_key')), given.get('api_secret', ambient.get('api_secret'))
+        sources = [(name, 'option' if name in given else 'environment') for name in ('api_key', 'api_secret')]
+        return Credentials((None, given.get('api_key', ambient.get('api_key')), given.get('api_secret', ambient.get('api_secret'))),
+                           _credential_origin('the API key and secret', sources))
+    if 'api_token' in ambient and ('api_key' in ambient or 'api_secret' in ambient):
+        raise ConfigurationError(
+            'both kinds of credentials are set in the environment: RUNCLOUD_API_TOKEN and %s; unset the variables of '
+            'the kind you do not use, or give the credentials as options (options beat the environment)'
+            % ' and '.join(CREDENTIAL_ENVIRONMENT[name] for name in ('api_key', 'api_secret') if name in ambient))
     if 'api_token' in ambient:
-        return ambient['api_token'], None, None
-    return None, ambient.get('api_key'), ambient.get('api_secret')
+        return Credentials((ambient['api_token'], None, None), _credential_origin('the API token', [('api_token', 'environment')]))
+    pair = [name for name in ('api_key', 'api_secret') if name in ambient]
+    return Credentials((None, ambient.get('api_key'), ambient.get('api_secret')),
+                       _credential_origin('the API key and secret', [(name, 'environment') for name in pair]) if pair else None)
 
 
 class RunCloudClient:
@@ -297,11 +325,15 @@ class RunCloudClient:
     def __init__(self, api_url=DEFAULT_API_URL, api_token=None, api_key=None, api_secret=None,
                  validate_certs=True, timeout=30.0, retry_policy=None, log=None,
                  user_agent_suffix=None, sleep=time.sleep, clock=time.monotonic, rng=random.random,
-                 pool_size=10, ca_path=None):
+                 pool_size=10, ca_path=None, credential_origin=None):
         if not HAS_REQUESTS:
             raise ConfigurationError('the Python library "requests" is required by the RunCloud client')
         self.api_url = self._checked_url(api_url)
         self._authorization = self._authorization_header(api_token, api_key, api_secret)
+        # Which credential this is and where it came from (never its value), for a 401's message.
+        self.credential_origin = credential_origin or ('the API token' if api_token else 'the API key and secret')
+        # No request has been answered yet: a 404 now more likely means a wrong api_url than a missing resource.
+        self.answered = False
         self.validate_certs = validate_certs
         # An explicit bundle: requests itself would only look at REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
         self.ca_path = ca_bundle(ca_path) if validate_certs else None
@@ -546,12 +578,14 @@ class RunCloudClient:
             if data is _NOT_JSON:
                 return TransportError('the API answered HTTP %s with a body that is not JSON; check api_url (%s)' % (status, self.api_url),
                                       method, display_path, status), FINAL, None
+            self.answered = True
             return ApiResponse(status, data, response.headers), None, None
 
         payload = data if isinstance(data, dict) else {}
         message = payload.get('message') or response.reason or 'HTTP %s' % status
         errors = payload.get('errors') if isinstance(payload.get('errors'), dict) else None
         error = error_class_for_status(status)(message, method, display_path, status, errors, body=payload or None)
+        self._add_next_step(error)
         if status == 429:
             return error, RETRY, self._rate_limit_delay(response.headers, attempt_number)
         if is_transient_status(status):
@@ -563,6 +597,21 @@ class RunCloudClient:
         if self.ca_path:
             return 'in use: %s' % self.ca_path
         return 'set ca_path to the bundle of a private CA; none is set, so the one that comes with requests is used'
+
+    def _add_next_step(self, error):
+        """What to check, for the answers whose cause is usually the set-up rather than the request."""
+        if error.status == 401:
+            step = ('the API did not accept %s: check that it is current and complete (RunCloud panel: '
+                    'Workspace > Settings > API Keys, or Settings > API Key for a key and secret) and that it '
+                    'belongs to the API at %s' % (self.credential_origin, self.api_url))
+        elif error.status == 404 and not self.answered and not urlsplit(self.api_url).path.endswith(API_PATH):
+            step = ('check api_url: it is %s, but the RunCloud API v2 is under a path ending in %s (the default '
+                    'is %s)' % (self.api_url, API_PATH, DEFAULT_API_URL))
+        elif error.status == 404 and not self.answered:
+            step = 'the first request of this run; if what it asks for exists, check api_url (%s)' % self.api_url
+        else:
+            return
+        error.message = '%s; %s' % (error.message.rstrip().rstrip('.'), step)
 
     # -- rate limiting ---------------------------------------------------------------------------
 
@@ -744,7 +793,9 @@ def connection_settings(given, environ):
             settings[option] = convert(value)
         except (TypeError, ValueError, OverflowError):
             raise ConfigurationError('%s must be %s' % (source, EXPECTED_VALUE[convert]))
-    settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, credentials_in_environment(environ))
+    # ``credentials`` also knows where they came from, for the messages of a refused credential.
+    settings['credentials'] = choose_credentials(given, credentials_in_environment(environ))
+    settings['api_token'], settings['api_key'], settings['api_secret'] = settings['credentials']
     return settings
 
 
@@ -755,6 +806,7 @@ def client_from_options(options, credentials, log, user_agent_suffix, pool_size=
     api_secret)`` that ``choose_credentials`` picked."""
     api_token, api_key, api_secret = credentials
     return RunCloudClient(
+        credential_origin=getattr(credentials, 'origin', None),
         api_url=options['api_url'],
         api_token=api_token,
         api_key=api_key,

@@ -22,6 +22,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     client_from_options,
     credentials_in_environment,
 )
+from ansible_collections.runcloud.cloud.plugins.module_utils.choices import accepted_values_note
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
@@ -296,10 +297,25 @@ class RunCloudModule:
             result['changed'] = True
         self.module.fail_json(msg=msg, **self._with_log(snake_case_keys(result)))
 
+    # {option: list endpoint (a template over the resolved parents) of the values the API accepts
+    # for it}: a 422 about the option then shows them.
+    accepted_values_from = {}
+
     def fail_from_error(self, error):
         if error.errors:
             self.name_options_in(error)
+            if error.status == 422:
+                self.add_accepted_values(error)
         self.fail(str(error), **error.to_dict())
+
+    def add_accepted_values(self, error):
+        for option, messages in error.errors.items():
+            template = self.accepted_values_from.get(option)
+            if template is None or self.parents_predicted:
+                continue
+            note = accepted_values_note(self.client, self.path(template), self.params.get(option))
+            if note is not None:
+                error.errors[option] = (list(messages) if isinstance(messages, list) else [messages]) + [note]
 
     def option_for_api_field(self, api_field):
         """The module option a field of the API corresponds to (for messages)."""

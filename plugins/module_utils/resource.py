@@ -504,8 +504,29 @@ class ResourceModule(RunCloudModule):
         if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
             return self.replace(current)
         hint = ' Set replace=true to delete and re-create it.' if policy == 'option' else ''
-        self.fail('the %s exists with different %s, which the API cannot change.%s' % (self.resource, names, hint),
+        self.fail('the %s exists with different %s, which the API cannot change: %s. To manage the existing %s, '
+                  'give the task its current %s; to make another one, give it another %s.%s'
+                  % (self.existing_description(current), names, self.differences_described(differing, current),
+                     self.resource, names, self.identity or 'name', hint),
                   **{self.result_key: self.public(current)})
+
+    def existing_description(self, current):
+        """'server 'web-01' (id 12)': which existing resource a message is about."""
+        if self.identity is None:
+            return '%s (id %s)' % (self.resource, current.get('id'))
+        return '%s %r (id %s)' % (self.resource, self.desired(self.field(self.identity)), current.get('id'))
+
+    def differences_described(self, differing, current):
+        """'ip_address is 203.0.113.10, the task has 203.0.113.99'; a secret option's values are not shown."""
+        spec = self.module.argument_spec
+        parts = []
+        for field in differing:
+            if spec.get(field.option, {}).get('no_log'):
+                parts.append('%s differs' % field.option)
+            else:
+                existing = normalize(field.kind, self.current_value(field, current))
+                parts.append('%s is %s, the task has %s' % (field.option, existing, normalize(field.kind, self.desired(field))))
+        return '; '.join(parts)
 
     def replace(self, current):
         """Delete ``current`` and create the resource anew; what the user did not set is carried over."""

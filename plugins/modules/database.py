@@ -118,6 +118,7 @@ class DatabaseModule(ResourceModule):
         Field('name'),
         Field('collation'),
     )
+    accepted_values_from = {'collation': 'static/databases/collations'}
 
     def delete_body(self, current):
         return {'deleteUser': True} if self.params['delete_users'] else None

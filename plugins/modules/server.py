@@ -188,6 +188,7 @@ api_log:
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.choices import php_version_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
     Reader,
@@ -233,6 +234,11 @@ class ServerModule(ResourceModule):
 
     # Server names are not unique: a create that landed late would leave two servers of one name.
     resend_uncertain_create = False
+
+    def validate(self):
+        problem = php_version_problem('php_cli_version', self.params.get('php_cli_version'))
+        if problem:
+            self.fail(problem)
 
     def creation_phrase(self):
         return 'connect a new server'

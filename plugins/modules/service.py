@@ -109,6 +109,9 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVE
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
 ACTIONS = {'started': 'start', 'stopped': 'stop', 'restarted': 'restart', 'reloaded': 'reload'}
+# A newly connected server runs every service the agent installs but these (by key or system name),
+# as the API reference's example shows; check mode predicts from that under a predicted server.
+STOPPED_ON_A_NEW_SERVER = frozenset(['memcached'])
 
 
 class ServiceModule(RunCloudModule):
@@ -123,8 +126,10 @@ class ServiceModule(RunCloudModule):
         self.resolve_parent(SERVER)
         state = self.params['state']
         if self.parents_predicted:
-            # A server check mode only predicted: assume its services need the action.
-            self.exit(changed=True, service=dict(key=self.params['name'], realName=None, name=None, version=None, running=state != 'stopped'))
+            # A server check mode only predicted: its services will be as on every new server.
+            running = self.params['name'] not in STOPPED_ON_A_NEW_SERVER
+            changed = state in ('restarted', 'reloaded') or running != (state == 'started')
+            self.exit(changed=changed, service=dict(key=self.params['name'], realName=None, name=None, version=None, running=state != 'stopped'))
         path = self.path('servers/{server_id}/services')
         services = self.client.get(path)
         key, before = self.pick(services)

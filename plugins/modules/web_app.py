@@ -311,6 +311,7 @@ api_log:
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.choices import names_in, php_version_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
@@ -347,22 +348,6 @@ SETTING_LIMITS = dict(
 )
 
 
-def timezone_names(answer):
-    """The names in the answer of GET /static/timezones, whose shape the reference does not give:
-    a list of names, a list of objects with a name, or an object keyed (or valued) by name."""
-    if isinstance(answer, dict):
-        answer = answer.get('data', answer)
-    if isinstance(answer, dict):
-        return set(str(key) for key in answer) | set(str(value) for value in answer.values() if isinstance(value, str))
-    names = set()
-    for item in answer if isinstance(answer, list) else []:
-        if isinstance(item, dict):
-            names.update(str(item[key]) for key in ('name', 'value', 'timezone', 'id') if item.get(key) is not None)
-        else:
-            names.add(str(item))
-    return names
-
-
 def normalize_public_path(value):
     """'public/', '/public' and 'public' are the same folder; '' and '/' are the root."""
     text = (value or '').strip().strip('/')
@@ -391,6 +376,7 @@ class WebAppModule(ResourceModule):
     required_for_create = ('domain_name', 'system_user')
     hidden_fields = WEB_APP_SECRET_FIELDS
     timezone_checked = False
+    accepted_values_from = {'php_version': 'servers/{server_id}/php/version', 'timezone': 'static/timezones'}
     fields = (
         Field('name'),
         Field('domain_name', kind='domain'),
@@ -434,6 +420,9 @@ class WebAppModule(ResourceModule):
 
     def validate(self):
         self.fail_unless_within(SETTING_LIMITS)
+        problem = php_version_problem('php_version', self.params.get('php_version'))
+        if problem:
+            self.fail(problem)
         public_path = self.params.get('public_path')
         if public_path is not None and '..' in public_path.replace('\\', '/').split('/'):
             self.fail("public_path must be a folder inside the application root, without '..': %r" % public_path)
@@ -443,7 +432,7 @@ class WebAppModule(ResourceModule):
         wanted = self.params.get('timezone')
         if wanted is None or self.timezone_checked:
             return
-        names = timezone_names(self.client.get('static/timezones'))
+        names = names_in(self.client.get('static/timezones'))
         self.timezone_checked = True
         if names and wanted not in names:
             close = sorted(name for name in names if name.lower() == wanted.lower() or name.split('/')[-1].lower() == wanted.split('/')[-1].lower())

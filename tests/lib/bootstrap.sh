@@ -151,13 +151,22 @@ rc_stage_collection() {
         || rc_die "could not generate the guide pages of the documentation site"
 }
 
-# rc_build_collection REPO_ROOT OUTPUT_DIR : builds the collection tarball from a staged copy.
+# rc_build_collection REPO_ROOT OUTPUT_DIR : builds the collection tarball from a staged copy with
+# the main venv. With RUNCLOUD_BUILD_SITE_PAGES=1 (as for a release) the copy also gets the
+# documentation site's guide pages (docs/docsite/rst/, as Galaxy shows them), made with the docs
+# venv; without it the tarball has the Markdown guides only.
 rc_build_collection() {
-    local root="$1" output="$2" stage
-    rc_ensure_docs_venv "$root"
+    local root="$1" output="$2" stage venv="$1/.venv"
     stage="$(mktemp -d "${TMPDIR:-/tmp}/runcloud-build.XXXXXX")"
-    rc_stage_collection "$root" "$stage/cloud"
-    "$root/.venvs/docs/bin/ansible-galaxy" collection build --force --output-path "$output" "$stage/cloud"
+    if [ "${RUNCLOUD_BUILD_SITE_PAGES:-0}" = 1 ]; then
+        rc_ensure_docs_venv "$root"
+        venv="$root/.venvs/docs"
+        rc_stage_collection "$root" "$stage/cloud"
+    else
+        rc_ensure_main_venv "$root"
+        rc_copy_collection "$root" "$stage/cloud"
+    fi
+    "$venv/bin/ansible-galaxy" collection build --force --output-path "$output" "$stage/cloud"
     local rc=$?
     rm -rf "$stage"
     return "$rc"

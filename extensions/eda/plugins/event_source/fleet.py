@@ -257,7 +257,7 @@ def settings_from(args, environ):
 
 
 def create_client(settings):
-    credentials = (settings['api_token'], settings['api_key'], settings['api_secret'])
+    credentials = settings.get('credentials') or (settings['api_token'], settings['api_key'], settings['api_secret'])
     return client_module.client_from_options(settings, credentials, logger.debug, 'eda-source',
                                              pool_size=max(10, settings['concurrency']))
 

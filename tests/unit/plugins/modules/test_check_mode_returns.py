@@ -50,7 +50,7 @@ CREATES = {
     'git': (dict(server='web-01', web_app='app', provider='github', repository='acme/shop', branch='main'),
             dict(server='web-01', web_app='shop', provider='github', repository='acme/shop', branch='main')),
     'script_installer': (dict(server='web-01', web_app='app', name='wordpress'), dict(server='nowhere', web_app='shop', name='wordpress')),
-    'service': (None, dict(server='nowhere', name='nginx', state='started')),
+    'service': (None, dict(server='nowhere', name='nginx', state='restarted')),
     'cron_job': (dict(server='web-01', label='backup', command='/usr/local/bin/backup', user='app', schedule='0 3 * * *'),
                  dict(server='nowhere', label='backup', command='/usr/local/bin/backup', user='shop', schedule='0 3 * * *')),
     'supervisor_job': (dict(server='web-01', label='worker', command='artisan queue:work', user='app'),

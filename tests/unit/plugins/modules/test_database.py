@@ -28,7 +28,9 @@ def test_different_collation_fails_without_writing(monkeypatch):
         Exchange('GET', '/servers/3/databases', listing(DATABASE)),
     ])
     assert result['failed'] is True
-    assert result['msg'] == 'the database exists with different collation, which the API cannot change.'
+    assert result['msg'] == ('the database %r (id 87) exists with different collation, which the API cannot change: collation is '
+                             'utf8mb4_unicode_ci, the task has latin1_bin. To manage the existing database, give the task its '
+                             'current collation; to make another one, give it another name.' % 'shop')
     assert result['database'] == DATABASE
     session.assert_done()
 

@@ -42,8 +42,10 @@ def test_different_settings_fail_and_name_the_fields(monkeypatch):
                                      Exchange('GET', DOMAINS, listing(WWW)),
                                  ])
     assert result['failed'] is True
-    assert result['msg'] == ('the domain name exists with different type, www, which the API cannot change. '
-                             'Set replace=true to delete and re-create it.')
+    assert result['msg'] == ('the domain name %r (id 21) exists with different type, www, which the API cannot change: '
+                             'type is alias, the task has redirect; www is False, the task has True. To manage the existing '
+                             'domain name, give the task its current type, www; to make another one, give it another name. '
+                             'Set replace=true to delete and re-create it.' % 'www.shop.example.com')
     session.assert_done()
 
 

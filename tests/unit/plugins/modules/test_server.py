@@ -93,7 +93,9 @@ def test_different_ip_address_fails_clearly(monkeypatch):
         Exchange('GET', '/servers', listing(WEB)),
     ])
     assert result['failed'] is True
-    assert result['msg'] == 'the server exists with different ip_address, which the API cannot change.'
+    assert result['msg'] == ('the server %r (id 42) exists with different ip_address, which the API cannot change: ip_address is '
+                             '203.0.113.10, the task has 198.51.100.1. To manage the existing server, give the task its current '
+                             'ip_address; to make another one, give it another name.' % 'web')
     session.assert_done()
 
 

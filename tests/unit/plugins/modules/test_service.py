@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.runcloud.cloud.plugins.modules import service
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
@@ -73,3 +75,17 @@ def test_unknown_service_lists_the_known_ones(monkeypatch):
     ])
     assert result['failed'] is True
     assert result['msg'] == "the server has no service 'postgres'; it has memcached (memcached), nginx (nginx-rc)"
+
+
+@pytest.mark.parametrize('name, state, changed', [
+    ('nginx', 'started', False), ('nginx-rc', 'started', False), ('memcached', 'started', True),
+    ('nginx', 'stopped', True), ('memcached', 'stopped', False), ('nginx', 'restarted', True), ('redis', 'reloaded', True),
+])
+def test_under_a_predicted_server_check_mode_predicts_a_new_servers_services(monkeypatch, name, state, changed):
+    result, session = run_module(monkeypatch, service.main, dict(server='web-new', name=name, state=state), [
+        Exchange('GET', '/servers', answer(200, {'data': [], 'meta': {}}), query={'search': 'web-new'}),
+    ], check_mode=True)
+    assert result['failed'] is False
+    assert result['changed'] is changed
+    assert result['service']['running'] is (state != 'stopped')
+    session.assert_done()

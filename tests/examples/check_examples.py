@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The README's and every role README's first example, examples/site.yml and examples/fleet.yml, run as written
+(see documented_examples.py): --check predicts exactly the changes the real run makes."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# pylint: disable=wrong-import-position,unused-import
+from documented_examples import ROOT, changed_tasks, first_yaml_block, run_playbook  # noqa: E402
+from documented_examples import collections, simulator  # noqa: E402,F401  (fixtures)
+
+# The server the README examples manage, as a user's account would have it.
+WEB_01 = {'name': 'web-01', 'ipAddress': '203.0.113.10'}
+# The inventory the server_connect example describes in its comment, with the machine that runs the
+# test playing the new server (the simulator's installation script only reports back to it).
+NEW_SERVERS_INVENTORY = '''new_servers:
+  hosts:
+    web-01:
+      ansible_host: 203.0.113.10
+      ansible_connection: local
+      server_connect_become: false
+'''
+
+EXAMPLES = {
+    # name: (playbook text or path, servers that exist before (or how many to seed), inventory text or path)
+    'readme-quick-start': (first_yaml_block('README.md', '## Quick start'), [WEB_01], None),
+    'readme-using-the-collection': (first_yaml_block('README.md', '## Using the collection'), [WEB_01], None),
+    'php_site': (first_yaml_block('roles/php_site/README.md'), [WEB_01], None),
+    'laravel_app': (first_yaml_block('roles/laravel_app/README.md'), [WEB_01], None),
+    'server_baseline': (first_yaml_block('roles/server_baseline/README.md'), [WEB_01], None),
+    'server_connect': (first_yaml_block('roles/server_connect/README.md'), [], NEW_SERVERS_INVENTORY),
+    'examples-site': (os.path.join(ROOT, 'examples', 'site.yml'), [], os.path.join(ROOT, 'examples', 'demo-inventory.yml')),
+    # The fleet of make demo: three connected servers the simulator makes up, hosts from the inventory plugin.
+    'examples-fleet': (os.path.join(ROOT, 'examples', 'fleet.yml'), 3, os.path.join(ROOT, 'examples', 'fleet.runcloud.yml')),
+}
+
+
+def prepare(simulator, tmp_path, example):
+    playbook, servers, inventory = EXAMPLES[example]
+    if isinstance(servers, int):
+        simulator.call('POST', '/seed', {'servers': servers, 'connected': True}, api=False)
+        servers = []
+    for server in servers:
+        created = simulator.call('POST', '/servers', server)
+        simulator.call('POST', '/servers/%s/state' % created['id'], {'connected': True, 'online': True}, api=False)
+    if not os.path.isabs(playbook):
+        path = tmp_path / 'playbook.yml'
+        path.write_text(playbook)
+        playbook = str(path)
+    args = []
+    if inventory is not None:
+        if not os.path.isabs(inventory):
+            path = tmp_path / 'inventory.yml'
+            path.write_text(inventory)
+            inventory = str(path)
+        args = ['-i', inventory]
+    return playbook, args
+
+
+@pytest.mark.parametrize('example', sorted(EXAMPLES))
+def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulator, collections, tmp_path, example):
+    playbook, args = prepare(simulator, tmp_path, example)
+    workdir = str(tmp_path)
+    before = simulator.writes()
+    check_output, predicted = run_playbook(simulator, collections, workdir, playbook, '--check', *args)
+    assert simulator.writes() == before, 'the check-mode run wrote to the API'
+    real_output, made = run_playbook(simulator, collections, workdir, playbook, *args)
+    assert predicted == made, 'check mode predicted %d changes, the real run made %d\npredicted: %s\nmade: %s' % (
+        predicted, made, changed_tasks(check_output), changed_tasks(real_output))
+    _output, again = run_playbook(simulator, collections, workdir, playbook, *args)
+    assert again == 0, 'a second run changed %d things: %s' % (again, changed_tasks(_output))
+
+
+@pytest.mark.parametrize('mistake, expected', [
+    ('url-without-api-v2', 'check api_url: it is http://127.0.0.1:{port}, but the RunCloud API v2 is under a path ending in /api/v2'),
+    ('url-with-api-v3', 'check api_url: it is http://127.0.0.1:{port}/api/v3, but the RunCloud API v2 is under a path ending in /api/v2'),
+    ('stale-token', 'the API did not accept the API token (environment variable RUNCLOUD_API_TOKEN): check that it is current'),
+    ('both-kinds', 'both kinds of credentials are set in the environment: RUNCLOUD_API_TOKEN and RUNCLOUD_API_KEY and RUNCLOUD_API_SECRET'),
+])
+def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, collections, tmp_path, mistake, expected):
+    playbook = tmp_path / 'first.yml'
+    playbook.write_text(EXAMPLES['readme-quick-start'][0])
+    port = simulator.url.split(':')[2].split('/')[0]
+    environment = {
+        'url-without-api-v2': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')]),
+        'url-with-api-v3': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')] + '/api/v3'),
+        'stale-token': dict(RUNCLOUD_API_TOKEN='revoked-token-value'),
+        'both-kinds': dict(RUNCLOUD_API_KEY='key-value', RUNCLOUD_API_SECRET='secret-value'),
+    }[mistake]
+    output = run_playbook(simulator, collections, str(tmp_path), str(playbook), expect_failure=True, **environment)[0]
+    assert expected.format(port=port) in output, output
+    for secret in ('revoked-token-value', 'key-value', 'secret-value'):
+        assert secret not in output

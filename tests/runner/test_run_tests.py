@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""tests/run-tests.sh itself: logs, heartbeat, time limit, failures shown and summary, with stages
+that take seconds instead of minutes (a copy of the runner whose STAGES list is replaced)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def runner_with_stages(tmp_path, stages):
+    """A repository skeleton with a copy of the runner whose STAGES are ``stages``."""
+    (tmp_path / 'tests' / 'lib').mkdir(parents=True)
+    shutil.copy(os.path.join(ROOT, 'tests', 'lib', 'bootstrap.sh'), str(tmp_path / 'tests' / 'lib'))
+    with open(str(tmp_path / 'tests' / 'lib' / 'bootstrap.sh'), 'a') as bootstrap:
+        # The fake stages need no venv: the runner's set-up of the main venv is not what is tested here.
+        bootstrap.write('\nrc_ensure_main_venv() { echo "main venv: not needed by the fake stages"; }\n')
+    with open(os.path.join(ROOT, 'tests', 'run-tests.sh')) as source:
+        script = source.read()
+    registration = re.compile(r'^STAGES=\(\n.*?^\)\n', re.MULTILINE | re.DOTALL)
+    assert registration.search(script), 'the runner has no STAGES=( ... ) list'
+    lines = ''.join('    "%s"\n' % stage for stage in stages)
+    script = registration.sub(lambda _match: 'STAGES=(\n%s)\n' % lines, script, count=1)
+    (tmp_path / 'tests' / 'run-tests.sh').write_text(script)
+    return tmp_path
+
+
+def run(root, *args, **env):
+    environment = dict(os.environ, RUNCLOUD_TEST_HEARTBEAT='1', RUNCLOUD_TEST_STAGE_TIMEOUT='30', RUNCLOUD_TEST_FAILURE_LINES='5')
+    environment.pop('CI', None)
+    environment.update(env)
+    return subprocess.run(['bash', str(root / 'tests' / 'run-tests.sh')] + list(args), cwd=str(root), env=environment,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=120, check=False)
+
+
+STAGE_SCRIPTS = {
+    'quiet.sh': 'for i in $(seq 1 50); do echo "routine line $i"; done\n',
+    'broken.sh': 'for i in $(seq 1 50); do echo "broken line $i"; done\nexit 3\n',
+    'slow.sh': 'echo "slow started"\nsleep 3.5\necho "slow done"\n',
+    'hangs.sh': 'echo "hangs started"\nsleep 60 &\nwait\n',
+}
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = runner_with_stages(tmp_path, [
+        'quiet|side|tests/requirements.txt|bash tests/quiet.sh',
+        'broken|side|tests/requirements.txt|bash tests/broken.sh',
+        'slow|after|tests/requirements.txt|bash tests/slow.sh',
+        'hangs|after|tests/requirements.txt|bash tests/hangs.sh',
+    ])
+    for name, text in STAGE_SCRIPTS.items():
+        (root / 'tests' / name).write_text(text)
+    (root / 'tests' / 'requirements.txt').write_text('ansible-core==2.19.14\n')
+    return root
+
+
+def test_only_failures_and_the_summary_are_printed_and_every_log_is_kept(repo):
+    result = run(repo, 'quiet', 'broken', 'slow')
+    out = result.stdout
+    assert result.returncode == 1, out
+    assert 'routine line' not in out
+    # The end of the failed stage's log, not all of it.
+    assert 'broken line 50' in out and 'broken line 46' in out and 'broken line 45' not in out
+    assert re.search(r'^  quiet +2\.19\.14 +\d+s  passed$', out, re.MULTILINE), out
+    assert re.search(r'^  broken +2\.19\.14 +\d+s  FAILED \(exit 3\)$', out, re.MULTILINE), out
+    assert out.rstrip().splitlines()[-1] == 'stages: 2 passed, 1 failed'
+    logs = repo / 'tests' / 'output' / 'logs'
+    assert 'routine line 50' in (logs / 'quiet.log').read_text()
+    assert 'broken line 1\n' in (logs / 'broken.log').read_text()
+    assert 'slow done' in (logs / 'slow.log').read_text()
+
+
+def test_a_running_stage_gets_a_heartbeat_line(repo):
+    out = run(repo, 'slow').stdout
+    assert re.search(r'running slow +\d+s so far +\(log: tests/output/logs/slow\.log\)', out), out
+    assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 0 failed'
+
+
+def test_a_stage_past_its_time_limit_is_stopped_and_fails(repo):
+    result = run(repo, 'hangs', 'quiet', RUNCLOUD_TEST_STAGE_TIMEOUT='2')
+    out = result.stdout
+    assert result.returncode == 1, out
+    assert re.search(r'^  hangs +\S+ +\d+s  FAILED \(timed out after 2s\)$', out, re.MULTILINE), out
+    assert 'no result after 2s' in out
+    assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 1 failed'
+
+
+def test_galaxy_importer_output_decides_its_verdict(tmp_path):
+    root = runner_with_stages(tmp_path, [
+        'clean|after|-|galaxy_importer_verdict tests/clean.log',
+        'lint-timeout|after|-|galaxy_importer_verdict tests/timeout.log',
+        'lint-missing|after|-|galaxy_importer_verdict tests/missing.log',
+    ])
+    complete = 'Linting collection via ansible-lint 26.10.1...\n...ansible-lint run complete\nImporter processing completed successfully\n'
+    (root / 'tests' / 'clean.log').write_text(complete)
+    (root / 'tests' / 'timeout.log').write_text('ERROR: Timeout on call to ansible-lint\n' + complete)
+    (root / 'tests' / 'missing.log').write_text('WARNING: ansible-lint not found, skipping lint of collection\n'
+                                                'Importer processing completed successfully\n')
+    out = run(root, 'clean', 'lint-timeout', 'lint-missing').stdout
+    assert re.search(r'^  clean +- +\d+s  passed$', out, re.MULTILINE), out
+    assert re.search(r'^  lint-timeout .*FAILED', out, re.MULTILINE), out
+    assert re.search(r'^  lint-missing .*FAILED', out, re.MULTILINE), out
+    assert 'ERROR: Timeout on call to ansible-lint' in out
+    assert "lacks '...ansible-lint run complete'" in out
+
+
+def test_no_selected_stage_ran_fails(repo):
+    result = run(repo, 'sanity-9.9')
+    assert result.returncode != 0
+    assert 'no stage ran' in result.stdout
+
+
+def test_a_set_up_that_gives_up_is_reported_and_the_stages_still_run(repo):
+    with open(str(repo / 'tests' / 'lib' / 'bootstrap.sh'), 'a') as bootstrap:
+        bootstrap.write('\nrc_ensure_main_venv() { rc_die "no Python 3.11 here"; }\n')
+    out = run(repo, 'quiet').stdout
+    assert re.search(r'setup-main-venv FAILED \(exit 1\); see tests/output/logs/setup-main-venv\.log', out), out
+    assert 'no Python 3.11 here' in (repo / 'tests' / 'output' / 'logs' / 'setup-main-venv.log').read_text()
+    assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 0 failed'
