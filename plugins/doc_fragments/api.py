@@ -84,16 +84,16 @@ options:
     default: true
   run_on_controller:
     description:
-      - With a local connection (C(connection: local), C(delegate_to: localhost), the implicit localhost)
+      - "With a local connection (C(connection: local), C(delegate_to: localhost), the implicit localhost)
         and no become, the module's code runs inside the task's process on the controller instead of a new
         Python process, which saves about half a second per task. It needs C(requests) in the controller's
-        Python and a task interpreter (C(ansible_python_interpreter)) that is unset, discovered or that Python.
+        Python and a task interpreter (C(ansible_python_interpreter)) that is unset, discovered or that Python."
       - Set V(false) to always run the module as a separate process.
     type: bool
     default: true
   predicted_parents:
     description:
-      - Kinds of parents that check mode takes as created by an earlier task when they do not exist yet:
+      - Kinds of parents that check mode takes as created by an earlier task when they do not exist yet;
         they are not looked up and nothing below them is read.
       - The action plugin fills this in from what earlier tasks of the play predicted; set it only for a
         parent that a play creates in a way the collection cannot see. Without it, a parent that does not
