@@ -34,13 +34,10 @@ try:
 except ImportError:  # ansible-core >= 2.20: results are objects that clean themselves
     remove_internal_keys = None
 
-try:  # ansible-core >= 2.19: module arguments and results travel with a serialization profile
-    from ansible.module_utils.common.json import Direction, get_module_encoder
-    PROFILE = 'legacy'
-except ImportError:  # ansible-core < 2.19
-    from ansible.module_utils.common.json import AnsibleJSONEncoder
-    Direction = get_module_encoder = None
-    PROFILE = None
+from ansible.module_utils.common import json as common_json
+
+# ansible-core >= 2.19: module arguments and results travel with a serialization profile.
+PROFILE = 'legacy' if hasattr(common_json, 'get_module_encoder') else None
 
 MODULES_PACKAGE = 'ansible_collections.runcloud.cloud.plugins.modules'
 
@@ -55,9 +52,10 @@ def requests_available():
 
 def encoded_args(module_args):
     payload = dict(ANSIBLE_MODULE_ARGS=module_args)
-    if get_module_encoder is not None:
-        return json.dumps(payload, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)).encode('utf-8')
-    return json.dumps(payload, cls=AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
+    if PROFILE is not None:
+        encoder = common_json.get_module_encoder(PROFILE, common_json.Direction.CONTROLLER_TO_MODULE)
+        return json.dumps(payload, cls=encoder).encode('utf-8')
+    return json.dumps(payload, cls=common_json.AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
 
 
 @contextlib.contextmanager

@@ -53,6 +53,8 @@ class Runner:
     def __init__(self, session, workdir):
         self.session = session
         self.workdir = workdir
+        # Set while a run converges the account: it may change things.
+        self.allow_changes = False
         self.playbook_command = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
         self.env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('RUNCLOUD_', 'ANSIBLE_')))
         self.env.update({
@@ -74,10 +76,9 @@ class Runner:
         seconds = time.monotonic() - started
         if completed.returncode != 0:
             raise SystemExit('%s failed:\n%s' % (playbook, completed.stdout[-4000:]))
-        if 'changed=0' not in completed.stdout and '--check' not in extra and not getattr(self, 'allow_changes', False):
+        if 'changed=0' not in completed.stdout and '--check' not in extra and not self.allow_changes:
             raise SystemExit('%s was not converged:\n%s' % (playbook, completed.stdout[-4000:]))
         return seconds, self.session.request_log()['requests']
-
 
     def interpreter_wrapper(self):
         path = os.path.join(self.workdir, 'python-wrapper')

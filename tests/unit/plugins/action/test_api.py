@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.runcloud.cloud.plugins.action.api import Memory
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.action import Memory
 from ansible_collections.runcloud.cloud.plugins.plugin_utils.controller_run import module_short_name
 
 

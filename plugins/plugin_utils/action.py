@@ -2,7 +2,8 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action plugin in front of every module of the collection (routed in meta/runtime.yml).
+"""The action plugin in front of every module of the collection (plugins/action/server.py, routed to
+every other module in meta/runtime.yml).
 
 1. Names of parents resolved once per playbook run: the ids that tasks found or created (servers,
    and the web applications, system users, databases and database users on them) are remembered
