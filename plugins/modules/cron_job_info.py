@@ -90,34 +90,10 @@ api_log:
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 resolved:
-  description:
-    - What this task found, created, deleted or predicted of the resources that modules name as parents
-      (servers, web applications, system users, databases, database users), for the action plugin that
-      remembers their ids for later tasks of the playbook run (O(resolve_cache)). Names and ids only.
+  description: What this task found, created, deleted or predicted of the servers, web applications, system users, databases and database users that modules name as parents, for the ids the action plugin remembers (O(resolve_cache)); a list of C(kind), C(server_id), C(name), C(id), C(state) (V(present), V(predicted) or V(absent)).
   returned: always
   type: list
   elements: dict
-  contains:
-    kind:
-      description: V(server), V(web_app), V(system_user), V(database) or V(database_user) (other kinds may appear).
-      type: str
-      sample: server
-    server_id:
-      description: The id of the server the resource is on; V(null) for a server.
-      type: int
-      sample: 12
-    name:
-      description: The name (user name for users) the resource was named by.
-      type: str
-      sample: web-01
-    id:
-      description: Its id; V(null) when check mode only predicted it or it was not found.
-      type: int
-      sample: 12
-    state:
-      description: V(present), V(predicted) (check mode would create it) or V(absent) (deleted or not there).
-      type: str
-      sample: present
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec

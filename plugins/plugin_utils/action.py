@@ -27,6 +27,7 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import DEFAULT_API_URL, choose_credentials, credentials_in_environment
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import is_id
 from ansible_collections.runcloud.cloud.plugins.plugin_utils import controller_run, id_memory
 
 display = Display()
@@ -42,14 +43,6 @@ PARENT_OPTIONS = (
     ('alias_of', 'web_app'),
 )
 REMEMBERED_KINDS = frozenset(kind for _option, kind in PARENT_OPTIONS)
-
-
-def is_id(value):
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, str) and value.strip().isdigit()
 
 
 def present(value):

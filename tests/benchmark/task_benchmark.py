@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -86,6 +87,24 @@ class Runner:
             handle.write('#!/bin/sh\nexec %s "$@"\n' % sys.executable)
         os.chmod(path, 0o755)
         return path
+
+
+@contextlib.contextmanager
+def benchmark_runner(prefix):
+    """A Runner with its own collections directory and an in-process simulator (reset), removed after."""
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    session = None
+    try:
+        make_collections_dir(workdir)
+        session = harness.SimulatorSession(rate_limit=1000000)
+        session.reset()
+        import ansible
+        print('ansible-core %s, Python %s' % (ansible.__version__, sys.version.split()[0]))
+        yield Runner(session, workdir)
+    finally:
+        if session is not None:
+            session.close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def write_playbook(path, tasks):
@@ -176,15 +195,8 @@ def main(argv=None):
     parser.add_argument('--fleet', default='4,20,100', help='fleet sizes, comma-separated; empty to skip')
     args = parser.parse_args(argv)
 
-    workdir = tempfile.mkdtemp(prefix='runcloud-task-benchmark-')
-    session = None
-    try:
-        make_collections_dir(workdir)
-        session = harness.SimulatorSession(rate_limit=1000000)
-        runner = Runner(session, workdir)
-        import ansible
-        print('ansible-core %s, Python %s' % (ansible.__version__, sys.version.split()[0]))
-        session.reset()
+    with benchmark_runner('runcloud-task-benchmark-') as runner:
+        session = runner.session
         empty = scenario(runner, 'scenario, empty account', args.latency_ms, args.pairs)
         session.reset()
         session.seed(servers=args.others, connected=True, name_prefix='other')
@@ -192,10 +204,6 @@ def main(argv=None):
         sizes = [int(size) for size in args.fleet.split(',') if size.strip()]
         if sizes:
             fleet(runner, sizes, args.latency_ms)
-    finally:
-        if session is not None:
-            session.close()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     problems = []
     for label, (requests, ratio) in (('empty account', empty), ('%d other servers' % args.others, crowded)):

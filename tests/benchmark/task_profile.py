@@ -37,7 +37,7 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from task_benchmark import Runner, harness, make_collections_dir, write_playbook  # noqa: E402  pylint: disable=wrong-import-position
+from task_benchmark import benchmark_runner, harness, write_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULE = 'system_user'
 
@@ -123,17 +123,11 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=5)
     args = parser.parse_args(argv)
 
-    workdir = tempfile.mkdtemp(prefix='runcloud-task-profile-')
-    session = None
-    try:
-        make_collections_dir(workdir)
-        session = harness.SimulatorSession(rate_limit=1000000)
-        runner = Runner(session, workdir)
-        session.reset()
+    with benchmark_runner('runcloud-task-profile-') as runner:
+        session, workdir = runner.session, runner.workdir
         server_id = session.seed(servers=1, connected=True)[0]
         session.api('POST', '/servers/%d/users' % server_id, {'username': 'shop'})
-        import ansible
-        print('ansible-core %s, Python %s, simulator without latency\n' % (ansible.__version__, sys.version.split()[0]))
+        print('simulator without latency\n')
 
         print('1. one more task in a playbook')
         module_args = {'server': server_id, 'username': 'shop'}
@@ -167,10 +161,6 @@ def main(argv=None):
         module_seconds, request_seconds = (float(value) for value in completed.stdout.split())
         print('%-46s %8.3f s' % ('module run, imports done (validation, logic, GET)', module_seconds))
         print('%-46s %8.3f s' % ('  of which the GET itself', request_seconds))
-    finally:
-        if session is not None:
-            session.close()
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
