@@ -103,6 +103,14 @@ options:
     elements: str
     choices: [server, web_app, system_user, database, database_user]
     default: []
+  parent_ids:
+    description:
+      - Ids of parents given by name, keyed by option (V(server), V(web_app), V(system_user), V(database),
+        V(database_user), V(alias_of)), that an earlier task of the playbook run found or created.
+      - The action plugin fills this in (O(resolve_cache)); the module then looks none of them up. A parent
+        given by id ignores it. Users do not normally set it.
+    type: dict
+    default: {}
 requirements:
   - requests
 notes:

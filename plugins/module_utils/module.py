@@ -55,6 +55,7 @@ def api_argument_spec():
         resolve_cache=dict(type='bool', default=True),
         run_on_controller=dict(type='bool', default=True),
         predicted_parents=dict(type='list', elements='str', default=[], choices=list(PARENT_KINDS)),
+        parent_ids=dict(type='dict', default={}),
     )
 
 
@@ -157,6 +158,11 @@ class RunCloudModule:
             return None
         if is_id(value):
             self.resolved[parent.key] = int(value)
+            return self.resolved[parent.key]
+        remembered = (self.params.get('parent_ids') or {}).get(parent.option)
+        if is_id(remembered):
+            # Found by an earlier task of the play (the action plugin's memory): no lookup.
+            self.resolved[parent.key] = int(remembered)
             return self.resolved[parent.key]
         item = None
         if not self.under_predicted_parent(parent.path) and not self.predicted_by_earlier_task(parent):

@@ -59,10 +59,12 @@ class Memory:
         self.known = dict(((kind, server_id, name), value) for kind, server_id, name, value in client.read(account))
 
     def substitute(self, args):
-        """Replace remembered parent names by their ids in ``args`` (in place) and add the parents
-        check mode only predicted to ``predicted_parents``. Returns the keys that were used."""
+        """Give the module the remembered ids of parents named in ``args`` (in place, as ``parent_ids``:
+        the names stay, for messages and results) and add the parents check mode only predicted to
+        ``predicted_parents``. Returns the keys that were used."""
         used = []
         predicted = []
+        ids = {}
         server_id = None
         for option, kind in PARENT_OPTIONS:
             value = args.get(option)
@@ -83,10 +85,12 @@ class Memory:
                 if self.check_mode:
                     predicted.append(kind)
                 continue
-            args[option] = remembered
+            ids[option] = remembered
             used.append(key)
             if kind == 'server':
                 server_id = remembered
+        if ids:
+            args['parent_ids'] = ids
         if predicted:
             args['predicted_parents'] = sorted(set(list(args.get('predicted_parents') or []) + predicted))
         return used
@@ -118,7 +122,7 @@ class ActionModule(ActionBase):
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         local = self._connection_is_local()
         on_controller = (local and not wrap_async and not self._task.async_val and not self._play_context.become
-                         and self._option(args, 'run_on_controller') and controller_run.interpreter_is_controller(task_vars)
+                         and self._option(args, 'run_on_controller') and controller_run.interpreter_is_controller(self._vars_of_the_target(task_vars))
                          and controller_run.module_short_name(self._module_name()) is not None
                          and controller_run.requests_available())
         memory = self._memory(args, local) if self._option(args, 'resolve_cache') else None
@@ -154,6 +158,14 @@ class ActionModule(ActionBase):
             display.vvv('runcloud.cloud: running %s in the controller process' % self._module_name())
             return controller_run.execute_in_worker(self, controller_run.module_short_name(self._module_name()), args, task_vars)
         return self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async)
+
+    def _vars_of_the_target(self, task_vars):
+        """The variables of the host the module runs on (the delegated host, as ``_configure_module`` does)."""
+        if self._task.delegate_to:
+            delegated = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to)
+            if delegated is not None:
+                return delegated
+        return task_vars
 
     def _connection_is_local(self):
         transport = getattr(self._connection, 'transport', None)

@@ -2,7 +2,7 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How the action plugin uses what the run remembers: names become ids, predictions become predicted_parents."""
+"""How the action plugin uses what the run remembers: names get their ids, predictions become predicted_parents."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -32,17 +32,18 @@ def memory(check_mode=False):
     return Memory(FakeClient(ENTRIES), 'account', check_mode)
 
 
-def test_remembered_names_become_ids_under_the_right_server():
+def test_remembered_names_get_their_ids_under_the_right_server():
     args = dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com')
     used = memory().substitute(args)
-    assert args == dict(server=7, web_app=71, system_user=70, name='www.example.com')
+    assert args == dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com',
+                        parent_ids=dict(server=7, web_app=71, system_user=70))
     assert used == [('server', None, 'web-01'), ('web_app', 7, 'shop'), ('system_user', 7, 'shop')]
 
 
 def test_a_server_given_by_id_scopes_the_other_parents():
     args = dict(server='8', web_app='shop')
     memory().substitute(args)
-    assert args == dict(server='8', web_app=81)
+    assert args == dict(server='8', web_app='shop', parent_ids=dict(web_app=81))
 
 
 def test_unknown_names_stay_names():
@@ -57,7 +58,8 @@ def test_predictions_count_in_check_mode_only():
     assert args == dict(server='new-web', name='x', predicted_parents=['server'])
     args = dict(server='web-01', database='new_db', database_user='shop', predicted_parents=['database_user'])
     memory(check_mode=True).substitute(args)
-    assert args == dict(server=7, database='new_db', database_user='shop', predicted_parents=['database', 'database_user'])
+    assert args == dict(server='web-01', database='new_db', database_user='shop', parent_ids=dict(server=7),
+                        predicted_parents=['database', 'database_user'])
     args = dict(server='new-web', name='x')
     memory(check_mode=False).substitute(args)
     assert args == dict(server='new-web', name='x')
