@@ -79,6 +79,10 @@ options:
       - Ids are remembered per API endpoint and credential on the controller, in memory only, and are
         forgotten when the run ends. A deletion or rename by a task of the collection updates them at once;
         an id that answers HTTP 404 is looked up by name once more.
+      - Every module reports what it learnt in its C(resolved) result, a list of C(kind) (V(server), V(web_app),
+        V(system_user), V(database), V(database_user); other kinds may appear), C(server_id) (V(null) for a server),
+        C(name), C(id) (V(null) when only predicted or not found) and C(state) (V(present), V(predicted) or V(absent)).
+        It holds names and ids only.
       - Set V(false) when something outside the play renames, deletes or re-creates resources while it runs.
     type: bool
     default: true

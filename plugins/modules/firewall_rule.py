@@ -163,7 +163,7 @@ api_log:
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 resolved:
-  description: What this task found, created, deleted or predicted of the servers, web applications, system users, databases and database users that modules name as parents, for the ids the action plugin remembers (O(resolve_cache)); a list of C(kind), C(server_id), C(name), C(id), C(state) (V(present), V(predicted) or V(absent)).
+  description: Names and ids of the parents and the resource as this task found, created, deleted or predicted them (O(resolve_cache)).
   returned: always
   type: list
   elements: dict
