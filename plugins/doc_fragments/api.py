@@ -83,6 +83,50 @@ options:
       - If not set, the value of the E(RUNCLOUD_API_RETRY_BUDGET) environment variable is used.
     type: float
     default: 120
+  resolve_cache:
+    description:
+      - Whether the action plugin in front of the module remembers, for the rest of the playbook run, the ids
+        of the servers, web applications, system users, databases and database users that tasks found,
+        created or predicted, and gives later tasks the id instead of the name (no search request).
+      - Ids are remembered per API endpoint and credential on the controller, in memory only, and are
+        forgotten when the run ends. A deletion or rename by a task of the collection updates them at once;
+        an id that answers HTTP 404 is looked up by name once more.
+      - Every module reports what it learnt in its C(resolved) result, a list of C(kind) (V(server), V(web_app),
+        V(system_user), V(database), V(database_user); other kinds may appear), C(server_id) (V(null) for a server),
+        C(name), C(id) (V(null) when only predicted or not found) and C(state) (V(present), V(predicted) or V(absent)).
+        It holds names and ids only.
+      - Set V(false) when something outside the play renames, deletes or re-creates resources while it runs.
+    type: bool
+    default: true
+  run_on_controller:
+    description:
+      - "With a local connection (C(connection: local), C(delegate_to: localhost), the implicit localhost)
+        and no become, the module's code runs inside the task's process on the controller instead of a new
+        Python process, which saves about half a second per task. It needs C(requests) in the controller's
+        Python and a task interpreter (C(ansible_python_interpreter)) that is unset, discovered or that Python."
+      - Set V(false) to always run the module as a separate process.
+    type: bool
+    default: true
+  predicted_parents:
+    description:
+      - Kinds of parents that check mode takes as created by an earlier task when they do not exist yet;
+        they are not looked up and nothing below them is read.
+      - The action plugin fills this in from what earlier tasks of the play predicted; set it only for a
+        parent that a play creates in a way the collection cannot see. Without it, a parent that does not
+        exist fails the task in check mode as it fails the real run (a typo in a name is caught by C(--check)).
+      - Ignored outside check mode.
+    type: list
+    elements: str
+    choices: [server, web_app, system_user, database, database_user]
+    default: []
+  parent_ids:
+    description:
+      - Ids of parents given by name, keyed by option (V(server), V(web_app), V(system_user), V(database),
+        V(database_user), V(alias_of)), that an earlier task of the playbook run found or created.
+      - The action plugin fills this in (O(resolve_cache)); the module then looks none of them up. A parent
+        given by id ignores it. Users do not normally set it.
+    type: dict
+    default: {}
 requirements:
   - requests
 notes:

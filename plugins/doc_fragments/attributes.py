@@ -22,6 +22,11 @@ attributes:
     description:
       - Running the task again with the same options reports no change and sends no write request.
     support: full
+  action:
+    description:
+      - Runs through the collection's action plugin, which remembers the ids of named parents for the rest
+        of the playbook run (O(resolve_cache)) and runs the module on the controller when it can (O(run_on_controller)).
+    support: full
   action_group:
     description: Use C(group/runcloud.cloud.runcloud) in C(module_defaults) to set the API options once.
     support: full
@@ -44,6 +49,11 @@ attributes:
       - This action does not modify state.
   idempotent:
     description: Only reads from the API.
+    support: full
+  action:
+    description:
+      - Runs through the collection's action plugin, which remembers the ids of named parents for the rest
+        of the playbook run (O(resolve_cache)) and runs the module on the controller when it can (O(run_on_controller)).
     support: full
   action_group:
     description: Use C(group/runcloud.cloud.runcloud) in C(module_defaults) to set the API options once.

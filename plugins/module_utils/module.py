@@ -103,6 +103,11 @@ def api_argument_spec():
         api_timeout=dict(type='float', default=30.0, fallback=(set_env_fallback, ['RUNCLOUD_API_TIMEOUT'])),
         api_retries=dict(type='int', default=5, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRIES'])),
         api_retry_budget=dict(type='float', default=120.0, fallback=(set_env_fallback, ['RUNCLOUD_API_RETRY_BUDGET'])),
+        # Read by the action plugin (plugins/action/api.py); accepted here so that the module takes them.
+        resolve_cache=dict(type='bool', default=True),
+        run_on_controller=dict(type='bool', default=True),
+        predicted_parents=dict(type='list', elements='str', default=[], choices=list(PARENT_KINDS)),
+        parent_ids=dict(type='dict', default={}),
     )
 
 
@@ -125,11 +130,13 @@ class ParentRef:
     """A parent resource a module needs the id of, given by the user as an id or a name.
 
     ``path`` is the list endpoint (it may contain the ids of earlier parents), ``field`` the name
-    field matched exactly after the API's ``search`` narrowed the list.
+    field matched exactly after the API's ``search`` narrowed the list. ``kind`` says what it is in
+    the ``resolved`` result (``web_app`` for an ``alias_of`` option).
     """
 
-    def __init__(self, option, key, path, description, field='name', searchable=True):
+    def __init__(self, option, key, path, description, field='name', searchable=True, kind=None):
         self.option = option
+        self.kind = kind or option
         self.key = key
         self.path = path
         self.description = description
@@ -142,6 +149,8 @@ WEB_APP = ParentRef('web_app', 'web_app_id', 'servers/{server_id}/webapps', 'web
 SYSTEM_USER = ParentRef('system_user', 'system_user_id', 'servers/{server_id}/users', 'system user', field='username')
 DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases', 'database')
 DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
+# The parents that check mode may take as predicted by an earlier task (option predicted_parents).
+PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
 
 
 class _ArgumentCheckingModule(AnsibleModule):
@@ -193,6 +202,9 @@ class RunCloudModule:
         self.resolved = {}
         # Parents that do not exist but that check mode assumes an earlier task creates.
         self.predicted_parents = []
+        # What this task found, created, deleted or predicted, for the action plugin's memory
+        # (the ``resolved`` result): {kind, server_id, name, id, state}.
+        self.resolved_entries = []
 
     def _create_client(self):
         return client_from_options(self.params, credentials(self.params), self._log,
@@ -214,9 +226,10 @@ class RunCloudModule:
     def resolve_parent(self, parent, required=True):
         """Fill ``self.resolved[parent.key]`` from the option (an id, used as is, or a name).
 
-        In check mode a parent named but not found resolves to None instead of failing: a play
-        checked before its first run creates the parent in an earlier task, which check mode only
-        predicted. ``parents_predicted`` then tells the module that nothing below it can exist yet.
+        In check mode a parent that an earlier task of the play only predicted (the action plugin
+        passes it in ``predicted_parents``, or the user does) resolves to None without a request, and
+        so does everything below it; ``parents_predicted`` then tells the module that nothing below
+        it can exist yet. A parent named but not found otherwise fails, in check mode as for real.
         """
         if parent.key in self.resolved:
             # Resolved earlier in this run (a replace re-creates): never look a parent up twice.
@@ -229,28 +242,41 @@ class RunCloudModule:
         if is_id(value):
             self.resolved[parent.key] = int(value)
             return self.resolved[parent.key]
+        remembered = (self.params.get('parent_ids') or {}).get(parent.option)
+        if is_id(remembered):
+            # Found by an earlier task of the play (the action plugin's memory): no lookup.
+            self.resolved[parent.key] = int(remembered)
+            return self.resolved[parent.key]
         item = None
-        if not self.under_predicted_parent(parent.path):
+        if not self.under_predicted_parent(parent.path) and not self.predicted_by_earlier_task(parent):
             path = parent.path.format(**self.resolved)
             item = self.client.find_by_field(path, value, parent.field, description=parent.description,
                                              searchable=parent.searchable)
-            if item is None and not self.check_mode:
-                raise NotFoundError('no %s with %s %r' % (parent.description, parent.field, value), 'GET', '/' + path)
+            if item is None:
+                hint = ('; in check mode a missing parent is assumed only when an earlier task of the play predicted it '
+                        '(or predicted_parents names it)' if self.check_mode else '')
+                raise NotFoundError('no %s with %s %r%s' % (parent.description, parent.field, value, hint), 'GET', '/' + path)
         if item is None:
             self.predict_parent(parent, value)
             return None
         self.resolved[parent.key] = item['id']
+        self.note_resolved(parent.kind, value, item['id'])
         return item['id']
 
+    def predicted_by_earlier_task(self, parent):
+        return self.check_mode and parent.kind in (self.params.get('predicted_parents') or ())
+
+    def note_resolved(self, kind, name, ident, state='present'):
+        """Report what this task learnt about a resource others name as a parent (``resolved``)."""
+        server_id = None if kind == 'server' else self.resolved.get(SERVER.key)
+        self.resolved_entries.append(dict(kind=kind, server_id=server_id, name=None if name is None else str(name),
+                                          id=ident, state=state))
+
     def predict_parent(self, parent, value):
+        # Named in predicted_parents, or implied by a predicted parent above it: an earlier task of
+        # the play creates it, so nothing is read below it.
         self.resolved[parent.key] = None
-        if self.under_predicted_parent(parent.path):
-            # Implied by the missing parent above it, which was warned about.
-            self.predicted_parents.append(parent)
-            return
         self.predicted_parents.append(parent)
-        self.module.warn('check mode: no %s with %s %r exists; assuming an earlier task creates it, so %s is '
-                         'predicted, not read' % (parent.description, parent.field, value, self.subject()))
 
     def subject(self):
         """What the module manages, for messages."""
@@ -283,6 +309,7 @@ class RunCloudModule:
     # -- results -------------------------------------------------------------------------------
 
     def _with_log(self, result):
+        result.setdefault('resolved', list(getattr(self, 'resolved_entries', [])))
         if self.api_log and getattr(self.module, '_verbosity', 0) >= 3:
             result['api_log'] = list(self.api_log)
         return result

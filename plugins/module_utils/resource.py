@@ -216,6 +216,9 @@ class ResourceModule(RunCloudModule):
     # API fields a new resource gets from the API itself ({field: value}); check mode shows them so
     # that a predicted resource has every documented return value.
     created_defaults = {}
+    # The kind (module.PARENT_KINDS) other modules name this resource as a parent by, if any: the
+    # ``resolved`` result then reports it, so that later tasks of the play get its id.
+    parent_kind = None
 
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
@@ -271,6 +274,7 @@ class ResourceModule(RunCloudModule):
             if current is not None:
                 self.delete(current)
                 self.run_actions_after_delete()
+            self.note_self(current, absent=True)
             self.finish(before, {}, {} if current is not None else None)
             return
         if current is None:
@@ -278,8 +282,24 @@ class ResourceModule(RunCloudModule):
         else:
             after = self.converge_existing(current)
         after = self.run_actions(after)
+        self.note_self(after)
         # Computed last: readers add what they fetched to ``current`` while converging.
         self.finish(self.public(current), self.public(after), after)
+
+    def note_self(self, resource, absent=False):
+        """Report the resource itself in ``resolved`` when other modules name it as a parent."""
+        if self.parent_kind is None or self.parents_predicted or not self.identity:
+            return
+        ident = resource.get('id') if resource else None
+        name = self.params.get(self.identity)
+        if name is None and resource:
+            name = resource.get(self.field(self.identity).read_as)
+        if absent:
+            self.note_resolved(self.parent_kind, name, ident, state='absent')
+        elif ident is not None:
+            self.note_resolved(self.parent_kind, name, ident)
+        elif self.check_mode and name is not None:
+            self.note_resolved(self.parent_kind, name, None, state='predicted')
 
     def validate(self):
         """Hook: refuse option values the API may accept but should not, before any request."""

@@ -96,6 +96,11 @@ api_log:
   type: list
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
+resolved:
+  description: Names and ids of the parents and the resource as this task found, created, deleted or predicted them (O(resolve_cache)).
+  returned: always
+  type: list
+  elements: dict
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec

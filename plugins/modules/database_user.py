@@ -110,6 +110,11 @@ api_log:
   type: list
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
+resolved:
+  description: Names and ids of the parents and the resource as this task found, created, deleted or predicted them (O(resolve_cache)).
+  returned: always
+  type: list
+  elements: dict
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
@@ -124,6 +129,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 class DatabaseUserModule(ResourceModule):
     resource = 'database user'
     result_key = 'database_user'
+    parent_kind = 'database_user'
     created_defaults = {'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/databaseusers'

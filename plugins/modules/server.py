@@ -186,6 +186,11 @@ api_log:
   type: list
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
+resolved:
+  description: Names and ids of the parents and the resource as this task found, created, deleted or predicted them (O(resolve_cache)).
+  returned: always
+  type: list
+  elements: dict
 '''
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import php_version_problem
@@ -207,6 +212,7 @@ def ssh_field(option):
 class ServerModule(ResourceModule):
     resource = 'server'
     result_key = 'server'
+    parent_kind = 'server'
     created_defaults = {'provider': None, 'phpCLIVersion': None, 'softwareUpdate': None, 'securityUpdate': None,
                         'connected': False, 'online': False, 'os': None, 'osVersion': None, 'agentVersion': None, 'created_at': None}
     list_path = 'servers'

@@ -307,6 +307,11 @@ api_log:
   type: list
   elements: str
   sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
+resolved:
+  description: Names and ids of the parents and the resource as this task found, created, deleted or predicted them (O(resolve_cache)).
+  returned: always
+  type: list
+  elements: dict
 '''
 
 import re
@@ -324,7 +329,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 )
 
 DEFAULT_PHP_VERSION = 'php82rc'
-ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', 'servers/{server_id}/webapps', 'web application')
+ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', 'servers/{server_id}/webapps', 'web application', kind='web_app')
 APP_PATH = 'servers/{server_id}/webapps/{id}'
 # RunCloud places every application in /home/<owner>/webapps/<name>.
 ROOT_PATH_OWNER = re.compile(r'^/home/([^/]+)/webapps/')
@@ -368,6 +373,7 @@ def settings_field(option, kind='str', create_default=None, **kwargs):
 class WebAppModule(ResourceModule):
     resource = 'web application'
     result_key = 'web_app'
+    parent_kind = 'web_app'
     created_defaults = {'rootPath': None, 'publicPath': None, 'type': 'custom', 'defaultApp': False, 'alias': None, 'created_at': None}
     parents = (SERVER,)
     list_path = 'servers/{server_id}/webapps'

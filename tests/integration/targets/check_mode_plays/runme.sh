@@ -16,6 +16,10 @@ run() {
 
 # site.yml connects the machine of its inventory; in check mode nothing is installed on it.
 ansible-playbook -i "$collection/examples/demo-inventory.yml" --check --diff "$collection/examples/site.yml"
+# The README's playbook configures an existing server web-01: without it the check run fails like the real run.
+"$python" -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/seed", data=b"{\"servers\": 1}", method="POST"))' "$RUNCLOUD_SIM_CONTROL"
 run --check --diff "$readme_playbook" -e vault_runcloud_api_token="$RUNCLOUD_API_TOKEN"
+# A parent that an earlier task predicts is assumed; a typo in a parent's name fails the check run.
+run --check typo_in_a_parent.yml
 run assert_nothing_written.yml
 rm -f "$readme_playbook"

@@ -5,8 +5,10 @@
 """Check mode through whole plays, module by module, against the simulator:
 
 - a resource check mode would create has every return value its RETURN documents as always there;
-- under parents that do not exist yet (an earlier task of the play only predicted them) a module
-  reports the change with a warning instead of failing, and sends no request that writes.
+- under parents that do not exist yet because an earlier task of the play only predicted them (the
+  action plugin passes ``predicted_parents``) a module reports the change instead of failing, looks
+  nothing up under them and sends no request that writes;
+- a parent that does not exist and that no earlier task predicted (a typo) fails as in the real run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,7 +42,7 @@ CREATES = {
     'database': (dict(server='web-01', name='shop'), dict(server='nowhere', name='shop')),
     'database_user': (dict(server='web-01', username='shop', password='Secret-Pa55'),
                       dict(server='nowhere', username='shop', password='Secret-Pa55')),
-    'database_grant': (dict(server='web-01', database='app_db', database_user='shop'),
+    'database_grant': (dict(server='web-01', database='app_db', database_user='shop', predicted_parents=['database_user']),
                        dict(server='web-01', database='shop', database_user='shop')),
     'web_app': (dict(server='web-01', name='shop', domain_name='shop.example.com', system_user='app'),
                 dict(server='web-01', name='shop', domain_name='shop.example.com', system_user='shop')),
@@ -109,8 +111,10 @@ def writes(sim):
 def assert_documented_values_present(name, result):
     for key, inner_keys in always_returned(name).items():
         assert key in result, '%s: no %s in %s' % (name, key, result)
-        missing = [inner for inner in inner_keys if inner not in result[key]]
-        assert not missing, '%s: %s lacks %s in check mode' % (name, key, missing)
+        # A list of dicts (``resolved``): every element has the documented keys.
+        for value in result[key] if isinstance(result[key], list) else [result[key]]:
+            missing = [inner for inner in inner_keys if inner not in value]
+            assert not missing, '%s: %s lacks %s in check mode' % (name, key, missing)
 
 
 @pytest.mark.parametrize('name', sorted(name for name, (args, dummy) in CREATES.items() if args))
@@ -122,13 +126,38 @@ def test_a_predicted_resource_has_every_documented_return_value(monkeypatch, sim
     assert writes(sim) == []
 
 
+LIST_OF_KIND = dict(server='/servers', web_app='/webapps', system_user='/users', database='/databases', database_user='/databaseusers')
+
+
+def missing_kinds(args):
+    """The parents of the second set of CREATES that do not exist: what an earlier task predicted."""
+    if args.get('server') == 'nowhere':
+        return ['server']
+    return [kind for kind in ('web_app', 'system_user', 'database', 'database_user') if args.get(kind) == 'shop']
+
+
+def lookups(sim):
+    return [(entry['path'], entry['query'].get('search')) for entry in sim.handle_control('GET', '/requests', '').body['requests']
+            if entry['method'] == 'GET']
+
+
 @pytest.mark.parametrize('name', sorted(name for name, (dummy, args) in CREATES.items() if args))
-def test_missing_parents_are_a_predicted_change_with_a_warning(monkeypatch, sim, name):
-    result = run_module_against(monkeypatch, module_main(name), CREATES[name][1], sim.url, TOKEN, check_mode=True, diff=True)
+def test_parents_an_earlier_task_predicted_are_a_predicted_change(monkeypatch, sim, name):
+    args = dict(CREATES[name][1], predicted_parents=missing_kinds(CREATES[name][1]))
+    result = run_module_against(monkeypatch, module_main(name), args, sim.url, TOKEN, check_mode=True, diff=True)
     assert not result['failed'], result
     assert result['changed'] is True
-    assert any('check mode' in warning and 'assuming an earlier task creates it' in warning for warning in result['warnings']), result
     assert_documented_values_present(name, result)
+    assert writes(sim) == []
+    predicted_lists = tuple(LIST_OF_KIND[kind] for kind in args['predicted_parents'])
+    assert not [(path, search) for path, search in lookups(sim) if search == 'nowhere' or path.endswith(predicted_lists)], lookups(sim)
+
+
+@pytest.mark.parametrize('name', sorted(name for name, (dummy, args) in CREATES.items() if args))
+def test_missing_parents_nobody_predicted_fail_in_check_mode_too(monkeypatch, sim, name):
+    result = run_module_against(monkeypatch, module_main(name), CREATES[name][1], sim.url, TOKEN, check_mode=True)
+    assert result['failed'] is True, result
+    assert ': no ' in result['msg'] and 'earlier task' in result['msg'] and 'predicted_parents' in result['msg'], result['msg']
     assert writes(sim) == []
 
 
@@ -142,22 +171,22 @@ def test_missing_parents_still_fail_a_real_run(monkeypatch, sim, name):
 
 @pytest.mark.parametrize('name', sorted(INFOS))
 def test_info_modules_read_nothing_under_a_predicted_server(monkeypatch, sim, name):
-    result = run_module_against(monkeypatch, module_main(name), dict(server='nowhere'), sim.url, TOKEN, check_mode=True)
+    result = run_module_against(monkeypatch, module_main(name), dict(server='nowhere', predicted_parents=['server']), sim.url, TOKEN,
+                                check_mode=True)
     assert not result['failed'], result
     assert result['changed'] is False and result[INFOS[name]] == []
-    assert result['warnings']
+    assert lookups(sim) == []
 
 
 def test_state_absent_under_a_predicted_parent_changes_nothing(monkeypatch, sim):
-    result = run_module_against(monkeypatch, module_main('database'), dict(server='nowhere', name='shop', state='absent'),
+    result = run_module_against(monkeypatch, module_main('database'), dict(server='nowhere', name='shop', state='absent', predicted_parents=['server']),
                                 sim.url, TOKEN, check_mode=True)
     assert not result['failed'] and result['changed'] is False
 
 
 def test_unblocking_on_a_predicted_server_reads_and_writes_nothing(monkeypatch, sim):
-    result = run_module_against(monkeypatch, module_main('fail2ban_unblock'), dict(server='nowhere', ips=['203.0.113.9']),
+    result = run_module_against(monkeypatch, module_main('fail2ban_unblock'), dict(server='nowhere', ips=['203.0.113.9'], predicted_parents=['server']),
                                 sim.url, TOKEN, check_mode=True)
     assert not result['failed'], result
     assert result['changed'] is False and result['unblocked'] == []
-    assert result['warnings']
     assert writes(sim) == []

@@ -152,9 +152,8 @@ def test_missing_command_is_named_before_writing(monkeypatch):
 
 
 def test_check_mode_under_a_server_not_created_yet_predicts_without_reading_the_user(monkeypatch):
-    result, session = run_module(monkeypatch, cron_job.main, dict(WANTED, server='web-09', user=142, schedule='@hourly'), [
-        Exchange('GET', '/servers', listing(), query={'search': 'web-09'}),
-    ], check_mode=True)
+    args = dict(WANTED, server='web-09', user=142, schedule='@hourly', predicted_parents=['server'])
+    result, session = run_module(monkeypatch, cron_job.main, args, [], check_mode=True)
     assert result['changed'] is True
     assert result['cron_job']['id'] is None and result['cron_job']['time'] == '0 * * * *'
     session.assert_done()

@@ -105,8 +105,7 @@ def test_ping_checks_the_connection_only(monkeypatch):
 
 
 def test_check_mode_under_a_predicted_server(monkeypatch):
-    result, session = run_module(monkeypatch, server_health.main, dict(server='new-web', clean_disk=True), [
-        Exchange('GET', '/servers', listing(), query={'search': 'new-web'}),
-    ], check_mode=True)
+    result, session = run_module(monkeypatch, server_health.main, dict(server='new-web', clean_disk=True, predicted_parents=['server']),
+                                 [], check_mode=True)
     assert result['changed'] is True and result['disk_cleaned'] is True and result['health'] == {}
     session.assert_done()

@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action plugin in front of every module of the collection (plugins/action/server.py, routed to
+every other module in meta/runtime.yml).
+
+1. Names of parents resolved once per playbook run: the ids that tasks found or created (servers,
+   and the web applications, system users, databases and database users on them) are remembered
+   on the controller per API endpoint and credential, and later tasks get the id instead of the name.
+   Check mode remembers what it only predicted, so a later task reads nothing below it, and a parent
+   that nobody predicted fails the check run like the real run. See plugin_utils/id_memory.py.
+2. Cheaper tasks: with a local connection and no become the module's code runs in the task's worker
+   process instead of a new Python (plugin_utils/controller_run.py).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import multiprocessing
+import os
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.client import DEFAULT_API_URL, choose_credentials, credentials_in_environment
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import is_id
+from ansible_collections.runcloud.cloud.plugins.plugin_utils import controller_run, id_memory
+
+display = Display()
+
+# Options naming a parent, in the order they are resolved, and the kind of resource they name.
+# Servers are keyed by name alone, everything else by the server's id and its name.
+PARENT_OPTIONS = (
+    ('server', 'server'),
+    ('web_app', 'web_app'),
+    ('system_user', 'system_user'),
+    ('database', 'database'),
+    ('database_user', 'database_user'),
+    ('alias_of', 'web_app'),
+)
+REMEMBERED_KINDS = frozenset(kind for _option, kind in PARENT_OPTIONS)
+
+
+def present(value):
+    return value is not None and str(value).strip() != ''
+
+
+class Memory:
+    """One task's view of what the run remembers for one account."""
+
+    def __init__(self, client, account, check_mode):
+        self.client = client
+        self.account = account
+        self.check_mode = check_mode
+        self.known = dict(((kind, server_id, name), value) for kind, server_id, name, value in client.read(account))
+
+    def substitute(self, args):
+        """Give the module the remembered ids of parents named in ``args`` (in place, as ``parent_ids``:
+        the names stay, for messages and results) and add the parents check mode only predicted to
+        ``predicted_parents``. Returns the keys that were used."""
+        used = []
+        predicted = []
+        ids = {}
+        server_id = None
+        for option, kind in PARENT_OPTIONS:
+            value = args.get(option)
+            if not present(value):
+                continue
+            if is_id(value):
+                if kind == 'server':
+                    server_id = int(value)
+                continue
+            if kind != 'server' and server_id is None:
+                continue
+            key = (kind, None if kind == 'server' else server_id, str(value))
+            if key not in self.known:
+                continue
+            remembered = self.known[key]
+            if remembered is None:
+                # Only predicted: it exists in a check run's future, never in a real run.
+                if self.check_mode:
+                    predicted.append(kind)
+                continue
+            ids[option] = remembered
+            used.append(key)
+            if kind == 'server':
+                server_id = remembered
+        if ids:
+            args['parent_ids'] = ids
+        if predicted:
+            args['predicted_parents'] = sorted(set(list(args.get('predicted_parents') or []) + predicted))
+        return used
+
+    def forget(self, keys):
+        self.client.apply(self.account, [dict(kind=kind, server_id=server_id, name=name, state='forget')
+                                         for kind, server_id, name in keys])
+
+    def learn(self, result):
+        entries = result.get('resolved')
+        if not isinstance(entries, list):
+            return
+        changes = [entry for entry in entries if isinstance(entry, dict) and entry.get('kind') in REMEMBERED_KINDS
+                   and (entry.get('kind') == 'server' or entry.get('server_id') is not None)]
+        self.client.apply(self.account, changes)
+
+
+class ActionModule(ActionBase):
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+
+        args = dict(self._task.args)
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        local = self._connection_is_local()
+        on_controller = (local and not wrap_async and not self._task.async_val and not self._play_context.become
+                         and self._option(args, 'run_on_controller') and controller_run.interpreter_is_controller(self._vars_of_the_target(task_vars))
+                         and controller_run.module_short_name(self._module_name()) is not None
+                         and controller_run.requests_available())
+        memory = self._memory(args, local) if self._option(args, 'resolve_cache') else None
+
+        original = dict(args)
+        used = self._guarded(memory, lambda: memory.substitute(args), [])
+        module_result = self._run_module(args, task_vars, on_controller, wrap_async)
+        if used and module_result.get('failed') and module_result.get('status') == 404 and not module_result.get('changed'):
+            # A remembered id the API no longer knows (deleted outside the play): by name, once.
+            display.vvv('runcloud.cloud: a remembered id answered 404; resolving %s by name again' % ', '.join(key[0] for key in used))
+            self._guarded(memory, lambda: memory.forget(used), None)
+            if 'predicted_parents' in args:
+                original['predicted_parents'] = args['predicted_parents']
+            module_result = self._run_module(original, task_vars, on_controller, wrap_async)
+        self._guarded(memory, lambda: memory.learn(module_result), None)
+        if memory is not None:
+            memory.client.close()
+
+        result = merge_hash(result, module_result)
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    # -- running the module ------------------------------------------------------------------------
+
+    def _module_name(self):
+        """The module's full name (``resolved_action`` names this action plugin)."""
+        context = self._shared_loader_obj.module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
+        return context.resolved_fqcn if context.resolved else self._task.action
+
+    def _run_module(self, args, task_vars, on_controller, wrap_async):
+        if on_controller:
+            display.vvv('runcloud.cloud: running %s in the controller process' % self._module_name())
+            return controller_run.execute_in_worker(self, controller_run.module_short_name(self._module_name()), args, task_vars)
+        return self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async)
+
+    def _vars_of_the_target(self, task_vars):
+        """The variables of the host the module runs on (the delegated host, as ``_configure_module`` does)."""
+        if self._task.delegate_to:
+            delegated = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to)
+            if delegated is not None:
+                return delegated
+        return task_vars
+
+    def _connection_is_local(self):
+        transport = getattr(self._connection, 'transport', None)
+        return isinstance(transport, str) and transport.rsplit('.', 1)[-1] == 'local'
+
+    @staticmethod
+    def _option(args, name):
+        value = args.get(name)
+        return True if value is None else boolean(value, strict=False)
+
+    # -- the memory ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _guarded(memory, operation, default):
+        """Run a memory operation; a keeper that went away costs requests, never the task."""
+        if memory is None:
+            return default
+        try:
+            return operation()
+        except (OSError, ValueError) as error:
+            display.vvv('runcloud.cloud: the id memory is not available (%s)' % error)
+            return default
+
+    def _environment_of_module(self, local):
+        """The environment the module will read its credentials from, as far as the controller can tell."""
+        task_environment = {}
+        self._compute_environment_string(raw_environment_out=task_environment)
+        if not local:
+            return task_environment
+        environment = dict(os.environ)
+        environment.update(task_environment)
+        return environment
+
+    def _memory(self, args, local):
+        """The run's memory for the task's account, or None when it cannot be used."""
+        run = multiprocessing.parent_process() if hasattr(multiprocessing, 'parent_process') else None
+        if run is None or run.pid is None:
+            # Not in one of Ansible's task workers: no run to belong to.
+            return None
+        environment = self._environment_of_module(local)
+        api_url = args.get('api_url') if present(args.get('api_url')) else environment.get('RUNCLOUD_API_URL')
+        api_url = str(api_url if present(api_url) else DEFAULT_API_URL).rstrip('/')
+        try:
+            token, key, secret = choose_credentials(args, credentials_in_environment(environment))
+        except Exception:  # pylint: disable=broad-except
+            return None  # the module reports the conflict
+        if token:
+            credential = 'token:%s' % token
+        elif key and secret:
+            credential = 'basic:%s:%s' % (key, secret)
+        else:
+            # Credentials the controller cannot see (the remote environment): nothing to key by.
+            return None
+        try:
+            client = id_memory.connect(run.pid)
+        except (OSError, ValueError) as error:
+            display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
+            return None
+        try:
+            return Memory(client, id_memory.account_key(client.salt, api_url, credential), bool(self._task.check_mode))
+        except (OSError, ValueError) as error:
+            client.close()
+            display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
+            return None

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How the action plugin uses what the run remembers: names get their ids, predictions become predicted_parents."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.action import Memory
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.controller_run import module_short_name
+
+
+class FakeClient:
+    def __init__(self, entries):
+        self.entries = entries
+        self.applied = []
+
+    def read(self, account):
+        return self.entries
+
+    def apply(self, account, changes):
+        self.applied.extend(changes)
+
+
+ENTRIES = [['server', None, 'web-01', 7], ['web_app', 7, 'shop', 71], ['system_user', 7, 'shop', 70],
+           ['server', None, 'new-web', None], ['database', 7, 'new_db', None], ['web_app', 8, 'shop', 81]]
+
+
+def memory(check_mode=False):
+    return Memory(FakeClient(ENTRIES), 'account', check_mode)
+
+
+def test_remembered_names_get_their_ids_under_the_right_server():
+    args = dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com')
+    used = memory().substitute(args)
+    assert args == dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com',
+                        parent_ids=dict(server=7, web_app=71, system_user=70))
+    assert used == [('server', None, 'web-01'), ('web_app', 7, 'shop'), ('system_user', 7, 'shop')]
+
+
+def test_a_server_given_by_id_scopes_the_other_parents():
+    args = dict(server='8', web_app='shop')
+    memory().substitute(args)
+    assert args == dict(server='8', web_app='shop', parent_ids=dict(web_app=81))
+
+
+def test_unknown_names_stay_names():
+    args = dict(server='web-09', web_app='shop')
+    assert memory().substitute(args) == []
+    assert args == dict(server='web-09', web_app='shop')
+
+
+def test_predictions_count_in_check_mode_only():
+    args = dict(server='new-web', name='x')
+    memory(check_mode=True).substitute(args)
+    assert args == dict(server='new-web', name='x', predicted_parents=['server'])
+    args = dict(server='web-01', database='new_db', database_user='shop', predicted_parents=['database_user'])
+    memory(check_mode=True).substitute(args)
+    assert args == dict(server='web-01', database='new_db', database_user='shop', parent_ids=dict(server=7),
+                        predicted_parents=['database', 'database_user'])
+    args = dict(server='new-web', name='x')
+    memory(check_mode=False).substitute(args)
+    assert args == dict(server='new-web', name='x')
+
+
+def test_what_a_task_reports_is_passed_on_for_the_kinds_other_tasks_name():
+    remembered = memory()
+    remembered.learn(dict(resolved=[
+        dict(kind='server', server_id=None, name='web-01', id=7, state='present'),
+        dict(kind='web_app', server_id=None, name='shop', id=None, state='predicted'),
+        dict(kind='domain', server_id=7, name='example.com', id=3, state='present'),
+        dict(kind='database', server_id=7, name='db', id=5, state='absent'),
+    ]))
+    assert [change['kind'] for change in remembered.client.applied] == ['server', 'database']
+
+
+def test_only_modules_of_the_collection_run_in_the_controller_process():
+    assert module_short_name('runcloud.cloud.web_app') == 'web_app'
+    assert module_short_name('ansible.builtin.uri') is None
+    assert module_short_name('runcloud.cloud.../x') is None
