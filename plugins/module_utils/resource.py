@@ -288,7 +288,10 @@ class ResourceModule(RunCloudModule):
 
     def note_self(self, resource, absent=False):
         """Report the resource itself in ``resolved`` when other modules name it as a parent."""
-        if self.parent_kind is None or self.parents_predicted or not self.identity:
+        # A parent the resource's own path needs was only predicted: its key (the server's id) is unknown.
+        # A predicted parent the body names (a web application's system user) does not matter here.
+        paths = ' '.join(path for path in (self.list_path, self.item_path, self.create_path) if path)
+        if self.parent_kind is None or self.under_predicted_parent(paths) or not self.identity:
             return
         ident = resource.get('id') if resource else None
         name = self.params.get(self.identity)
