@@ -10,7 +10,8 @@
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
 # documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
-# ansible-runner: tests/awx/run-fleet-job.sh), lint (ansible-lint, production profile) and
+# ansible-runner: tests/awx/run-fleet-job.sh), adopt (the account export's round trip on seeded
+# random accounts: tests/adopt/run-roundtrip.sh), lint (ansible-lint, production profile) and
 # pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
@@ -49,6 +50,8 @@ INTEGRATION_VERSIONS=" 2.16 2.21 "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.21 "
+# The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range.
+ADOPT_VERSIONS=" 2.16 2.21 "
 
 usage() {
     sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -60,11 +63,15 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|awx|lint|pytest|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|adopt|lint|pytest|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx adopt lint pytest)
+
+wants_adopt() {  # wants_adopt VERSION : whether the lane of that version runs the adopt stage
+    selected "adopt-$1" || { selected adopt && { [ "$QUICK" = 1 ] || [[ "$ADOPT_VERSIONS" == *" $1 "* ]]; }; }
+}
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -311,6 +318,9 @@ run_lane() {
     if [ "$want_inventory" = 1 ]; then
         run_stage "inventory-$version" inventory_golden "$venv"
     fi
+    if wants_adopt "$version"; then
+        run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
+    fi
 }
 
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
@@ -352,7 +362,7 @@ main() {
         if selected "inventory-$version" || { selected inventory && [ "$QUICK" != 1 ] && [[ "$INVENTORY_VERSIONS" == *" $version "* ]]; }; then
             want_inventory=1
         fi
-        [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || continue
+        [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || wants_adopt "$version" || continue
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 

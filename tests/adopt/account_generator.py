@@ -21,10 +21,15 @@ import random
 import urllib.request
 
 SIZES = {
-    # servers per account, web applications per server
-    'small': ((1, 1), (2, 2)),
-    'large': ((1, 3), (3, 6)),
+    # servers per account, web applications per server. `small` keeps `make test` within its time:
+    # one application per account, its kind, SSL mode and deployment taken in turn from the seed so
+    # that ten accounts cover each of them.
+    'small': ((1, 1), (1, 1)),
+    'medium': ((1, 2), (2, 4)),
+    'large': ((2, 4), (4, 8)),
 }
+SSL_MODES = ('live', 'none', 'staging', 'custom', 'dns-01')
+DEPLOYMENTS = ('git', 'installer', 'git', 'none')
 PHP_VERSIONS = ['php74rc', 'php80rc', 'php81rc', 'php82rc', 'php83rc']
 LARAVEL_DEPLOY_SCRIPT = ('composer install --no-dev --optimize-autoloader --no-interaction\n'
                          'php artisan migrate --force\nphp artisan config:cache')
@@ -58,6 +63,13 @@ class AccountBuilder:
         self.secrets = []
         self.counter = 0
         self.external_api_id = None
+        self.turn = seed if size == 'small' else None
+
+    def pick(self, choices):
+        """One of ``choices``: in turn by seed for the small accounts, at random for the others."""
+        if self.turn is not None:
+            return choices[self.turn // 2 % len(choices)]
+        return self.rng.choice(choices)
 
     def unique(self, stem):
         self.counter += 1
@@ -72,7 +84,7 @@ class AccountBuilder:
         low, high = self.size[0]
         count = self.rng.randint(low, high)
         answer = control(self.control_url, '/seed', {'servers': count, 'name_prefix': self.prefix, 'seed': self.seed})
-        if self.rng.random() < 0.6:
+        if self.rng.random() < 0.6 or self.pick(SSL_MODES) == 'dns-01':
             self.external_api_id = self.client.post('settings/externalapi', {
                 'label': 'dns-%d' % self.seed, 'service': 'cloudflare', 'username': 'dns@example.com',
                 'secret': self.secret('cloudflare')})['id']
@@ -88,7 +100,8 @@ class AccountBuilder:
         client.patch(path + 'settings/autoupdate', {'softwareUpdate': rng.random() < 0.3, 'securityUpdate': rng.random() < 0.7})
         client.patch(path + 'php/cli', {'phpVersion': rng.choice(PHP_VERSIONS)})
         services = client.get(path + 'services')
-        for key in ('beanstalk', 'httpd', 'redis', 'memcached'):
+        stopped = ['beanstalk', 'httpd', 'redis', 'memcached'] + rng.sample(['mariadb', 'supervisor'], rng.randint(0, 2))
+        for key in stopped:
             service = services.get(key) or {}
             if service.get('running'):
                 client.patch(path + 'services', {'action': 'stop', 'realName': service['realName']})
@@ -101,7 +114,7 @@ class AccountBuilder:
         low, high = self.size[1]
         users = []
         for index in range(rng.randint(low, high)):
-            if index % 2 == 1 or rng.random() < 0.2:
+            if (self.turn is not None and self.turn % 2 == 1) or (self.turn is None and (index % 2 == 1 or rng.random() < 0.2)):
                 users.append(self.laravel_app(path))
             else:
                 users.append(self.php_site(path))
@@ -145,6 +158,7 @@ class AccountBuilder:
 
     def domains(self, path, app, name):
         rng = self.rng
+        # At least one alias: the round trip deletes one in the panel.
         for _domain in range(rng.randint(1, 2)):
             body = {'name': '%s.%s.example.net' % (self.unique('d'), name)}
             if rng.random() < 0.4:
@@ -181,13 +195,12 @@ class AccountBuilder:
         self.domains(path, app, name)
         if rng.random() < 0.7:
             self.database_for(path, name)
-        modes = ['none', 'live', 'staging', 'custom'] + (['dns-01'] if self.external_api_id else [])
-        mode = rng.choice(modes)
+        mode = self.pick(SSL_MODES) if self.turn is not None else rng.choice(SSL_MODES[:4] + (('dns-01',) if self.external_api_id else ()))
         if mode != 'none':
             self.ssl(path, app, mode)
-        deployment = rng.choice(['git', 'installer', 'none'])
+        deployment = self.pick(DEPLOYMENTS)
         if deployment == 'git':
-            provider = rng.choice(['github', 'gitlab', 'bitbucket', 'custom'])
+            provider = self.pick(['github', 'gitlab', 'bitbucket', 'custom', 'selfhostedgitlab'])
             body = {'provider': provider, 'repository': 'acme/%s' % name, 'branch': rng.choice(['main', 'production'])}
             if provider == 'custom':
                 body.update(gitHost='git.example.com', gitUser='git')
