@@ -286,7 +286,7 @@ class AccountExport:
         self.vault = Vault()
 
     def files(self, data, external_api_keys):
-        servers = [data[server_id]['server'] for server_id in sorted(data, key=lambda value: int(value))]
+        servers = [data[server_id]['server'] for server_id in sorted(data, key=int)]
         names, _duplicates = assign_hostnames([(server['id'], str(server.get('name') or server['id'])) for server in servers])
         key_labels = dict((key.get('id'), key.get('label')) for key in external_api_keys)
         files = {}
@@ -354,9 +354,9 @@ class AccountExport:
                                if database['id'] not in claimed.databases]
         values['database_users'] = self.database_user_values(account, host, claimed)
         values['cron_jobs'] = [ordered(cron_values(job), ('label',)) for job in sorted(account['cron_jobs'], key=job_order)
-                               if job['id'] not in claimed.jobs]
+                               if ('cron', job['id']) not in claimed.jobs]
         values['supervisor_jobs'] = [ordered(supervisor_values(job), ('label',)) for job in sorted(account['supervisor_jobs'], key=job_order)
-                                     if job['id'] not in claimed.jobs]
+                                     if ('supervisor', job['id']) not in claimed.jobs]
         values['jobs_purge'] = True
         return values
 
@@ -493,13 +493,13 @@ class AccountExport:
                     or job.get('auto_start') is False or job.get('auto_restart') is False):
                 return None
             entry.update(queue_command=job['command'], queue_processes=job.get('processes', 1))
-            jobs.append(queue[0]['id'])
+            jobs.append(('supervisor', queue[0]['id']))
         entry['queue_worker'] = bool(queue)
         if scheduler:
             job = cron_values(scheduler[0])
             if job != {'label': name + '-scheduler', 'user': user, 'command': '%s %s/artisan schedule:run' % (binary, directory)}:
                 return None
-            jobs.append(scheduler[0]['id'])
+            jobs.append(('cron', scheduler[0]['id']))
         entry['scheduler'] = bool(scheduler)
         claimed.jobs.update(jobs)
         return laravel.entry(entry)
@@ -513,6 +513,7 @@ class Claims:
         self.databases = set()
         self.database_users = set()
         self.grants = set()
+        # (kind, id): cron jobs and Supervisor jobs are numbered apart.
         self.jobs = set()
 
 

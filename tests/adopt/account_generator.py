@@ -34,15 +34,15 @@ PHP_VERSIONS = ['php74rc', 'php80rc', 'php81rc', 'php82rc', 'php83rc']
 LARAVEL_DEPLOY_SCRIPT = ('composer install --no-dev --optimize-autoloader --no-interaction\n'
                          'php artisan migrate --force\nphp artisan config:cache')
 LARAVEL_QUEUE = 'artisan queue:work --sleep=3 --tries=3 --max-time=3600'
-WEB_APP_DEFAULTS = {
-    'stack': 'hybrid', 'stackMode': 'production', 'clickjackingProtection': True, 'xssProtection': True,
-    'mimeSniffingProtection': True, 'processManager': 'ondemand', 'processManagerMaxChildren': 50,
-    'processManagerMaxRequests': 500, 'timezone': 'UTC', 'maxExecutionTime': 30, 'maxInputTime': 60,
-    'maxInputVars': 1000, 'memoryLimit': 256, 'postMaxSize': 256, 'uploadMaxFilesize': 256,
-    'sessionGcMaxlifetime': 1440, 'allowUrlFopen': True,
-}
 PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIB%s\n-----END CERTIFICATE-----'
 PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIE%s\n-----END PRIVATE KEY-----'
+
+
+def web_app_create_defaults():
+    """The settings the API wants on a create, as runcloud.cloud.web_app sends them: its fields' defaults."""
+    from ansible_collections.runcloud.cloud.plugins.modules.web_app import WebAppModule
+    return dict((field.api, field.create_default) for field in WebAppModule.fields
+                if field.create_default is not None and field.option != 'php_version')
 
 
 def control(control_url, path, body):
@@ -148,7 +148,7 @@ class AccountBuilder:
         return user
 
     def web_app(self, path, name, user, domain, php_version, settings):
-        body = dict(WEB_APP_DEFAULTS, name=name, domainName=domain, user=user['id'], phpVersion=php_version, **settings)
+        body = dict(web_app_create_defaults(), name=name, domainName=domain, user=user['id'], phpVersion=php_version, **settings)
         return self.client.post(path + 'webapps/custom', body)
 
     def database_for(self, path, name):
@@ -202,7 +202,7 @@ class AccountBuilder:
         if deployment == 'git':
             provider = self.pick(['github', 'gitlab', 'bitbucket', 'custom', 'selfhostedgitlab'])
             body = {'provider': provider, 'repository': 'acme/%s' % name, 'branch': rng.choice(['main', 'production'])}
-            if provider == 'custom':
+            if provider in ('custom', 'selfhostedgitlab'):
                 body.update(gitHost='git.example.com', gitUser='git')
             git = self.client.post(path + 'webapps/%d/git' % app['id'], body)
             if rng.random() < 0.6:

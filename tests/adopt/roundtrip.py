@@ -95,11 +95,13 @@ class Account:
                            ANSIBLE_COLLECTIONS_PATH=self.collections, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
                            ANSIBLE_CALLBACKS_ENABLED='roundtrip_changes', ROUNDTRIP_CHANGES_FILE=changes_file,
                            ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1',
-                           ANSIBLE_PIPELINING='1', ANSIBLE_RETRY_FILES_ENABLED='false', ANSIBLE_FORKS='10')
+                           ANSIBLE_PIPELINING='1', ANSIBLE_RETRY_FILES_ENABLED='false', ANSIBLE_FORKS='10',
+                           # The modules run on the controller: its Python, no interpreter discovery.
+                           ANSIBLE_PYTHON_INTERPRETER=sys.executable)
         command = [os.path.join(self.ansible_bin, 'ansible-playbook'), os.path.join(ROOT, 'examples', playbook)] + list(args)
         started = time.monotonic()
         process = subprocess.run(command, env=environment, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 universal_newlines=True)
+                                 universal_newlines=True, check=False)
         self.timings[stage] = round(time.monotonic() - started, 1)
         with open(os.path.join(self.dir, '%s.log' % stage), 'w') as handle:
             handle.write(process.stdout)
@@ -224,8 +226,9 @@ class Account:
         expected.append((server['name'], 'runcloud.cloud.domain', domain['name']))
         server = rng.choice(servers)
         label = 'drift-%d' % self.seed
-        client.post('servers/%d/cronjobs' % server['id'], {'label': label, 'username': 'root', 'command': '/usr/bin/true',
-                                                          'minute': '*', 'hour': '*', 'dayOfMonth': '*', 'month': '*', 'dayOfWeek': '*'})
+        job = {'label': label, 'username': 'root', 'command': '/usr/bin/true', 'minute': '*', 'hour': '*', 'dayOfMonth': '*',
+               'month': '*', 'dayOfWeek': '*'}
+        client.post('servers/%d/cronjobs' % server['id'], job)
         expected.append((server['name'], 'runcloud.cloud.cron_job', label))
         return sorted(expected)
 
@@ -247,7 +250,7 @@ def importable_collection(work):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--ansible-bin', required=True, help='bin directory of the venv with ansible-playbook')
     parser.add_argument('--accounts', type=int, default=10)
     parser.add_argument('--seed', type=int, default=1)

@@ -23,7 +23,7 @@ for version in "${versions[@]}"; do
         *) rc_die "no venv for ansible-core $version (2.16, 2.19 or 2.21)" ;;
     esac
     rc_ensure_venv "$venv" "$python" "$req"
-    rc_log "round trip with $("$venv/bin/ansible" --version | head -n1)"
+    rc_log "round trip with $("$venv/bin/ansible" --version 2>/dev/null | sed -n 1p)"
     "$venv/bin/python" "$ROOT/tests/adopt/roundtrip.py" --ansible-bin "$venv/bin" \
         --accounts "${ROUNDTRIP_ACCOUNTS:-10}" --seed "${ROUNDTRIP_SEED:-1}" \
         --size "${ROUNDTRIP_SIZE:-small}" --jobs "${ROUNDTRIP_JOBS:-2}"

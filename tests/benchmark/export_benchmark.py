@@ -14,7 +14,7 @@ the simulator counted, the bound the export promises and the wall time:
     bound = server pages + 10 lists per server (their pages) + 5 reads per web application
             + 1 grant list per database + the 3rd-party key list
 
-    python tests/benchmark/export_benchmark.py [--servers 100] [--apps 10] [--latency-ms 50] [--concurrency 1 4 8]
+    python tests/benchmark/export_benchmark.py [--servers 100] [--apps 10] [--latency-ms 50] [--concurrency 4 8 16]
     python tests/benchmark/export_benchmark.py --rate-limit 300     # with a rate limit: the client waits for the window
 
 Run it with the Python of a venv that has ansible-core and requests.
@@ -37,7 +37,9 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'simulator'))
+sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'adopt'))
 
+import account_generator  # noqa: E402  pylint: disable=wrong-import-position
 from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 PER_PAGE = 40
@@ -65,13 +67,8 @@ def seed(sim, client, servers, apps):
         for index in range(apps):
             name = 'app%02d' % index
             user = client.post(path + 'users', {'username': name})
-            client.post(path + 'webapps/custom', {
-                'name': name, 'domainName': '%s.bench-%d.example.org' % (name, server_id), 'user': user['id'], 'phpVersion': 'php82rc',
-                'stack': 'hybrid', 'stackMode': 'production', 'clickjackingProtection': True, 'xssProtection': True,
-                'mimeSniffingProtection': True, 'processManager': 'ondemand', 'processManagerMaxChildren': 50,
-                'processManagerMaxRequests': 500, 'timezone': 'UTC', 'maxExecutionTime': 30, 'maxInputTime': 60,
-                'maxInputVars': 1000, 'memoryLimit': 256, 'postMaxSize': 256, 'uploadMaxFilesize': 256,
-                'sessionGcMaxlifetime': 1440, 'allowUrlFopen': True})
+            client.post(path + 'webapps/custom', dict(account_generator.web_app_create_defaults(), name=name, user=user['id'],
+                                                      domainName='%s.bench-%d.example.org' % (name, server_id), phpVersion='php82rc'))
             if index % 2 == 0:
                 database = client.post(path + 'databases', {'name': name})
                 database_user = client.post(path + 'databaseusers', {'username': name, 'password': 'bench-password'})
@@ -80,8 +77,11 @@ def seed(sim, client, servers, apps):
     return ids, databases
 
 
+def pages(count):
+    return max(1, int(math.ceil(count / float(PER_PAGE))))
+
+
 def bound(servers, apps, databases_per_server):
-    pages = lambda count: max(1, int(math.ceil(count / float(PER_PAGE))))  # noqa: E731
     per_server = (3  # SSH settings, services, firewall rules (one page)
                   + pages(apps + 1)  # system users, with the built-in one
                   + pages(0)  # SSH keys
@@ -96,7 +96,7 @@ def main(argv=None):
     parser.add_argument('--servers', type=int, default=100)
     parser.add_argument('--apps', type=int, default=10)
     parser.add_argument('--latency-ms', type=int, default=50)
-    parser.add_argument('--concurrency', type=int, nargs='+', default=[1, 4, 8])
+    parser.add_argument('--concurrency', type=int, nargs='+', default=[4, 8, 16])
     parser.add_argument('--rate-limit', type=int, default=0, help='requests per 60 s window (0: the simulator default, 6000)')
     args = parser.parse_args(argv)
 

@@ -165,3 +165,24 @@ def test_supervisor_command_split_into_binary_and_defaults_left_out():
     job = dict(label='queue', username='app', numprocs=1, autoStart=True, autoRestart=True, directory='/',
                command='/RunCloud/Packages/php82rc/bin/php artisan queue:work')
     assert supervisor_values(job) == dict(label='queue', user='app', binary='/RunCloud/Packages/php82rc/bin/php', command='artisan queue:work')
+
+
+def test_cron_and_supervisor_jobs_are_claimed_by_kind():
+    # A Laravel application's queue worker (Supervisor job 1) must not hide cron job 1.
+    user = dict(id=2, username='api', deploymentKey='ssh-ed25519 AAAA key')
+    app = dict(id=1, name='api', server_user_id=2, phpVersion='php82rc', stack='hybrid', stackMode='production', defaultApp=False,
+               _reads=dict(settings=dict(publicPath='/public'), domains=[dict(name='api.example.com', type='primary')], ssl=None,
+                           git=dict(id=1, provider='github', branch='main', repositoryData=dict(repo='git@github.com:acme/api.git'),
+                                    autoDeploy=False, deployScript='composer install'),
+                           installer=None))
+    account = dict(server=dict(id=1, name='web-01'), ssh={}, services={}, users=[user], ssh_keys=[], databases=[], database_users=[],
+                   web_apps=[app], firewall=[],
+                   cron_jobs=[dict(id=1, label='backup', username='root', time='0 3 * * *', command='/usr/local/bin/backup')],
+                   supervisor_jobs=[dict(id=1, label='api-queue', username='api', numprocs=1, autoStart=True, autoRestart=True,
+                                         directory='/home/api/webapps/api',
+                                         command='/RunCloud/Packages/php82rc/bin/php artisan queue:work --sleep=3 --tries=3 --max-time=3600')])
+    variables = AccountExport().host_vars(account, 'web-01', {})
+    assert [app['name'] for app in variables['laravel_app_apps']] == ['api']
+    assert variables['laravel_app_apps'][0]['scheduler'] is False
+    assert variables['server_baseline_cron_jobs'] == [dict(label='backup', command='/usr/local/bin/backup', schedule='0 3 * * *', user='root')]
+    assert 'server_baseline_supervisor_jobs' not in variables
