@@ -126,8 +126,10 @@ def main(argv=None):
                 seconds = time.monotonic() - started
                 counters = control(sim, 'GET', '/requests')['counters']
                 requests = counters['total']
-                print('%-12d %9d %10s %9.2f %8d%s' % (concurrency, requests, 'yes' if requests <= expected else 'NO', seconds, len(files),
-                                                      '  (429 answers: %d)' % counters.get('by_status', {}).get('429', 0)
+                # A request the rate limit refused (429) is sent again after the window: it is not an extra read.
+                refused = int(counters.get('by_status', {}).get('429', 0))
+                print('%-12d %9d %10s %9.2f %8d%s' % (concurrency, requests, 'yes' if requests - refused <= expected else 'NO', seconds, len(files),
+                                                      '  (429 answers: %d)' % refused
                                                       if args.rate_limit else ''))
                 if counters['writes']:
                     raise SystemExit('the export sent %d write requests' % counters['writes'])
