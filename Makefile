@@ -1,14 +1,14 @@
 # Developer entry points. Each target installs what it needs on first use (see README.md).
-.PHONY: help test test-quick sanity units integration inventory adopt lint galaxy-importer pytest chaos demo awx-job adopt-roundtrip build docs clean
+.PHONY: help test test-quick sanity units integration inventory adopt lint galaxy-importer eda pytest chaos demo awx-job adopt-roundtrip build docs clean
 
 help:
 	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21; galaxy-importer, docs, lint, pytest"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
-	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | pytest   one kind of stage"
+	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"
 	@echo "make chaos       run examples/site.yml 20 times through random API faults (CHAOS_RUNS, CHAOS_SEED)"
 	@echo "make demo        run examples/site.yml and examples/fleet.yml twice each against the API simulator"
-	@echo "make awx-job     run examples/fleet.yml as an AWX job does (ansible-runner, private data dir), twice"
+	@echo "make awx-job     examples/fleet.yml from the tarball through AWX's steps (project sync, inventory update, jobs, slices); EE definitions"
 	@echo "make adopt-roundtrip  the export round trip on more and larger random accounts (ROUNDTRIP_ACCOUNTS, ROUNDTRIP_SIZE, ROUNDTRIP_SEED)"
 	@echo "make build       build the collection tarball (with the documentation site's guide pages)"
 	@echo "make clean       remove venvs, test output and built tarballs"
@@ -19,7 +19,7 @@ test:
 test-quick:
 	RUNCLOUD_TEST_QUICK=1 bash tests/run-tests.sh
 
-sanity units integration inventory adopt lint galaxy-importer pytest:
+sanity units integration inventory adopt lint galaxy-importer eda pytest:
 	bash tests/run-tests.sh $@
 
 CHAOS_RUNS ?= 20
@@ -31,7 +31,7 @@ demo:
 	bash examples/run-demo.sh
 
 awx-job:
-	bash tests/awx/run-fleet-job.sh
+	bash tests/awx/run-awx-job.sh
 
 ROUNDTRIP_ACCOUNTS ?= 40
 ROUNDTRIP_SIZE ?= medium

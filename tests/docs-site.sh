@@ -6,7 +6,7 @@
 #
 # Steps, on a staged copy of the checkout (git-tracked and untracked, not ignored files):
 #   1. docs/docsite/rst/<guide>.rst from each Markdown guide that docs/docsite/extra-docs.yml lists
-#      (tests/lib/docsite_guides.py);
+#      (tests/lib/docsite_guides.py), which must equal the pages kept in the repository;
 #   2. antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all: option,
 #      module and guide references, markup, extra-docs.yml, links.yml, rstcheck;
 #   3. antsibull-docs sphinx-init + collection, then sphinx-build -W: every warning fails.
@@ -37,6 +37,12 @@ trap 'rm -rf "$STAGE"' EXIT
 COLLECTION="$STAGE/ansible_collections/runcloud/cloud"
 rc_stage_collection "$ROOT" "$COLLECTION"
 export ANSIBLE_COLLECTIONS_PATH="$STAGE"
+# The guide pages are in the repository too (a plain checkout must pass the lint below); the staged
+# copy has them freshly written from the Markdown guides, so the two must be the same.
+if ! diff -r "$ROOT/docs/docsite/rst" "$COLLECTION/docs/docsite/rst" > "$STAGE/guides.diff"; then
+    head -n 40 "$STAGE/guides.diff" >&2
+    rc_die "docs/docsite/rst/ is out of date with the Markdown guides: run '.venvs/docs/bin/python tests/lib/docsite_guides.py .' and commit the result"
+fi
 
 rc_log "antsibull-docs lint-collection-docs"
 antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \

@@ -9,10 +9,10 @@
 # Stage kinds: sanity, units, integration (ansible-test, one stage per ansible-core version),
 # inventory (the inventory golden-file tests with 2.16's and 2.21's ansible-inventory),
 # galaxy-importer (Galaxy's import checks on the built tarball), docs (antsibull-docs lint and the
-# documentation site, tests/docs-site.sh), awx (examples/fleet.yml run as an AWX job does, with
-# ansible-runner: tests/awx/run-fleet-job.sh), adopt (the account export's round trip on seeded
-# random accounts: tests/adopt/run-roundtrip.sh), lint (ansible-lint, production profile) and
-# pytest (plain pytest over tests/).
+# documentation site, tests/docs-site.sh), awx (examples/fleet.yml from the tarball through AWX's
+# steps, and ansible-builder create: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook:
+# tests/eda/run-eda.sh), adopt (the account export's round trip on seeded random accounts:
+# tests/adopt/run-roundtrip.sh), lint (ansible-lint, production profile) and pytest (plain pytest over tests/).
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The ansible-core versions run as parallel lanes (RUNCLOUD_TEST_JOBS at a time, default all of
 # them; most stages use one core), next to a lane for galaxy-importer and docs; each lane's output
@@ -63,11 +63,11 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|galaxy-importer|docs|awx|adopt|lint|pytest|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|galaxy-importer|docs|awx|eda|adopt|lint|pytest|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx adopt lint pytest)
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory galaxy-importer docs awx eda adopt lint pytest)
 
 wants_adopt() {  # wants_adopt VERSION : whether the lane of that version runs the adopt stage
     selected "adopt-$1" || { selected adopt && { [ "$QUICK" = 1 ] || [[ "$ADOPT_VERSIONS" == *" $1 "* ]]; }; }
@@ -227,13 +227,17 @@ galaxy_importer() {
     )
 }
 
-# run_publish_lane GALAXY_IMPORTER DOCS AWX : the stages about the published collection, its docs
+# run_publish_lane GALAXY_IMPORTER DOCS AWX EDA : the stages about the published collection, its docs
 # and its use in AWX (mostly waiting on ansible-doc and playbooks; they run next to the ansible-core
 # lanes).
 run_publish_lane() {
     if [ "$3" = 1 ]; then
         LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-awx.txt")"
-        run_stage awx bash "$ROOT/tests/awx/run-fleet-job.sh"
+        run_stage awx bash "$ROOT/tests/awx/run-awx-job.sh"
+    fi
+    if [ "${4:-0}" = 1 ]; then
+        LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-eda.txt")"
+        run_stage eda bash "$ROOT/tests/eda/run-eda.sh"
     fi
     [ $(($1 + $2)) -gt 0 ] || return 0
     LANE_VERSION="$(sed -n 's/^ansible-core==//p' "$ROOT/tests/requirements-docs.txt")"
@@ -326,7 +330,7 @@ run_lane() {
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
-    local want_galaxy_importer want_docs want_awx jobs running lane log name seconds result s
+    local want_galaxy_importer want_docs want_awx want_eda jobs running lane log name seconds result s
     local passed=0 failed=0 skipped=0
     local -a lanes=() lane_logs=()
 
@@ -366,12 +370,13 @@ main() {
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 
-    want_galaxy_importer=0; want_docs=0; want_awx=0
+    want_galaxy_importer=0; want_docs=0; want_awx=0; want_eda=0
     if selected galaxy-importer; then want_galaxy_importer=1; fi
     if selected docs; then want_docs=1; fi
     if selected awx; then want_awx=1; fi
-    if [ $((want_galaxy_importer + want_docs + want_awx)) -gt 0 ]; then
-        lanes+=("publish|$want_galaxy_importer|$want_docs|$want_awx")
+    if selected eda; then want_eda=1; fi
+    if [ $((want_galaxy_importer + want_docs + want_awx + want_eda)) -gt 0 ]; then
+        lanes+=("publish|$want_galaxy_importer|$want_docs|$want_awx|$want_eda")
     fi
 
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
@@ -443,8 +448,8 @@ main() {
 run_lane_spec() {
     local version python venv req want_sanity want_units want_integration want_inventory
     if [ "${1%%|*}" = publish ]; then
-        IFS='|' read -r _ want_sanity want_units want_integration <<< "$1"
-        run_publish_lane "$want_sanity" "$want_units" "$want_integration"
+        IFS='|' read -r _ want_sanity want_units want_integration want_inventory <<< "$1"
+        run_publish_lane "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
         return 0
     fi
     IFS='|' read -r version python venv req want_sanity want_units want_integration want_inventory <<< "$1"

@@ -20,9 +20,12 @@ description:
   - C(ansible_host) is the server's IP address. Every field of the server object becomes a host
     variable named O(hostvars_prefix) plus the field name in snake_case, for example
     C(ipAddress) becomes C(runcloud_ip_address) and C(phpCLIVersion) becomes
-    C(runcloud_php_cli_version). The full mapping is in the collection's C(docs/inventory.md).
-  - Everything read from the API is marked unsafe, so a server name such as
-    V({{ lookup('pipe', 'id'\) }}) stays a plain string and is never templated.
+    C(runcloud_php_cli_version). The full mapping is in the
+    R(inventory guide,ansible_collections.runcloud.cloud.docsite.inventory).
+  - Nothing read from the API is ever templated. Strings that could be templates (holding C({), C(})
+    or C(#jinja2:)) are marked unsafe, so a server name such as V({{ lookup('pipe', 'id'\) }}) stays
+    a plain string; all other values are plain, so C(ansible-inventory --list --export) (what AWX
+    stores) gives them as they are, without an C(__ansible_unsafe) envelope.
   - After the first page of servers tells how many pages there are, the other pages are fetched
     concurrently (O(concurrency)). Web applications and databases (O(include_web_apps),
     O(include_databases)) are fetched concurrently as well. Rate-limited requests (HTTP 429) are
@@ -34,11 +37,9 @@ description:
     O(api_token) set to V({{ lookup('env', 'MY_TOKEN'\) }}).
 seealso:
   - module: runcloud.cloud.server_info
-  - name: The inventory plugin
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/inventory.md
+  - ref: ansible_collections.runcloud.cloud.docsite.inventory
     description: Guide to the inventory plugin.
-  - name: AWX and Automation Controller
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/awx.md
+  - ref: ansible_collections.runcloud.cloud.docsite.awx
     description: The inventory plugin as an AWX or Automation Controller inventory source.
 author:
   - runcloud.cloud contributors (@runcloud-community)
@@ -135,16 +136,18 @@ notes:
   - With O(cache=true) the cache key is made from the path of the configuration file. If
     O(search), O(connected_only), O(include_web_apps), O(include_databases) or O(api_url) change,
     the cached answers are not used and are replaced.
-  - To use it as an AWX or Automation Controller inventory source, see the collection's
-    C(docs/awx.md).
+  - To use it as an AWX or Automation Controller inventory source, see the
+    R(AWX guide,ansible_collections.runcloud.cloud.docsite.awx).
 '''
 
 EXAMPLES = r'''
+# Each example is a configuration file of its own (one YAML document each).
+---
 # servers.runcloud.yml - every server, named by its RunCloud name, in the group "runcloud".
 # The token comes from the RUNCLOUD_API_TOKEN environment variable.
 plugin: runcloud.cloud.runcloud
 
-# ---
+---
 # The useful groups: by provider, OS, agent state and PHP CLI version.
 plugin: runcloud.cloud.runcloud
 keyed_groups:
@@ -161,7 +164,7 @@ groups:
 compose:
   ansible_user: "'root'"
 
-# ---
+---
 # Only connected production servers, named by a template, with their web applications.
 plugin: runcloud.cloud.runcloud
 api_token: "{{ lookup('env', 'RUNCLOUD_PRODUCTION_TOKEN') }}"
@@ -178,7 +181,7 @@ include_web_apps: true
 groups:
   wordpress: rc_web_apps | selectattr('name', 'search', 'wp') | list | length > 0
 
-# ---
+---
 # Cache the API answers for an hour in JSON files.
 plugin: runcloud.cloud.runcloud
 cache: true
@@ -209,14 +212,43 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.info import without
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 try:
-    # ansible-core < 2.19 marks strings unsafe with this wrapper; 2.19+ keeps the function and makes
-    # it strip the "trusted as template" tag instead, which is the same promise.
-    from ansible.utils.unsafe_proxy import wrap_var as make_unsafe
-except ImportError:  # pragma: no cover - a future ansible-core without the module
-    def make_unsafe(value):
-        # Without unsafe_proxy, data tagging is in place: data not read from a trusted file is
-        # never templated.
+    # ansible-core 2.19+ (data tagging): a string is templated only when it is trusted.
+    from ansible.template import trust_as_template
+    wrap_var = None
+except ImportError:  # ansible-core < 2.19: every string is templated unless it is wrapped as unsafe
+    trust_as_template = None
+    from ansible.utils.unsafe_proxy import wrap_var
+
+# What makes a string a possible template: Jinja2's delimiters, or a header that changes them.
+TEMPLATE_MARKERS = ('{', '}', '#jinja2:')
+
+
+def could_be_template(text):
+    return any(marker in text for marker in TEMPLATE_MARKERS)
+
+
+def make_unsafe(value):
+    """API data made safe to hand to Ansible: no string from the API is ever templated.
+
+    Only strings that could be templates are marked unsafe (untrusted); every other string stays
+    plain (trusted on ansible-core 2.19+, where an untrusted string is exported as
+    ``{"__ansible_unsafe": ...}`` just like a wrapped one on older versions). So
+    ``ansible-inventory --list --export`` gives plain values, the form AWX stores host variables in,
+    for everything but a template-like string, which can never run either way."""
+    if isinstance(value, dict):
+        return dict((make_unsafe(key), make_unsafe(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [make_unsafe(item) for item in value]
+    if not isinstance(value, str):
         return value
+    # str.__str__ gives a plain str of any str subclass: without the tags of ansible-core 2.19+
+    # (a template-like string trusted elsewhere loses its trust) and not wrapped on older versions
+    # (a plain result of a composed template).
+    plain = str.__str__(value)
+    if trust_as_template is not None:
+        return plain if could_be_template(plain) else trust_as_template(plain)
+    return wrap_var(plain) if could_be_template(plain) else plain
+
 
 CACHE_FORMAT = 1
 # AWX projects often hold one inventory file per source, named after the plugin.
@@ -488,8 +520,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for key, value in variables.items():
                 self.inventory.set_variable(hostname, key, value)
             self._set_composite_vars(self.get_option('compose'), self.inventory.get_host(hostname).get_vars(), hostname, strict=strict)
+            self._mark_composed(hostname)
             self._add_host_to_composed_groups(self.get_option('groups'), {}, hostname, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), {}, hostname, strict=strict)
+
+    def _mark_composed(self, hostname):
+        """Composed variables marked like API data: a template's result is untrusted on ansible-core
+        2.19+ (exported with an unsafe envelope even when it is plain text), and a result made of
+        API data may look like a template."""
+        host_vars = self.inventory.get_host(hostname).get_vars()
+        for name in self.get_option('compose') or {}:
+            if name in host_vars:
+                self.inventory.set_variable(hostname, name, make_unsafe(host_vars[name]))
 
     def _wanted_hostname(self, server, variables):
         spec = self.get_option('hostname') or 'name'

@@ -71,16 +71,13 @@ import os
 
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
-    DEFAULT_API_URL,
     HAS_REQUESTS,
-    choose_credentials,
     client_from_options,
-    credentials_in_environment,
+    connection_settings as shared_connection_settings,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 
@@ -101,39 +98,14 @@ LISTS = {
     'ssl_protocols': 'static/ssl/protocols',
 }
 
-# option -> (environment variable, conversion, default); the same as the modules' options. The
-# credentials follow the client's rules (choose_credentials): the lookup's options beat the environment.
-CONNECTION = (
-    ('api_url', 'RUNCLOUD_API_URL', str, DEFAULT_API_URL),
-    ('validate_certs', 'RUNCLOUD_VALIDATE_CERTS', lambda value: boolean(value, strict=True), True),
-    ('api_timeout', 'RUNCLOUD_API_TIMEOUT', float, 30.0),
-    ('api_retries', 'RUNCLOUD_API_RETRIES', int, 5),
-    ('api_retry_budget', 'RUNCLOUD_API_RETRY_BUDGET', float, 120.0),
-)
-
 
 def connection_settings(given, environ):
-    """The connection options: given to the lookup, else a non-empty environment variable, else the default."""
-    settings = {}
-    for option, variable, convert, default in CONNECTION:
-        value = given.get(option)
-        source = option
-        if value in (None, ''):
-            value = environ.get(variable) or None
-            source = variable
-        if value is None:
-            settings[option] = default
-            continue
-        try:
-            settings[option] = convert(value)
-        except (TypeError, ValueError) as error:
-            raise AnsibleLookupError('runcloud.cloud.static: %s has an invalid value: %s' % (source, to_native(error)))
-    ambient = credentials_in_environment(environ)
+    """The connection options: given to the lookup, else a non-empty environment variable, else the
+    default; the credentials follow the client's rules (the lookup's options beat the environment)."""
     try:
-        settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, ambient)
+        return shared_connection_settings(given, environ)
     except RunCloudError as error:
         raise AnsibleLookupError('runcloud.cloud.static: %s' % to_native(error))
-    return settings
 
 
 def check_terms(terms):

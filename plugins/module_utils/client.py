@@ -543,6 +543,53 @@ class RunCloudClient:
         return matches[0] if matches else None
 
 
+BOOLEAN_WORDS = {'y': True, 'yes': True, 'on': True, '1': True, 'true': True, 't': True,
+                 'n': False, 'no': False, 'off': False, '0': False, 'false': False, 'f': False}
+
+
+def parse_bool(value):
+    """A boolean from an option or environment variable (the words Ansible accepts), else ValueError."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in BOOLEAN_WORDS:
+        return BOOLEAN_WORDS[word]
+    raise ValueError('%r is not a boolean' % (value,))
+
+
+# option -> (environment variable, conversion, default): the connection options of the modules, for
+# the plugins that read them from their own arguments and the environment (the lookup, the event source).
+CONNECTION_OPTIONS = (
+    ('api_url', 'RUNCLOUD_API_URL', str, DEFAULT_API_URL),
+    ('validate_certs', 'RUNCLOUD_VALIDATE_CERTS', parse_bool, True),
+    ('api_timeout', 'RUNCLOUD_API_TIMEOUT', float, 30.0),
+    ('api_retries', 'RUNCLOUD_API_RETRIES', int, 5),
+    ('api_retry_budget', 'RUNCLOUD_API_RETRY_BUDGET', float, 120.0),
+)
+
+
+def connection_settings(given, environ):
+    """The connection options and credentials: given (a dict keyed by option name), else a
+    non-empty environment variable, else the default; the credentials by ``choose_credentials``.
+    A value that does not convert raises ``ConfigurationError`` naming the option or variable."""
+    settings = {}
+    for option, variable, convert, default in CONNECTION_OPTIONS:
+        value = given.get(option)
+        source = option
+        if value in (None, ''):
+            value = environ.get(variable) or None
+            source = variable
+        if value is None:
+            settings[option] = default
+            continue
+        try:
+            settings[option] = convert(value)
+        except (TypeError, ValueError) as error:
+            raise ConfigurationError('%s has an invalid value: %s' % (source, error))
+    settings['api_token'], settings['api_key'], settings['api_secret'] = choose_credentials(given, credentials_in_environment(environ))
+    return settings
+
+
 def client_from_options(options, credentials, log, user_agent_suffix, pool_size=10):
     """A client from the connection options that modules, the inventory plugin and the lookup share
     (named as in the ``runcloud.cloud.api`` doc fragment: ``api_url``, ``validate_certs``,

@@ -11,6 +11,13 @@ __metaclass__ = type
 
 import re
 
+# Not ansible-core's camel_dict_to_snake_dict: it gives the same names for every field of the API
+# reference and the simulator, but not for every shape the API may add (its answers are not
+# fully known), and results must not change with them: it joins pluralised acronyms of three or
+# more letters (targetGroupARNs -> target_group_arns, here target_group_ar_ns, just as both make
+# ssl_i_ds of sslIDs), adds an underscore after punctuation (_Links -> __links, Content-Type ->
+# content-_type), and fails on keys that are not strings and on a list at the top (the result of
+# every *_info module). tests/unit/plugins/module_utils/test_naming.py pins these names.
 _ACRONYM_BOUNDARY = re.compile(r'([A-Z]+)([A-Z][a-z])')
 _WORD_BOUNDARY = re.compile(r'([a-z0-9])([A-Z])')
 

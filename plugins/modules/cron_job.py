@@ -45,8 +45,10 @@ options:
         for example V(*/5 * * * *).
       - The shortcuts V(@hourly), V(@daily), V(@midnight), V(@weekly), V(@monthly), V(@yearly) and
         V(@annually) stand for their five fields.
-      - Compared with the job's C(time). When neither this nor any of the single fields is set, the
-        schedule of an existing job is left alone and a new job runs every minute.
+      - Compared with the job's C(time) by meaning, not as text - V(*/15 * * * *) and
+        V(0-59/15 * * * *), V(0 9 * * mon-fri) and V(0 9 * * 1-5), V(@daily) and V(0 0 * * *) are
+        the same schedule. When neither this nor any of the single fields is set, the schedule of an
+        existing job is left alone and a new job runs every minute.
       - Mutually exclusive with O(minute), O(hour), O(day_of_month), O(month) and O(day_of_week).
     type: str
   minute:
@@ -192,12 +194,17 @@ EVERY_MINUTE = '* * * * *'
 ELEMENT = re.compile(r'^(?:(\*)|([a-z0-9]+)(?:-([a-z0-9]+))?)(?:/([0-9]+))?$')
 
 
+def field_number(token, names):
+    """A field's number for ``token`` (digits or a name), or None."""
+    if token.isdigit():
+        return int(token)
+    return names.index(token) if token in names and token else None
+
+
 def field_error(value, lowest, highest, names):
     """Why ``value`` is not valid crontab syntax for a field from ``lowest`` to ``highest``, or None."""
     def number(token):
-        if token.isdigit():
-            return int(token)
-        return names.index(token) if token in names and token else None
+        return field_number(token, names)
 
     for element in value.lower().split(','):
         match = ELEMENT.match(element)
@@ -244,8 +251,59 @@ def schedule_from_params(params):
     return ' '.join(parts), errors, True
 
 
+def expand_field(value, lowest, highest, names):
+    """The set of values a valid crontab field stands for (``*/15`` and ``0-59/15`` give the same
+    set), or None when it cannot be read. A single value with a step (``5/15``) runs to the
+    highest value, as in cronie."""
+    if field_error(value, lowest, highest, names):
+        return None
+    values = set()
+    for element in value.lower().split(','):
+        star, start, end, step = ELEMENT.match(element).groups()
+        if star:
+            first, last = lowest, highest
+        else:
+            first = field_number(start, names)
+            last = field_number(end, names) if end is not None else (highest if step else first)
+        values.update(range(first, last + 1, int(step or 1)))
+    return frozenset(values)
+
+
+def schedule_meaning(text):
+    """What a schedule means, comparable between spellings, or None when it cannot be read.
+
+    The five fields as sets of values (day of week 7 is 0, Sunday), and how cron combines the two
+    day fields: when neither starts with ``*`` a day matches if either matches, otherwise both
+    must (so ``* * 1-31 * 1`` runs daily while ``* * * * 1`` runs on Mondays)."""
+    if not isinstance(text, str):
+        return None
+    text = ' '.join(text.split()).lower()
+    parts = SHORTCUTS.get(text, text).split(' ')
+    if len(parts) != 5:
+        return None
+    sets = [expand_field(part, lowest, highest, names)
+            for part, (_option, _api, lowest, highest, names) in zip(parts, SCHEDULE_FIELDS)]
+    if None in sets:
+        return None
+    minute, hour, day_of_month, month, day_of_week = sets
+    day_of_week = frozenset(day % 7 for day in day_of_week)
+    every_day_of_month, every_day_of_week = frozenset(range(1, 32)), frozenset(range(7))
+    either = not parts[2].startswith('*') and not parts[4].startswith('*')
+    if either and (day_of_month == every_day_of_month or day_of_week == every_day_of_week):
+        either, day_of_month, day_of_week = False, every_day_of_month, every_day_of_week
+    return minute, hour, month, either, day_of_month, day_of_week
+
+
 def same_schedule(wanted, current):
-    return (wanted or '').lower().split() == (current or '').lower().split()
+    """Whether the job's ``time`` runs when the wanted schedule does. A ``time`` the API did not
+    answer (or not as text) is unknown and no reason to replace the job; one this module cannot
+    read is compared as text."""
+    if not isinstance(current, str):
+        return True
+    wanted_meaning, current_meaning = schedule_meaning(wanted), schedule_meaning(current)
+    if wanted_meaning is None or current_meaning is None:
+        return (wanted or '').lower().split() == current.lower().split()
+    return wanted_meaning == current_meaning
 
 
 class CronJobModule(JobModule):

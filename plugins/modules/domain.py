@@ -22,8 +22,7 @@ description:
 seealso:
   - module: runcloud.cloud.web_app
   - module: runcloud.cloud.web_app_ssl
-  - name: Web applications
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
     description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

@@ -21,8 +21,7 @@ seealso:
   - module: runcloud.cloud.web_app
   - module: runcloud.cloud.database
   - module: runcloud.cloud.database_user
-  - name: Web applications
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/web-applications.md
+  - ref: ansible_collections.runcloud.cloud.docsite.web_applications
     description: Guide to the web application, domain, SSL, git and script installer modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

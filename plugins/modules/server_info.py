@@ -22,8 +22,7 @@ seealso:
   - module: runcloud.cloud.server
   - plugin: runcloud.cloud.runcloud
     plugin_type: inventory
-  - name: Servers, databases, SSH keys and services
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
     description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

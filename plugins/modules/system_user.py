@@ -19,8 +19,7 @@ seealso:
   - module: runcloud.cloud.system_user_info
   - module: runcloud.cloud.ssh_key
   - module: runcloud.cloud.server
-  - name: Servers, databases, SSH keys and services
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
     description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

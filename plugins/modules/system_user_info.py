@@ -16,8 +16,7 @@ description:
 seealso:
   - module: runcloud.cloud.system_user
   - module: runcloud.cloud.ssh_key
-  - name: Servers, databases, SSH keys and services
-    link: https://github.com/runcloud-community/runcloud.cloud/blob/main/docs/modules-servers.md
+  - ref: ansible_collections.runcloud.cloud.docsite.modules_servers
     description: Guide to the server, system user, SSH key, database and service modules.
 author:
   - runcloud.cloud contributors (@runcloud-community)

@@ -107,7 +107,7 @@ class SimulatorSession:
 
 
 def run_inventory(config_path, api_url, cwd, extra_env=None, extra_args=None):
-    """``ansible-inventory -i <config> --list``; returns (parsed JSON, stderr, seconds)."""
+    """``ansible-inventory -i <config> --list --export``; returns (parsed JSON, stderr, seconds)."""
     env = dict(os.environ)
     for name in list(env):
         if name.startswith('RUNCLOUD_') or name.startswith('ANSIBLE_'):
@@ -124,7 +124,8 @@ def run_inventory(config_path, api_url, cwd, extra_env=None, extra_args=None):
         'RUNCLOUD_API_TOKEN': TOKEN,
     })
     env.update(extra_env or {})
-    command = [ansible_inventory_command(), '-i', config_path, '--list', '--output', output_file] + list(extra_args or [])
+    # --export: what AWX runs for an inventory update and stores (host variables as exported).
+    command = [ansible_inventory_command(), '-i', config_path, '--list', '--export', '--output', output_file] + list(extra_args or [])
     started = time.monotonic()
     completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                universal_newlines=True, timeout=300, check=False)
@@ -138,17 +139,6 @@ def run_inventory(config_path, api_url, cwd, extra_env=None, extra_args=None):
     return inventory, completed.stdout + completed.stderr, seconds
 
 
-def _plain(value):
-    """Drops the ``{"__ansible_unsafe": ...}`` envelope that some ansible-core versions print."""
-    if isinstance(value, dict):
-        if list(value) == ['__ansible_unsafe']:
-            return _plain(value['__ansible_unsafe'])
-        return dict((key, _plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _mask_nested_timestamps(value, nested=False):
     # Web apps, domains and databases are created by the seed with the current time; the servers
     # carry fixed seed timestamps, so only the nested ones are masked.
@@ -160,19 +150,27 @@ def _mask_nested_timestamps(value, nested=False):
     return value
 
 
-def normalise(inventory):
-    """The parts of ``ansible-inventory --list`` that mean something, in a version-neutral form.
+def _member_name(member):
+    if isinstance(member, dict) and list(member) == ['__ansible_unsafe']:
+        return member['__ansible_unsafe']
+    return member
 
-    ansible-core versions differ in the unsafe envelope, the ``_meta.profile`` key, the order of
-    group children and whether empty groups (``ungrouped``) are listed.
+
+def normalise(inventory):
+    """The parts of ``ansible-inventory --list --export`` that mean something, in a version-neutral form.
+
+    ansible-core versions differ in the ``_meta.profile`` key, the order of group children,
+    whether empty groups (``ungrouped``) are listed, and in how a host name marked unsafe appears in
+    a group's list of hosts (ansible-core < 2.19 wraps it in an unsafe envelope; its
+    ``_meta.hostvars`` key is the plain name on every version). Variables are compared as exported:
+    an ``{"__ansible_unsafe": ...}`` envelope in them is what AWX would store, so it is kept.
     """
-    inventory = _plain(inventory)
     meta = inventory.pop('_meta', {})
     groups = {}
     for name, group in inventory.items():
         entry = {}
         for key in ('hosts', 'children'):
-            members = sorted(group.get(key) or [])
+            members = sorted(_member_name(member) for member in group.get(key) or [])
             if name == 'all' and key == 'children':
                 members = [member for member in members if member != 'ungrouped']
             if members:

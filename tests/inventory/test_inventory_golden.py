@@ -102,11 +102,40 @@ def test_a_file_named_after_the_plugin_is_accepted(scenario, tmp_path, file_name
 def test_server_named_like_a_lookup_is_listed_by_name_and_nothing_runs(scenario, tmp_path):
     result, _output = run_config(scenario, 'default', tmp_path)
     assert LOOKUP_NAME in result['hostvars']
-    assert result['hostvars'][LOOKUP_NAME]['runcloud_name'] == LOOKUP_NAME
+    # Exported as unsafe (AWX keeps the envelope), so no later templating of the stored value runs it either.
+    assert result['hostvars'][LOOKUP_NAME]['runcloud_name'] == {'__ansible_unsafe': LOOKUP_NAME}
     assert LOOKUP_NAME in result['groups']['runcloud']['hosts']
     result, _output = run_config(scenario, 'hostname_template', tmp_path)
     assert "{{ lookup('pipe', 'touch runcloud-lookup-ran') }}.aws.example.com" in result['hostvars']
     assert not os.path.exists(os.path.join(str(tmp_path), LOOKUP_MARKER))
+
+
+def unsafe_envelopes(value, path=''):
+    """``[(path, content)]`` of every ``{"__ansible_unsafe": ...}`` in exported data."""
+    if isinstance(value, dict):
+        if list(value) == ['__ansible_unsafe']:
+            return [(path, value['__ansible_unsafe'])]
+        return [found for key, item in value.items() for found in unsafe_envelopes(item, '%s.%s' % (path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in unsafe_envelopes(item, '%s[%d]' % (path, index))]
+    return []
+
+
+@pytest.mark.parametrize('name', ['default', 'extra_data', 'keyed_groups', 'hostname_template'])
+def test_only_strings_that_could_be_templates_are_exported_as_unsafe(scenario, tmp_path, name):
+    """AWX stores host variables as ``ansible-inventory --list --export`` gives them: an unsafe
+    envelope would be stored as a dictionary (no usable ansible_host). Only the server named like a
+    template may have one, in the fields that hold its name."""
+    result, _output = run_config(scenario, name, tmp_path)
+    envelopes = unsafe_envelopes(result['hostvars'])
+    if any(variables.get('runcloud_id') == 8 for variables in result['hostvars'].values()):
+        assert envelopes, 'the server named like a template was exported without unsafe marking'
+    for path, content in envelopes:
+        assert '{' in content or '}' in content, 'plain value %r exported as unsafe at %s' % (content, path)
+    for host, variables in result['hostvars'].items():
+        if variables.get('runcloud_id') != 8:
+            assert unsafe_envelopes(variables) == [], host
+            assert isinstance(variables['ansible_host'], str)
 
 
 def test_duplicate_names_are_warned_about_and_kept(scenario, tmp_path):

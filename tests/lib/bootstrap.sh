@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for tests/run-tests.sh, examples/run-demo.sh and tests/awx/run-fleet-job.sh.
+# Shared helpers for tests/run-tests.sh, examples/run-demo.sh and tests/awx/run-awx-job.sh.
 # Source it; it defines functions only and changes no shell options.
 #
 # Virtual environments (all at the repository root, ignored by git and by the collection build):

@@ -369,6 +369,28 @@ class Simulator:
                 server["_blockedIps"].append(address)
         return {"ips": list(server["_blockedIps"])}
 
+    def control_server_health(self, body, server_id):
+        # What the agent reports in its next sample (tests of disk, memory and load thresholds).
+        server = self._control_server(server_id)
+        unknown = sorted(set(body) - set(server["_health"]))
+        if unknown:
+            raise ApiError(400, "unknown health fields: %s" % ", ".join(unknown))
+        server["_health"].update(body)
+        return dict(server["_health"])
+
+    def control_web_app_ssl(self, body, server_id, web_app_id):
+        # Certificate dates set directly (tests of expiring certificates); the certificate must be installed.
+        server = self._control_server(server_id)
+        app = server["_webapps"].get(str(web_app_id))
+        record = app["_ssl"].get("app") if app is not None else None
+        if record is None:
+            raise ApiError(404, "SSL not found")
+        unknown = sorted(set(body) - {"validUntil", "renewalDate"})
+        if unknown:
+            raise ApiError(400, "only validUntil and renewalDate can be set, not %s" % ", ".join(unknown))
+        record.update(body)
+        return sim_resources.public(record)
+
     def handle_agent(self, method, path, raw_body):
         """The agent's report after the installation script ran: POST /__agent__/servers/{id}/connect."""
         match = re.fullmatch(r"/servers/(\d+)/connect", path)
@@ -427,6 +449,8 @@ CONTROL_ROUTES = [
     ("POST", r"/ratelimit", Simulator.control_ratelimit),
     ("POST", r"/servers/(\d+)/state", Simulator.control_server_state),
     ("POST", r"/servers/(\d+)/blockedips", Simulator.control_blocked_ips),
+    ("POST", r"/servers/(\d+)/health", Simulator.control_server_health),
+    ("POST", r"/servers/(\d+)/webapps/(\d+)/ssl", Simulator.control_web_app_ssl),
     ("POST", r"/agent", Simulator.control_agent),
     ("GET", r"/state", Simulator.control_state),
     ("GET", r"/endpoints", Simulator.control_endpoints),

@@ -99,6 +99,15 @@ def test_fail2ban_blocked_ips(api, server):
     assert_invalid(api.delete(server + "/security/fail2ban/blockedip", {}), "ip")
 
 
+def test_control_sets_the_health_sample(api, server):
+    server_id = int(server.split("/")[-1])
+    sample = api.control("POST", "/servers/%d/health" % server_id, {"usedDiskSpace": 40000.0, "availableDiskSpace": 1555.52})
+    assert (sample["usedDiskSpace"], sample["availableDiskSpace"], sample["totalDiskSpace"]) == (40000.0, 1555.52, 41555.52)
+    assert api.ok("GET", server + "/health/latest") == sample
+    wrong = api.session.request("POST", api.sim.control_url + "/servers/%d/health" % server_id, json={"cpu": 1}, timeout=10)
+    assert wrong.status_code == 400
+
+
 def test_external_api_keys(api):
     key = api.ok("POST", "/settings/externalapi", {"label": "Testing", "service": "digitalocean", "secret": "k2jh4g5f6d7s8"})
     assert key == {"id": key["id"], "label": "Testing", "username": None, "secret": "k2jh...", "service": "Digital Ocean",

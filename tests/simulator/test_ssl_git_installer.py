@@ -112,3 +112,20 @@ def test_script_installer(api, app_path):
     assert_not_found(api.delete(app_path + "/installer/999"), "Installer not found")
     assert api.ok("DELETE", app_path + "/installer/%d" % installer["id"]) == installer
     assert_invalid(api.post(app_path + "/installer", {"name": "magento"}), "name")
+
+
+def test_control_sets_certificate_dates(api, app_path):
+    server_id, web_app_id = int(app_path.split("/")[2]), int(app_path.split("/")[4])
+    control = api.session.request("POST", api.sim.control_url + "/servers/%d/webapps/%d/ssl" % (server_id, web_app_id),
+                                  json={"validUntil": "2030-01-01 00:00:00"}, timeout=10)
+    assert control.status_code == 404
+    ssl = api.ok("POST", app_path + "/ssl", LETSENCRYPT)
+    answer = api.control("POST", "/servers/%d/webapps/%d/ssl" % (server_id, web_app_id), {"validUntil": "2030-01-01 00:00:00"})
+    assert answer["validUntil"] == "2030-01-01 00:00:00"
+    assert api.ok("GET", app_path + "/ssl")["validUntil"] == "2030-01-01 00:00:00"
+    # A redeployment issues new dates, as RunCloud does.
+    api.ok("PUT", app_path + "/ssl/%d" % ssl["id"])
+    assert api.ok("GET", app_path + "/ssl")["validUntil"] != "2030-01-01 00:00:00"
+    wrong = api.session.request("POST", api.sim.control_url + "/servers/%d/webapps/%d/ssl" % (server_id, web_app_id),
+                                json={"privateKey": "x"}, timeout=10)
+    assert wrong.status_code == 400

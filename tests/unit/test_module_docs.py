@@ -41,3 +41,21 @@ def test_return_values_are_snake_case(name):
     # Results are converted to snake_case at any depth (module.RunCloudModule.exit); the docs must say so.
     offending = [key for key in return_keys(documented_return(name)) if not SNAKE_CASE.match(key.rsplit('.', 1)[-1])]
     assert offending == []
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate keys (which ansible-lint and YAML 1.2 reject)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(key, deep=deep) for key, _value in node.value]
+        duplicates = sorted(set(key for key in keys if keys.count(key) > 1))
+        if duplicates:
+            raise yaml.constructor.ConstructorError(None, None, 'duplicate keys %s' % duplicates, node.start_mark)
+        return super(_UniqueKeyLoader, self).construct_mapping(node, deep=deep)
+
+
+def test_inventory_examples_are_separate_valid_configuration_files():
+    examples = importlib.import_module('ansible_collections.runcloud.cloud.plugins.inventory.runcloud').EXAMPLES
+    documents = list(yaml.load_all(examples, Loader=_UniqueKeyLoader))
+    assert len(documents) >= 4
+    assert all(document['plugin'] == 'runcloud.cloud.runcloud' for document in documents)

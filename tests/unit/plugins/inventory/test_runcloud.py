@@ -170,10 +170,11 @@ def test_extra_data_is_snake_cased_and_nested():
     assert variables['runcloud_databases'] == [{'id': 2, 'name': 'shop_db', 'collation': 'utf8mb4_unicode_ci'}]
 
 
-def test_api_data_and_host_names_are_unsafe():
+def test_api_strings_that_could_be_templates_and_their_host_names_are_unsafe():
     lookup = "{{ lookup('pipe', 'id') }}"
+    header = "#jinja2:variable_start_string:'[[', variable_end_string:']]'\n[[ lookup('pipe', 'id') ]]"
     # Trusted on purpose: the plugin must take the trust away, wherever the strings came from.
-    api_server = trusted(server(1, lookup, tags=['{{ x }}']))
+    api_server = trusted(server(1, lookup, tags=['{{ x }}', 'a}b', header, 'prod']))
     plugin = make_plugin()
     plugin._populate(data_for([api_server]))
     host = plugin.inventory.get_host(lookup)
@@ -181,8 +182,20 @@ def test_api_data_and_host_names_are_unsafe():
     assert is_unsafe(host.name)
     host_vars = host.get_vars()
     assert host_vars['runcloud_name'] == lookup and is_unsafe(host_vars['runcloud_name'])
-    assert is_unsafe(host_vars['runcloud_tags'][0])
-    assert is_unsafe(host_vars['ansible_host'])
+    assert [is_unsafe(tag) for tag in host_vars['runcloud_tags']] == [True, True, True, False]
+
+
+def test_other_api_strings_stay_plain_so_that_the_export_has_no_unsafe_envelope():
+    plugin = make_plugin(compose={'ansible_user': "'root'", 'label': "runcloud_name ~ '-' ~ runcloud_id"})
+    plugin._populate(data_for([server(1, 'web-01', tags=['prod']), server(2, '{{ x }}')]))
+    web = plugin.inventory.get_host('web-01').get_vars()
+    for name in ('ansible_host', 'runcloud_name', 'runcloud_provider', 'ansible_user', 'label'):
+        assert not is_unsafe(web[name]), name
+    assert not is_unsafe(web['runcloud_tags'][0])
+    assert web['label'] == 'web-01-1'
+    # A composed value made of a template-like name stays unsafe.
+    other = plugin.inventory.get_host('{{ x }}').get_vars()
+    assert other['label'] == '{{ x }}-2' and is_unsafe(other['label'])
 
 
 # -- host names ------------------------------------------------------------------------------------

@@ -158,3 +158,47 @@ def test_check_mode_under_a_server_not_created_yet_predicts_without_reading_the_
     assert result['changed'] is True
     assert result['cron_job']['id'] is None and result['cron_job']['time'] == '0 * * * *'
     session.assert_done()
+
+
+@pytest.mark.parametrize('wanted, current', [
+    ('*/15 * * * *', '0-59/15 * * * *'),
+    ('0,15,30,45 * * * *', '*/15 * * * *'),
+    ('0 9 * * mon-fri', '0 9 * * 1-5'),
+    ('0 9 * * 0', '0 9 * * 7'),
+    ('0 9 * * sun', '0 9 * * 7'),
+    ('@daily', '0 0 * * *'),
+    ('0 0 1 jan *', '0 0 1 1 *'),
+    ('5/20 * * * *', '5,25,45 * * * *'),
+    ('0 0 1-31 * 1', '0 0 * * *'),
+    ('0 0 1,15 * 0-6', '0 0 * * *'),
+    ('0 0 * * *', '0 0 * * 0-7'),
+    ('30 3 * * *', '30  3 * * *'),
+])
+def test_schedules_are_compared_by_meaning(wanted, current):
+    assert cron_job.same_schedule(wanted, current)
+
+
+@pytest.mark.parametrize('wanted, current', [
+    ('*/15 * * * *', '*/20 * * * *'),
+    ('0 9 * * 1-5', '0 9 * * 1-6'),
+    # cron runs a job whose two day fields are both restricted when either matches.
+    ('0 0 1-31 * 1', '0 0 * * 1'),
+    ('0 0 1 * 1', '0 0 */1 * 1'),
+    ('30 3 * * *', '@reboot'),
+])
+def test_different_schedules_differ(wanted, current):
+    assert not cron_job.same_schedule(wanted, current)
+
+
+def test_a_time_the_api_did_not_answer_is_no_reason_to_replace():
+    assert cron_job.same_schedule('30 3 * * *', None)
+    assert cron_job.same_schedule('30 3 * * *', {'minute': '30'})
+
+
+def test_the_same_schedule_in_another_spelling_keeps_the_job(monkeypatch):
+    result, session = run_module(monkeypatch, cron_job.main, dict(WANTED, schedule='*/15 * * * *'), [
+        Exchange('GET', JOBS, listing(dict(JOB, time='0-59/15 * * * *'))),
+    ])
+    assert result['changed'] is False
+    assert result['cron_job']['time'] == '0-59/15 * * * *'
+    session.assert_done()

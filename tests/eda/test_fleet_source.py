@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The runcloud.cloud.fleet event source: change detection (plain snapshots), its reads against the
+simulator (request cost, incomplete lists, secrets) and its asyncio loop through API faults."""
+
+import asyncio
+import datetime
+import json
+import os
+import sys
+
+import pytest
+
+from ansible_collections.runcloud.cloud.extensions.eda.plugins.event_source import fleet
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ConfigurationError, ServerError
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'simulator'))
+
+from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+NOW = datetime.datetime(2030, 1, 10, 12, 0, 0, tzinfo=datetime.timezone.utc)
+TOKEN = 'eda-unit-token'
+
+
+def settings(**overrides):
+    args = dict(api_token='t', api_url='http://127.0.0.1:1/api/v2', load_threshold=4)
+    args.update(overrides)
+    return fleet.settings_from(args, {})
+
+
+def server(server_id, name=None, connected=True, online=True, disk=None, memory=None, load=None, apps=None, certificates=None):
+    record = dict(id=server_id, name=name or 'web-%02d' % server_id, ip_address='192.0.2.%d' % server_id,
+                  connected=connected, online=online, health=dict(disk=disk, memory=memory, load=load))
+    if apps is not None:
+        record['web_apps'] = apps
+        record['certificates'] = certificates or {}
+    return record
+
+
+def snapshot(*servers, complete=True, slow=None):
+    if slow is None:
+        slow = any('web_apps' in record for record in servers)
+    return dict(servers=dict((record['id'], record) for record in servers), servers_complete=complete, slow=slow)
+
+
+def certificate(valid_until, ssl_id=7):
+    return dict(present=True, ssl_id=ssl_id, method='letsencrypt', valid_until=valid_until)
+
+
+def types(events):
+    return [(event['type'], event['server_id'], event['web_app_id']) for event in events]
+
+
+def later(**delta):
+    return NOW + datetime.timedelta(**delta)
+
+
+# -- change detection ---------------------------------------------------------------------------
+
+def test_first_poll_is_the_baseline_and_an_unchanged_account_emits_nothing():
+    watcher = fleet.FleetWatcher(settings())
+    account = snapshot(server(1, disk=95.0, apps={10: 'shop'}, certificates={10: certificate('2030-01-12 00:00:00')}), server(2))
+    assert watcher.observe(account, NOW) == []
+    for minute in range(1, 11):
+        assert watcher.observe(snapshot(server(1, disk=95.0), server(2)), later(minutes=minute)) == []
+
+
+def test_initial_events_describe_the_account_as_new():
+    watcher = fleet.FleetWatcher(settings(initial_events=True))
+    account = snapshot(server(1, disk=95.0, apps={10: 'shop'}, certificates={10: certificate('2030-01-12 00:00:00')}))
+    assert types(watcher.observe(account, NOW)) == [
+        ('server_added', 1, None), ('disk_high', 1, None), ('web_app_added', 1, 10), ('ssl_expiring', 1, 10)]
+
+
+def test_every_server_change_is_one_event_with_the_documented_shape():
+    watcher = fleet.FleetWatcher(settings())
+    watcher.observe(snapshot(server(1, connected=False, online=False), server(2)), NOW)
+    events = watcher.observe(snapshot(server(1, name='web-01-new'), server(3)), later(minutes=1))
+    assert types(events) == [('server_renamed', 1, None), ('server_connected', 1, None), ('server_online', 1, None),
+                             ('server_added', 3, None), ('server_removed', 2, None)]
+    for event in events:
+        assert set(event) == {'type', 'server_id', 'server_name', 'web_app_id', 'web_app_name', 'before', 'after', 'detected_at'}
+        assert event['detected_at'] == '2030-01-10T12:01:00Z'
+    assert events[0]['before'] == {'name': 'web-01'} and events[0]['after'] == {'name': 'web-01-new'}
+    assert (events[1]['before'], events[1]['after'], events[1]['server_name']) == ({'connected': False}, {'connected': True}, 'web-01-new')
+    assert events[3]['after'] == {'name': 'web-03', 'ip_address': '192.0.2.3', 'connected': True, 'online': True}
+    assert events[4]['before']['name'] == 'web-02' and events[4]['after'] is None
+    back = watcher.observe(snapshot(server(1, name='web-01-new', connected=False, online=False), server(3)), later(minutes=2))
+    assert types(back) == [('server_disconnected', 1, None), ('server_offline', 1, None)]
+
+
+def test_a_missing_field_is_unknown_never_a_change():
+    watcher = fleet.FleetWatcher(settings())
+    watcher.observe(snapshot(server(1)), NOW)
+    assert watcher.observe(snapshot(server(1, name=None, connected=None, online=None)), later(minutes=1)) == []
+    assert watcher.servers[1]['connected'] is True and watcher.servers[1]['name'] == 'web-01'
+    assert types(watcher.observe(snapshot(server(1, online=False)), later(minutes=2))) == [('server_offline', 1, None)]
+
+
+def test_an_incomplete_server_list_removes_nobody():
+    watcher = fleet.FleetWatcher(settings())
+    watcher.observe(snapshot(server(1), server(2)), NOW)
+    assert watcher.observe(snapshot(server(1), complete=False), later(minutes=1)) == []
+    assert set(watcher.servers) == {1, 2}
+
+
+def test_thresholds_fire_once_each_way_with_hysteresis():
+    watcher = fleet.FleetWatcher(settings(hysteresis=2))
+    watcher.observe(snapshot(server(1, disk=80.0, memory=50.0, load=1.0)), NOW)
+    high = watcher.observe(snapshot(server(1, disk=91.0, memory=95.0, load=6.0)), later(minutes=1))
+    assert types(high) == [('disk_high', 1, None), ('memory_high', 1, None), ('load_high', 1, None)]
+    assert high[0]['before'] == {'value': 80.0, 'level': 'normal', 'threshold': 90.0, 'unit': 'percent'}
+    assert high[0]['after'] == {'value': 91.0, 'level': 'high', 'threshold': 90.0, 'unit': 'percent'}
+    assert high[2]['after']['unit'] == 'load'
+    assert watcher.observe(snapshot(server(1, disk=93.0, memory=89.0, load=5.0)), later(minutes=2)) == []
+    assert types(watcher.observe(snapshot(server(1, disk=87.5, memory=88.0, load=1.9)), later(minutes=3))) == [
+        ('disk_normal', 1, None), ('memory_normal', 1, None), ('load_normal', 1, None)]
+    # A server that reports no sample (disconnected, or no answer) keeps its levels.
+    assert watcher.observe(snapshot(server(1)), later(minutes=4)) == []
+
+
+def test_a_threshold_of_zero_is_off():
+    watcher = fleet.FleetWatcher(settings(disk_threshold=0, load_threshold=0))
+    watcher.observe(snapshot(server(1, disk=10.0, load=0.1)), NOW)
+    assert watcher.observe(snapshot(server(1, disk=99.0, load=50.0)), later(minutes=1)) == []
+
+
+def test_web_apps_change_only_when_they_were_read():
+    watcher = fleet.FleetWatcher(settings())
+    watcher.observe(snapshot(server(1, apps={10: 'shop', 11: 'blog'})), NOW)
+    assert watcher.observe(snapshot(server(1)), later(minutes=1)) == []  # a fast poll: apps not read
+    events = watcher.observe(snapshot(server(1, apps={10: 'shop', 12: 'wiki'})), later(minutes=15))
+    assert types(events) == [('web_app_added', 1, 12), ('web_app_removed', 1, 11)]
+    assert (events[0]['web_app_name'], events[0]['after']) == ('wiki', {'name': 'wiki'})
+    assert (events[1]['web_app_name'], events[1]['before'], events[1]['after']) == ('blog', {'name': 'blog'}, None)
+    # Apps that could not be read (None) are unknown.
+    unknown = server(1)
+    unknown['web_apps'] = None
+    assert watcher.observe(snapshot(unknown, slow=True), later(minutes=30)) == []
+
+
+def test_certificates_expire_by_time_and_are_renewed_once():
+    watcher = fleet.FleetWatcher(settings(ssl_expiry_days=14))
+    watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: certificate('2030-01-30 00:00:00')})), NOW)
+    assert watcher.observe(snapshot(server(1)), later(days=1)) == []
+    # Five days later it is within 14 days of expiry, without any new read of the certificate.
+    expiring = watcher.observe(snapshot(server(1)), later(days=6))
+    assert types(expiring) == [('ssl_expiring', 1, 10)]
+    assert expiring[0]['web_app_name'] == 'shop'
+    assert expiring[0]['after'] == {'level': 'expiring', 'ssl_id': 7, 'method': 'letsencrypt', 'valid_until': '2030-01-30 00:00:00',
+                                    'days_left': 13}
+    assert expiring[0]['before']['level'] == 'valid'
+    assert watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: certificate('2030-01-30 00:00:00')})), later(days=7)) == []
+    renewed = watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: certificate('2030-04-16 00:00:00')})), later(days=8))
+    assert types(renewed) == [('ssl_renewed', 1, 10)]
+    assert renewed[0]['before']['level'] == 'expiring' and renewed[0]['after']['level'] == 'valid'
+
+
+def test_a_certificate_date_that_cannot_be_read_changes_nothing():
+    watcher = fleet.FleetWatcher(settings())
+    watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: certificate('2030-06-01 00:00:00')})), NOW)
+    assert watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: certificate('soon')})), later(days=1)) == []
+    assert watcher.servers[1]['certificates'][10]['valid_until'] == '2030-06-01 00:00:00'
+    assert watcher.observe(snapshot(server(1, apps={10: 'shop'}, certificates={10: dict(present=False)})), later(days=2)) == []
+
+
+def test_an_outage_is_one_event_and_changes_nothing():
+    watcher = fleet.FleetWatcher(settings(interval=10, max_backoff=60))
+    watcher.observe(snapshot(server(1), server(2)), NOW)
+    error = ServerError('Service Unavailable', 'GET', '/servers', 503)
+    first = watcher.poll_failed(error, later(minutes=1))
+    assert types(first) == [('api_unreachable', None, None)]
+    assert first[0]['after'] == {'error': str(error), 'error_kind': 'ServerError', 'status': 503, 'since': '2030-01-10T12:01:00Z',
+                                 'failed_polls': 1}
+    assert [watcher.backoff()] == [20]
+    assert watcher.poll_failed(error, later(minutes=2)) == [] and watcher.backoff() == 40
+    assert watcher.poll_failed(TimeoutError('no answer'), later(minutes=3)) == [] and watcher.backoff() == 60
+    assert set(watcher.servers) == {1, 2}
+    recovered = watcher.observe(snapshot(server(1), server(2)), later(minutes=4))
+    assert types(recovered) == [('api_recovered', None, None)]
+    assert recovered[0]['before'] == {'since': '2030-01-10T12:01:00Z', 'failed_polls': 3}
+    assert recovered[0]['after'] == {'down_seconds': 180.0}
+    assert watcher.backoff() == 10
+
+
+def test_an_unexpected_error_is_reported_without_its_text():
+    watcher = fleet.FleetWatcher(settings())
+    event = watcher.poll_failed(KeyError('token=secret'), NOW)[0]
+    assert 'secret' not in json.dumps(event) and event['after']['error'] == 'unexpected KeyError while reading the account'
+
+
+# -- reading answers ----------------------------------------------------------------------------
+
+def test_health_values_accept_what_the_api_may_send():
+    sample = {'totalDiskSpace': 1000, 'usedDiskSpace': '950', 'totalMemory': 2000.0, 'availableMemory': 500, 'loadAverage': '0.5'}
+    assert fleet.health_values(sample) == {'disk': 95.0, 'memory': 75.0, 'load': 0.5}
+    assert fleet.health_values({'totalDiskSpace': 0, 'usedDiskSpace': 1, 'loadAverage': True}) == {'disk': None, 'memory': None, 'load': None}
+    assert fleet.health_values({'totalDiskSpace': 'NaN', 'usedMemory': -1, 'totalMemory': 10}) == {'disk': None, 'memory': None, 'load': None}
+    assert fleet.health_values(['not', 'a', 'sample']) == {'disk': None, 'memory': None, 'load': None}
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2030-01-30 10:20:30', datetime.datetime(2030, 1, 30, 10, 20, 30, tzinfo=datetime.timezone.utc)),
+    ('2030-01-30T10:20:30Z', datetime.datetime(2030, 1, 30, 10, 20, 30, tzinfo=datetime.timezone.utc)),
+    ('2030-01-30T12:20:30+02:00', datetime.datetime(2030, 1, 30, 10, 20, 30, tzinfo=datetime.timezone.utc)),
+    ('2030-01-30', datetime.datetime(2030, 1, 30, tzinfo=datetime.timezone.utc)),
+    ('in 3 days', None), ('', None), (None, None), (20300130, None),
+])
+def test_certificate_dates(text, expected):
+    assert fleet.parse_timestamp(text) == expected
+
+
+def test_certificate_records_keep_nothing_secret():
+    answer = {'id': 7, 'method': 'letsencrypt', 'validUntil': '2030-01-30 00:00:00', 'privateKey': '-----BEGIN PRIVATE KEY-----',
+              'certificate': '-----BEGIN CERTIFICATE-----'}
+    assert fleet.certificate_record(answer) == certificate('2030-01-30 00:00:00')
+    assert fleet.certificate_record({'message': 'SSL not installed!'}) == {'present': False}
+    assert fleet.certificate_record('SSL not installed!') is None
+
+
+class PagedClient:
+    """Pages of a list endpoint as a fake client hands them out."""
+
+    def __init__(self, pages, total):
+        self.pages = pages
+        self.total = total
+
+    def get_page(self, path, page=1, per_page=40, params=None):
+        pagination = dict(total=self.total, total_pages=len(self.pages), current_page=page)
+        return list(self.pages[page - 1]), pagination
+
+
+def test_a_list_that_does_not_add_up_is_incomplete():
+    full = PagedClient([[{'id': 1}, {'id': 2}], [{'id': 3}]], total=3)
+    assert [item['id'] for item in fleet.read_list(full, 'servers')] == [1, 2, 3]
+    with pytest.raises(fleet.IncompleteAnswer, match='returned 2 items where the API announced 3'):
+        fleet.read_list(PagedClient([[{'id': 1}, {'id': 2}], []], total=3), 'servers')
+    with pytest.raises(fleet.IncompleteAnswer, match='an item twice'):
+        fleet.read_list(PagedClient([[{'id': 1}, {'id': 2}], [{'id': 2}]], total=3), 'servers')
+
+
+def test_settings_follow_the_modules_rules():
+    environ = {'RUNCLOUD_API_TOKEN': 'env-token', 'RUNCLOUD_API_URL': '', 'RUNCLOUD_API_RETRIES': '2', 'RUNCLOUD_VALIDATE_CERTS': 'no'}
+    got = fleet.settings_from({'interval': '5'}, environ)
+    assert (got['api_token'], got['api_url'], got['api_retries'], got['validate_certs'], got['interval']) == (
+        'env-token', 'https://manage.runcloud.io/api/v2', 2, False, 5.0)
+    assert fleet.settings_from({'api_key': 'k', 'api_secret': 's'}, environ)['api_token'] is None
+    with pytest.raises(ConfigurationError, match='RUNCLOUD_API_RETRIES has an invalid value'):
+        fleet.settings_from({}, {'RUNCLOUD_API_TOKEN': 't', 'RUNCLOUD_API_RETRIES': 'many'})
+    with pytest.raises(ConfigurationError, match='interval must be at least 0.1'):
+        fleet.settings_from({'interval': 0}, environ)
+    with pytest.raises(ConfigurationError, match='disk_threshold is a percentage'):
+        fleet.settings_from({'disk_threshold': 120}, environ)
+    with pytest.raises(ConfigurationError, match='unknown option'):
+        fleet.settings_from({'intervall': 5}, environ)
+    with pytest.raises(ConfigurationError, match='initial_events must be a boolean'):
+        fleet.settings_from({'initial_events': 'maybe'}, environ)
+
+
+# -- against the simulator ----------------------------------------------------------------------
+
+@pytest.fixture(name='sim', scope='module')
+def fixture_sim():
+    simulator = Simulator(token=TOKEN)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+def control(sim, method, path, body=None):
+    answer = sim.handle_control(method, path, json.dumps(body) if body is not None else '')
+    assert answer.status == 200, answer.body
+    return answer.body
+
+
+def sim_settings(sim, **overrides):
+    args = dict(api_url=sim.url, api_token=TOKEN, api_retries=1, concurrency=2)
+    args.update(overrides)
+    return fleet.settings_from(args, {})
+
+
+def test_a_poll_costs_what_the_documentation_says(sim):
+    control(sim, 'POST', '/reset')
+    ids = control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})['servers']
+    control(sim, 'POST', '/servers/%d/state' % ids[0], {'connected': False, 'online': False})
+    current = sim_settings(sim)
+    client = fleet.create_client(current)
+    control(sim, 'DELETE', '/requests')
+    fast = fleet.read_snapshot(client, current, read_slow=False)
+    # 2 pages of servers, the health of the 41 connected servers.
+    assert control(sim, 'GET', '/requests')['counters']['total'] == 2 + 41
+    assert len(fast['servers']) == 42 and fast['servers_complete'] and not fast['slow']
+    control(sim, 'DELETE', '/requests')
+    slow = fleet.read_snapshot(client, current, read_slow=True)
+    # ... plus one page of web apps per server and one certificate read per web app (one each here).
+    assert control(sim, 'GET', '/requests')['counters']['total'] == 2 + 41 + 42 + 42
+    assert all(record['web_apps'] and len(record['certificates']) == 1 for record in slow['servers'].values())
+
+
+def test_events_hold_no_secret(sim):
+    control(sim, 'POST', '/reset')
+    server_id = control(sim, 'POST', '/seed', {'servers': 1, 'fixtures': True})['servers'][0]
+    state = control(sim, 'GET', '/state')
+    app_id = int(next(iter(state['servers'][str(server_id)]['_webapps'])))
+    current = sim_settings(sim, initial_events=True, ssl_expiry_days=100)
+    client = fleet.create_client(current)
+    client.post('servers/%d/webapps/%d/ssl' % (server_id, app_id),
+                {'provider': 'letsencrypt', 'enableHttp': False, 'enableHsts': True, 'authorizationMethod': 'http-01'})
+    events = fleet.FleetWatcher(current).observe(fleet.read_snapshot(client, current, True), fleet._now())
+    assert ('ssl_expiring', server_id, app_id) in types(events)
+    text = json.dumps(events)
+    app = state['servers'][str(server_id)]['_webapps'][str(app_id)]
+    for secret in (TOKEN, app['pullKey1'], app['pullKey2'], 'PRIVATE KEY', 'BEGIN CERTIFICATE'):
+        assert secret not in text
+
+
+def test_a_detail_that_vanished_is_unknown_but_a_failing_one_fails_the_poll(sim):
+    control(sim, 'POST', '/reset')
+    ids = control(sim, 'POST', '/seed', {'servers': 2})['servers']
+    current = sim_settings(sim, web_apps=False)
+    client = fleet.create_client(current)
+    control(sim, 'POST', '/faults', {'rules': [{'path': '^/servers/%d/health/latest$' % ids[1], 'action': 'status', 'status': 404}]})
+    picture = fleet.read_snapshot(client, current, False)
+    assert picture['servers'][ids[1]]['health'] == {'disk': None, 'memory': None, 'load': None}
+    control(sim, 'POST', '/faults', {'rules': [{'path': '^/servers/%d/health/latest$' % ids[1], 'action': 'status', 'status': 503}]})
+    with pytest.raises(ServerError):
+        fleet.read_snapshot(client, current, False)
+
+
+def test_the_source_loop_through_an_outage(sim):
+    """main() itself: baseline, one change, three failed polls, recovery; nothing else."""
+    control(sim, 'POST', '/reset')
+    ids = control(sim, 'POST', '/seed', {'servers': 2})['servers']
+    args = dict(api_url=sim.url, api_token=TOKEN, api_retries=1, interval=0.2, max_backoff=0.4, web_apps=False)
+
+    async def scenario():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(fleet.main(queue, args))
+
+        async def polls(count):
+            # GET /servers requests in the log: one per poll.
+            deadline = asyncio.get_running_loop().time() + 20
+            while asyncio.get_running_loop().time() < deadline:
+                log = control(sim, 'GET', '/requests')['requests']
+                if sum(1 for entry in log if entry['path'] == '/servers') >= count:
+                    return log
+                await asyncio.sleep(0.05)
+            raise AssertionError('the source did not poll %d times' % count)
+
+        await polls(4)
+        assert queue.empty()
+        control(sim, 'POST', '/servers/%d/state' % ids[0], {'connected': False, 'online': True})
+        control(sim, 'DELETE', '/requests')
+        await polls(2)
+        control(sim, 'POST', '/faults', {'rules': [{'path': '^/servers$', 'action': 'status', 'status': 503, 'count': 3}]})
+        control(sim, 'DELETE', '/requests')
+        log = await polls(5)
+        task.cancel()
+        statuses = [entry['status'] for entry in log if entry['path'] == '/servers']
+        assert statuses[:4] == [503, 503, 503, 200], statuses
+        events = []
+        while not queue.empty():
+            events.append(queue.get_nowait())
+        return events
+
+    events = asyncio.run(scenario())
+    assert types(events) == [('server_disconnected', ids[0], None), ('api_unreachable', None, None), ('api_recovered', None, None)]
+    assert events[1]['after']['status'] == 503 and events[2]['before']['failed_polls'] == 3
