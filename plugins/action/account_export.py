@@ -72,17 +72,24 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('runcloud.cloud.account_export needs the Python library "requests" on the controller')
 
         options = connection_options(args, os.environ)
+        api_log = []
+
+        def log(message):
+            # As the modules do: retries and pauses go into api_log (shown at -vvv), and to the display at -vvvv.
+            api_log.append(message)
+            self._display.vvvv(message)
+
         started = time.monotonic()
         try:
             explicit = dict((name, args.get(name)) for name in ('api_token', 'api_key', 'api_secret'))
             client = client_from_options(options, choose_credentials(explicit, credentials_in_environment(os.environ)),
-                                         self._display.vvvv, 'account_export', pool_size=max(10, concurrency))
+                                         log, 'account_export', pool_size=max(10, concurrency))
             reader = AccountReader(client, concurrency)
             chosen = reader.servers(servers, args.get('search'))
             data = reader.read(chosen)
             keys = reader.external_api_keys()
         except (RunCloudError, ValueError) as error:
-            raise AnsibleActionFail('account_export: %s' % to_native(error))
+            raise AnsibleActionFail('account_export: %s' % to_native(error), result=dict(api_log=api_log) if self._display.verbosity >= 3 else None)
         export = AccountExport()
         files = export.files(data, keys)
         changes = self.write(os.path.expanduser(dest), files)
@@ -96,6 +103,8 @@ class ActionModule(ActionBase):
             vault_variables=sorted(export.vault.entries),
             api=dict(requests=client.request_count, seconds=round(time.monotonic() - started, 3)),
         )
+        if api_log and self._display.verbosity >= 3:
+            result['api_log'] = api_log
         if self._task.diff:
             result['diff'] = [dict(before_header=os.path.join(dest, path), after_header=os.path.join(dest, path),
                                    before=before, after=after) for path, before, after in changes]

@@ -135,4 +135,12 @@ api:
     seconds:
       description: Wall time of reading and writing.
       type: float
+api_log:
+  description:
+    - What the API client did besides answering at once (retries, rate-limit pauses), one line each.
+      Shown at verbosity 3 and higher (C(-vvv)).
+  returned: when the client logged something and verbosity is at least 3
+  type: list
+  elements: str
+  sample: ["RunCloud API: GET /servers/3/webapps: HTTP 429: Too Many Attempts.; try 2 of 5 in 1.00s"]
 '''
