@@ -7,8 +7,9 @@
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) for the
 #                                           per-version stages, plus every other stage
 #
-# Per-version stage kinds: sanity, units, integration (ansible-test) and inventory (the inventory
-# golden-file tests with that version's ansible-inventory), one lane per ansible-core version.
+# Per-version stage kinds: sanity, units, integration (ansible-test), inventory (the inventory
+# golden-file tests with that version's ansible-inventory) and adopt (the account export's round trip
+# on seeded random accounts: tests/adopt/run-roundtrip.sh), one lane per ansible-core version.
 # The other stages are listed in STAGES below: awx (examples/fleet.yml from the tarball through AWX's
 # steps: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook: tests/eda/run-eda.sh),
 # galaxy-importer, docs, examples, variants (the examples twice under every simulator answer variant:
@@ -54,6 +55,8 @@ INTEGRATION_VERSIONS=" 2.16 2.21 "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.21 "
+# The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range.
+ADOPT_VERSIONS=" 2.16 2.21 "
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|COMMAND
 #   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
@@ -94,7 +97,7 @@ for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
         --quick) QUICK=1 ;;
-        sanity|units|integration|inventory|sanity-*|units-*|integration-*|inventory-*) SELECTED+=("$arg") ;;
+        sanity|units|integration|inventory|adopt|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
         *)
             if is_registered_stage "$arg"; then
                 SELECTED+=("$arg")
@@ -105,7 +108,11 @@ for arg in "$@"; do
             ;;
     esac
 done
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory "${STAGES[@]%%|*}")
+[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=(sanity units integration inventory adopt "${STAGES[@]%%|*}")
+
+wants_adopt() {  # wants_adopt VERSION : whether the lane of that version runs the adopt stage
+    selected "adopt-$1" || { selected adopt && { [ "$QUICK" = 1 ] || [[ "$ADOPT_VERSIONS" == *" $1 "* ]]; }; }
+}
 
 selected() {  # selected KIND [VERSION]
     local s
@@ -476,6 +483,9 @@ run_lane() {
     if [ "$want_inventory" = 1 ]; then
         run_stage "inventory-$version" inventory_golden "$venv"
     fi
+    if wants_adopt "$version"; then
+        run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
+    fi
 }
 
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
@@ -524,7 +534,7 @@ main() {
         if selected "inventory-$version" || { selected inventory && [ "$QUICK" != 1 ] && [[ "$INVENTORY_VERSIONS" == *" $version "* ]]; }; then
             want_inventory=1
         fi
-        [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || continue
+        [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || wants_adopt "$version" || continue
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
     done
 

@@ -1,0 +1,621 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The export of a RunCloud account as an inventory directory (controller side).
+
+Reading: one list per kind per server, then the per-application and per-database reads that the
+modules need, all through the one client and run concurrently.
+
+Mapping: every value is read through the ``fields`` of the module that manages it (the API field a
+module option is read from, ``Field.read_as``, and its kind), so an exported value is what that
+module compares. The variables are the roles' own (``meta/argument_specs.yml``); a value equal to
+the role's default is left out, and so is a setting equal to RunCloud's default (the module's
+``create_default``).
+
+Secrets never leave the API: passwords, API secrets and private keys become ``vault_...``
+references listed in ``vault-template.yml``; webhook keys and the agent's token are never read
+into the result at all.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+import yaml
+
+from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign_hostnames
+from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
+from ansible_collections.runcloud.cloud.plugins.modules.cron_job import CronJobModule
+from ansible_collections.runcloud.cloud.plugins.modules.database import DatabaseModule
+from ansible_collections.runcloud.cloud.plugins.modules.domain import DomainModule
+from ansible_collections.runcloud.cloud.plugins.modules.external_api_key import ExternalApiKeyModule
+from ansible_collections.runcloud.cloud.plugins.modules.git import GitModule, repository_path
+from ansible_collections.runcloud.cloud.plugins.modules.script_installer import ScriptInstallerModule
+from ansible_collections.runcloud.cloud.plugins.modules.server import ServerModule
+from ansible_collections.runcloud.cloud.plugins.modules.ssh_key import SshKeyModule
+from ansible_collections.runcloud.cloud.plugins.modules.supervisor_job import SupervisorJobModule
+from ansible_collections.runcloud.cloud.plugins.modules.web_app import WebAppModule, normalize_public_path
+from ansible_collections.runcloud.cloud.plugins.modules.web_app_ssl import SslModule
+
+HEADER = '# Exported from RunCloud by runcloud.cloud.account_export. Edit freely: apply.yml converges the account to it.\n'
+ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'roles')
+BUILT_IN_USER = 'runcloud'
+EVERY_MINUTE = '* * * * *'
+DEFAULT_COLLATION = 'utf8mb4_unicode_ci'
+# The web application options the php_site role has variables of its own for; the other settings
+# fields of web_app go into ``web_app_settings`` under their module option names.
+SITE_WEB_APP_OPTIONS = ('name', 'domain_name', 'system_user', 'php_version', 'public_path', 'stack', 'stack_mode',
+                        'timezone', 'memory_limit', 'default_app')
+# Process manager values that only mean something for the dynamic process manager.
+DYNAMIC_ONLY = ('process_manager_start_servers', 'process_manager_min_spare_servers', 'process_manager_max_spare_servers')
+
+SERVER_LISTS = dict(
+    ssh='servers/{server_id}/settings/ssh',
+    services='servers/{server_id}/services',
+    users='servers/{server_id}/users',
+    ssh_keys='servers/{server_id}/sshcredentials',
+    databases='servers/{server_id}/databases',
+    database_users='servers/{server_id}/databaseusers',
+    web_apps='servers/{server_id}/webapps',
+    cron_jobs='servers/{server_id}/cronjobs',
+    supervisor_jobs='servers/{server_id}/supervisors',
+    firewall='servers/{server_id}/security/firewalls',
+)
+LISTED = ('users', 'ssh_keys', 'databases', 'database_users', 'web_apps', 'cron_jobs', 'supervisor_jobs', 'firewall')
+APP_READS = dict(
+    settings='servers/{server_id}/webapps/{web_app_id}/settings',
+    domains='servers/{server_id}/webapps/{web_app_id}/domains',
+    ssl='servers/{server_id}/webapps/{web_app_id}/ssl',
+    git='servers/{server_id}/webapps/{web_app_id}/git',
+    installer='servers/{server_id}/webapps/{web_app_id}/installer',
+)
+GRANTS_PATH = 'servers/{server_id}/databases/{database_id}/grant'
+EXTERNAL_API_PATH = 'settings/externalapi'
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+class AccountReader:
+    """Everything the export needs of the chosen servers, read concurrently."""
+
+    def __init__(self, client, concurrency=4):
+        self.client = client
+        self.concurrency = max(1, int(concurrency))
+
+    def _read(self, template, listed, **ids):
+        path = self.client.path(template, **ids)
+        try:
+            if listed:
+                return self.client.list_all(path)
+            return self.client.get(path)
+        except NotFoundError:
+            return None
+
+    def servers(self, wanted=None, search=None):
+        servers = self.client.list_all('servers', params={'search': search} if search else None, concurrency=self.concurrency)
+        if not wanted:
+            return servers
+        chosen = []
+        wanted = [str(item) for item in wanted]
+        for server in servers:
+            if str(server.get('id')) in wanted or str(server.get('name')) in wanted:
+                chosen.append(server)
+        found = set(str(server.get('id')) for server in chosen) | set(str(server.get('name')) for server in chosen)
+        missing = [item for item in wanted if item not in found]
+        if missing:
+            raise ValueError('no server with id or name %s' % ', '.join(repr(item) for item in missing))
+        return chosen
+
+    def read(self, servers):
+        """{server id: {kind: answer}}, web apps carrying ``_reads`` and databases ``_grants``."""
+        jobs = [(server['id'], kind) for server in servers for kind in sorted(SERVER_LISTS)]
+        answers = map_concurrently(lambda job: self._read(SERVER_LISTS[job[1]], job[1] in LISTED, server_id=job[0]),
+                                   jobs, self.concurrency)
+        data = dict((server['id'], {'server': server}) for server in servers)
+        for (server_id, kind), answer in zip(jobs, answers):
+            data[server_id][kind] = answer if answer is not None else ([] if kind in LISTED else {})
+        detail_jobs = []
+        for server_id, account in data.items():
+            for app in account['web_apps']:
+                detail_jobs.extend(('app', server_id, app, kind) for kind in sorted(APP_READS))
+            for database in account['databases']:
+                detail_jobs.append(('grants', server_id, database, None))
+
+        def detail(job):
+            what, server_id, item, kind = job
+            if what == 'grants':
+                return self._read(GRANTS_PATH, True, server_id=server_id, database_id=item['id'])
+            return self._read(APP_READS[kind], kind == 'domains', server_id=server_id, web_app_id=item['id'])
+
+        for (what, server_id, item, kind), answer in zip(detail_jobs, map_concurrently(detail, detail_jobs, self.concurrency)):
+            if what == 'grants':
+                item['_grants'] = answer or []
+            else:
+                item.setdefault('_reads', {})[kind] = answer
+        return data
+
+    def external_api_keys(self):
+        return self._read(EXTERNAL_API_PATH, True) or []
+
+
+# -- the roles' variables --------------------------------------------------------------------------
+
+def role_defaults(role):
+    """{variable: default} of a role: literal defaults of its argument spec, then its defaults file
+    for what the argument spec describes without a default (such as a multi-line script)."""
+    with open(os.path.join(ROLES_DIR, role, 'meta', 'argument_specs.yml')) as handle:
+        options = yaml.safe_load(handle)['argument_specs']['main']['options']
+    with open(os.path.join(ROLES_DIR, role, 'defaults', 'main.yml')) as handle:
+        files = yaml.safe_load(handle) or {}
+    defaults = {}
+    for name, spec in options.items():
+        if 'default' in spec:
+            defaults[name] = spec['default']
+        elif name in files:
+            defaults[name] = files[name]
+    return options, defaults
+
+
+class RoleVariables:
+    """The variables of one role, with the rule that leaves out what equals a default."""
+
+    def __init__(self, role, prefix):
+        self.role = role
+        self.prefix = prefix
+        self.options, self.defaults = role_defaults(role)
+
+    def known(self, key):
+        return self.prefix + key in self.options
+
+    def default_of(self, key, entry):
+        """The default of ``key`` for an entry: a literal, or the value of the variable a default like
+        ``{{ php_site_name }}`` names."""
+        value = self.defaults.get(self.prefix + key)
+        if isinstance(value, str):
+            match = re.match(r"^\{\{\s*%s(\w+)\s*(\|\s*default\(''\)\s*)?\}\}$" % re.escape(self.prefix), value)
+            if match:
+                return entry.get(match.group(1), self.default_of(match.group(1), entry))
+        return value
+
+    def entry(self, values, first=('name',)):
+        """An ordered dict of ``values`` (keys without the prefix) without the defaults; fails for an
+        unknown key so that the export never writes a variable the role does not have."""
+        kept = {}
+        for key, value in values.items():
+            if not self.known(key):
+                raise KeyError('%s has no variable %s%s' % (self.role, self.prefix, key))
+            if key not in first and same_value(value, self.default_of(key, values)):
+                continue
+            kept[key] = value
+        return ordered(kept, first)
+
+    def variables(self, values):
+        """Top-level variables (``server_baseline_*``) of ``values`` without the defaults."""
+        return dict((self.prefix + key, value) for key, value in self.entry(values, first=()).items())
+
+
+def same_value(value, default):
+    if value is None:
+        return True
+    if isinstance(default, str) and '{{' in default:
+        return False
+    if isinstance(value, bool) or isinstance(default, bool):
+        return normalize('bool', value) == normalize('bool', default) if default is not None else False
+    if isinstance(value, (list, dict)):
+        return value == default
+    return normalize('str', value) == normalize('str', default)
+
+
+def ordered(mapping, first=('name',)):
+    keys = [key for key in first if key in mapping] + sorted(key for key in mapping if key not in first)
+    return dict((key, mapping[key]) for key in keys)
+
+
+# -- module fields -------------------------------------------------------------------------------
+
+def options_of(module_class, api_object, readers=None, skip=()):
+    """{option: value} of an API object as the module reads it: ``Field.read_as`` (in the reader's
+    answer for reader fields), normalised by ``Field.kind``. Write-only fields have no value."""
+    values = {}
+    readers = readers or {}
+    for field in module_class.fields:
+        if field.write_only or field.option in skip:
+            continue
+        source = readers.get(field.reader, {}) if field.reader else api_object
+        if not isinstance(source, dict) or field.read_as not in source:
+            continue
+        value = normalize(field.kind, source[field.read_as])
+        if value is not None:
+            values[field.option] = value
+    return values
+
+
+def without_create_defaults(module_class, values):
+    """``values`` without the options equal to what RunCloud sets when the module does not send them."""
+    kept = {}
+    for option, value in values.items():
+        field = next(field for field in module_class.fields if field.option == option)
+        if field.create_default is not None and normalize(field.kind, field.create_default) == value:
+            continue
+        kept[option] = value
+    return kept
+
+
+# -- secrets -------------------------------------------------------------------------------------
+
+class Vault:
+    """The ``vault_...`` variables an export refers to, with what each one is."""
+
+    def __init__(self):
+        self.entries = {}
+
+    def reference(self, description, *parts):
+        name = 'vault_' + '_'.join(re.sub(r'[^a-z0-9]+', '_', str(part).lower()).strip('_') for part in parts)
+        self.entries[name] = description
+        return '{{ %s }}' % name
+
+    def template(self):
+        lines = [HEADER,
+                 '# The secrets of the exported account: RunCloud never returns them, so the export refers to them.\n'
+                 '# Fill in each value, save the file as group_vars/all/vault.yml and encrypt it with\n'
+                 '#   ansible-vault encrypt group_vars/all/vault.yml\n'
+                 '# They are sent only when the resource is created again: a password is never compared.\n']
+        if not self.entries:
+            lines.append('{}\n')
+        for name in sorted(self.entries):
+            lines.append('\n# %s\n%s: ""\n' % (self.entries[name], name))
+        return ''.join(lines)
+
+
+# -- the export ------------------------------------------------------------------------------------
+
+class AccountExport:
+    """Turns what ``AccountReader`` read into the files of an inventory directory."""
+
+    def __init__(self):
+        self.baseline = RoleVariables('server_baseline', 'server_baseline_')
+        self.site = RoleVariables('php_site', 'php_site_')
+        self.laravel = RoleVariables('laravel_app', 'laravel_app_')
+        self.vault = Vault()
+
+    def files(self, data, external_api_keys):
+        servers = [data[server_id]['server'] for server_id in sorted(data, key=int)]
+        names, _duplicates = assign_hostnames([(server['id'], str(server.get('name') or server['id'])) for server in servers])
+        key_labels = dict((key.get('id'), key.get('label')) for key in external_api_keys)
+        files = {}
+        for server, host in zip(servers, names):
+            files['host_vars/%s.yml' % host] = document(self.host_vars(data[server['id']], host, key_labels))
+        files['group_vars/all/main.yml'] = document(self.group_vars(external_api_keys))
+        files['runcloud.yml'] = self.inventory_file(servers)
+        files['vault-template.yml'] = self.vault.template()
+        return files
+
+    def inventory_file(self, servers):
+        config = {'plugin': 'runcloud.cloud.runcloud'}
+        config['filters'] = {'include': ['runcloud_id in %s' % sorted(int(server['id']) for server in servers)]}
+        return (HEADER + '# The exported servers, read from the RunCloud API (credentials: RUNCLOUD_API_TOKEN, RUNCLOUD_API_URL).\n'
+                + dump(config))
+
+    def group_vars(self, external_api_keys):
+        keys = []
+        for key in sorted(external_api_keys, key=lambda item: str(item.get('label'))):
+            values = options_of(ExternalApiKeyModule, key)
+            values['service'] = service_slug(key.get('service'))
+            values['secret'] = self.vault.reference('Secret of the 3rd-party API key %r (%s)' % (key.get('label'), values['service']),
+                                                    'external_api', key.get('label'), 'secret')
+            keys.append(ordered(values, ('label', 'service')))
+        return self.baseline.variables({'external_api_keys': keys}) if keys else {}
+
+    # -- one server --------------------------------------------------------------------------------
+
+    def host_vars(self, account, host, key_labels):
+        server = account['server']
+        users = dict((user.get('id'), user) for user in account['users'])
+        claimed = Claims()
+        sites, laravel_apps = [], []
+        apps = sorted(account['web_apps'], key=lambda app: str(app.get('name')))
+        for app in apps:
+            site = self.site_values(account, app, users, host, key_labels, claimed)
+            laravel = self.as_laravel(account, app, site, claimed)
+            if laravel is not None:
+                laravel_apps.append(laravel)
+            else:
+                sites.append(self.site.entry(site))
+        variables = {}
+        variables.update(self.baseline.variables(self.server_values(account, users, host, claimed)))
+        if sites:
+            variables['php_site_sites'] = sites
+        if laravel_apps:
+            variables['laravel_app_apps'] = laravel_apps
+        return ordered(variables, ())
+
+    def server_values(self, account, users, host, claimed):
+        server = account['server']
+        values = options_of(ServerModule, server, {'ssh': account['ssh']}, skip=('name', 'ip_address', 'provider'))
+        values['services'] = sorted(key for key, service in (account['services'] or {}).items()
+                                    if isinstance(service, dict) and normalize('bool', service.get('running')))
+        values['firewall_rules'] = [firewall_rule(rule) for rule in sorted(account['firewall'], key=firewall_order)]
+        values['firewall_purge'] = True
+        values['system_users'] = [ordered(dict(username=user['username'], **({'deployment_key': True} if user.get('deploymentKey') else {})),
+                                          ('username',))
+                                  for user in sorted(users.values(), key=lambda item: item.get('username'))
+                                  if user.get('username') != BUILT_IN_USER and user['id'] not in claimed.users]
+        values['ssh_keys'] = [ordered(dict(options_of(SshKeyModule, key, skip=('system_user',)),
+                                           system_user=users.get(key.get('user_id'), {}).get('username', key.get('user_id'))), ('label',))
+                              for key in sorted(account['ssh_keys'], key=lambda item: str(item.get('label')))]
+        values['databases'] = [ordered(self.database_values(database), ()) for database in sorted(account['databases'], key=lambda d: d['name'])
+                               if database['id'] not in claimed.databases]
+        values['database_users'] = self.database_user_values(account, host, claimed)
+        values['cron_jobs'] = [ordered(cron_values(job), ('label',)) for job in sorted(account['cron_jobs'], key=job_order)
+                               if ('cron', job['id']) not in claimed.jobs]
+        values['supervisor_jobs'] = [ordered(supervisor_values(job), ('label',)) for job in sorted(account['supervisor_jobs'], key=job_order)
+                                     if ('supervisor', job['id']) not in claimed.jobs]
+        values['jobs_purge'] = True
+        return values
+
+    def database_values(self, database):
+        values = options_of(DatabaseModule, database)
+        if values.get('collation') == DEFAULT_COLLATION:
+            del values['collation']
+        return ordered(values, ('name',))
+
+    def database_user_values(self, account, host, claimed):
+        granted = {}
+        for database in account['databases']:
+            for grant in database.get('_grants') or []:
+                if (database['id'], grant.get('id')) not in claimed.grants:
+                    granted.setdefault(grant.get('id'), []).append(database['name'])
+        entries = []
+        for user in sorted(account['database_users'], key=lambda item: item.get('username')):
+            if user['id'] in claimed.database_users and not granted.get(user['id']):
+                continue
+            entry = dict(username=user['username'])
+            if user['id'] not in claimed.database_users:
+                entry['password'] = self.database_password(host, user['username'])
+            if granted.get(user['id']):
+                entry['databases'] = sorted(granted[user['id']])
+            entries.append(ordered(entry, ('username',)))
+        return entries
+
+    def database_password(self, host, username):
+        return self.vault.reference('Password of the database user %r on %s' % (username, host), host, username, 'database_password')
+
+    # -- one web application -------------------------------------------------------------------------
+
+    def site_values(self, account, app, users, host, key_labels, claimed):
+        reads = app.get('_reads') or {}
+        settings = reads.get('settings') if isinstance(reads.get('settings'), dict) else {}
+        web_app = options_of(WebAppModule, app, {'settings': settings}, skip=('system_user', 'domain_name'))
+        owner = users.get(app.get('server_user_id'), {})
+        username = owner.get('username')
+        claimed.users.add(owner.get('id'))
+        site = dict(name=app['name'], system_user=username, deployment_key=bool(owner.get('deploymentKey')))
+        site['domains'] = domain_entries(reads.get('domains') or [])
+        if 'public_path' in web_app:
+            site['public_path'] = normalize_public_path(web_app.pop('public_path')) or ''
+        for option in SITE_WEB_APP_OPTIONS:
+            if option in web_app:
+                site[option] = web_app.pop(option)
+        web_app = without_create_defaults(WebAppModule, web_app)
+        if web_app.get('open_basedir') == '/home/%s/webapps/%s:/var/lib/php/session:/tmp' % (username, app['name']):
+            del web_app['open_basedir']
+        if web_app.get('process_manager', 'ondemand') != 'dynamic':
+            for option in DYNAMIC_ONLY:
+                web_app.pop(option, None)
+        if web_app:
+            site['web_app_settings'] = ordered(web_app, ())
+        site.update(self.database_of(account, app, username, host, claimed))
+        site.update(self.ssl_of(reads.get('ssl'), app, host, key_labels))
+        site.update(git_of(reads.get('git')))
+        installer = reads.get('installer')
+        if isinstance(installer, dict) and installer.get('id') is not None:
+            site['installer'] = options_of(ScriptInstallerModule, installer).get('name')
+        return site
+
+    def database_of(self, account, app, username, host, claimed):
+        """The database (with its user and grant) that belongs to the site: named like the application
+        or its system user, in RunCloud's default collation, granted to one user named so."""
+        names = (app['name'], username)
+        for database in account['databases']:
+            if database['name'] not in names or database.get('collation') not in (None, DEFAULT_COLLATION) or database['id'] in claimed.databases:
+                continue
+            claimed.databases.add(database['id'])
+            values = dict(database_name=database['name'])
+            grants = dict((grant.get('id'), grant) for grant in database.get('_grants') or [])
+            for user in sorted(account['database_users'], key=lambda item: item.get('username') not in names + (database['name'],)):
+                if user['id'] in grants and user['id'] not in claimed.database_users:
+                    claimed.database_users.add(user['id'])
+                    claimed.grants.add((database['id'], user['id']))
+                    values.update(database_user=user['username'], database_password=self.database_password(host, user['username']))
+                    break
+            return values
+        return {}
+
+    def ssl_of(self, ssl, app, host, key_labels):
+        if not isinstance(ssl, dict) or ssl.get('id') is None:
+            return {}
+        values = options_of(SslModule, ssl, skip=('environment', 'external_api', 'certificate'))
+        site = dict(ssl=True)
+        site['ssl_provider'] = values.get('provider') or 'letsencrypt'
+        site['ssl_hsts'] = bool(values.get('enable_hsts'))
+        site['ssl_http'] = bool(values.get('enable_http'))
+        if site['ssl_provider'] == 'custom':
+            site['ssl_certificate'] = ssl.get('certificate')
+            site['ssl_private_key'] = self.vault.reference('Private key of the custom certificate of %r on %s' % (app['name'], host),
+                                                           host, app['name'], 'ssl_private_key')
+        else:
+            site['ssl_environment'] = 'staging' if normalize('bool', ssl.get('staging')) else 'live'
+            site['ssl_authorization_method'] = values.get('authorization_method') or 'http-01'
+            if ssl.get('apiId') is not None:
+                site['ssl_external_api'] = key_labels.get(ssl['apiId'], ssl['apiId'])
+        if values.get('ssl_protocol_id') is not None:
+            site['ssl_protocol_id'] = values['ssl_protocol_id']
+        return site
+
+    def as_laravel(self, account, app, site, claimed):
+        """The site as a laravel_app entry when that role builds exactly it, else None."""
+        laravel = self.laravel
+        name = site['name']
+        plain = dict(name=name, public_path='/public', deployment_key=True)
+        for key in ('stack', 'stack_mode', 'timezone', 'memory_limit', 'default_app', 'ssl_environment', 'ssl_hsts', 'ssl_http',
+                    'ssl_provider', 'ssl_authorization_method'):
+            plain[key] = self.site.default_of(key, site)
+        if any(not same_value(site.get(key), value) for key, value in plain.items()) or 'git_repository' not in site:
+            return None
+        if any(key in site for key in ('web_app_settings', 'installer', 'ssl_external_api', 'ssl_protocol_id', 'git_host', 'git_user')):
+            return None
+        entry = dict(name=name, domains=site['domains'], system_user=site['system_user'], php_version=site.get('php_version'),
+                     database_name=site.get('database_name', ''), database_user=site.get('database_user', ''),
+                     database_password=site.get('database_password', ''), ssl=site.get('ssl', False),
+                     git_repository=site['git_repository'], git_provider=site.get('git_provider'),
+                     git_branch=site.get('git_branch'), deploy_script=site.get('git_deploy_script', ''))
+        if site.get('git_auto_deploy'):
+            return None
+        php = entry['php_version'] or laravel.default_of('php_version', entry)
+        user = entry['system_user']
+        binary = '/RunCloud/Packages/%s/bin/php' % php
+        directory = '/home/%s/webapps/%s' % (user, name)
+        queue = [job for job in account['supervisor_jobs'] if job.get('label') == name + '-queue']
+        scheduler = [job for job in account['cron_jobs'] if job.get('label') == name + '-scheduler']
+        if len(queue) > 1 or len(scheduler) > 1:
+            return None
+        jobs = []
+        if queue:
+            job = supervisor_values(queue[0])
+            if (job.get('binary') != binary or job.get('directory') != directory or job.get('user') != user
+                    or job.get('auto_start') is False or job.get('auto_restart') is False):
+                return None
+            entry.update(queue_command=job['command'], queue_processes=job.get('processes', 1))
+            jobs.append(('supervisor', queue[0]['id']))
+        entry['queue_worker'] = bool(queue)
+        if scheduler:
+            job = cron_values(scheduler[0])
+            if job != {'label': name + '-scheduler', 'user': user, 'command': '%s %s/artisan schedule:run' % (binary, directory)}:
+                return None
+            jobs.append(('cron', scheduler[0]['id']))
+        entry['scheduler'] = bool(scheduler)
+        claimed.jobs.update(jobs)
+        return laravel.entry(entry)
+
+
+class Claims:
+    """Ids of what a site or laravel_app entry already covers, so that the server's lists skip it."""
+
+    def __init__(self):
+        self.users = set()
+        self.databases = set()
+        self.database_users = set()
+        self.grants = set()
+        # (kind, id): cron jobs and Supervisor jobs are numbered apart.
+        self.jobs = set()
+
+
+def service_slug(name):
+    return re.sub(r'[^a-z0-9]', '', str(name or '').lower())
+
+
+def domain_entries(domains):
+    """Domain names, the primary first; a plain name when the domain module's defaults describe it."""
+    ordered_domains = sorted(domains, key=lambda domain: (domain.get('type') != 'primary', str(domain.get('name'))))
+    entries = []
+    for position, domain in enumerate(ordered_domains):
+        values = options_of(DomainModule, domain)
+        expected_type = 'primary' if position == 0 else 'alias'
+        extra = {}
+        if values.get('type') not in (None, expected_type):
+            extra['type'] = values['type']
+        if values.get('www'):
+            extra['www'] = True
+        if values.get('redirection') not in (None, 'none'):
+            extra['redirection'] = values['redirection']
+        entries.append(ordered(dict(extra, name=values['name'])) if extra else values['name'])
+    return entries
+
+
+def git_of(git):
+    if not isinstance(git, dict) or git.get('id') is None:
+        return {}
+    values = options_of(GitModule, git, skip=('repository',))
+    data = git.get('repositoryData')
+    repository = repository_path(data.get('repo') or data.get('url')) if isinstance(data, dict) else repository_path(data)
+    site = dict(git_repository=repository, git_provider=values.get('provider'), git_branch=values.get('branch'),
+                git_deploy_script=values.get('deploy_script', ''), git_auto_deploy=bool(values.get('auto_deploy')))
+    for option in ('git_host', 'git_user'):
+        if values.get(option):
+            site[option] = values[option]
+    return site
+
+
+def cron_values(job):
+    values = options_of(CronJobModule, job)
+    if ' '.join(str(values.get('schedule', '')).split()) == EVERY_MINUTE:
+        values.pop('schedule', None)
+    return values
+
+
+def supervisor_values(job):
+    """The options of a Supervisor job; the stored command is split into binary and command."""
+    values = options_of(SupervisorJobModule, job, skip=('binary',))
+    first, _space, rest = str(values.get('command') or '').partition(' ')
+    if first.startswith('/') and rest.strip():
+        values.update(binary=first, command=rest.strip())
+    for option, default in (('processes', 1), ('directory', '/'), ('auto_start', True), ('auto_restart', True)):
+        if values.get(option) == default:
+            del values[option]
+    return values
+
+
+def firewall_rule(rule):
+    values = {'port': canonical_port(rule.get('port'))}
+    if port_number(values['port']) is not None:
+        values['port'] = port_number(values['port'])
+    if rule.get('type') not in (None, 'global'):
+        values['type'] = rule['type']
+    if (rule.get('protocol') or 'tcp').lower() != 'tcp':
+        values['protocol'] = rule['protocol'].lower()
+    if rule.get('type') == 'rich':
+        values['ip_address'] = canonical_address(rule.get('ipAddress'))
+        values['action'] = (rule.get('firewallAction') or 'accept').lower()
+    return ordered(values, ('port',))
+
+
+def port_number(port):
+    return int(port) if str(port).isdigit() else None
+
+
+def firewall_order(rule):
+    return (str(rule.get('type')), str(canonical_port(rule.get('port'))).zfill(11), str(rule.get('protocol')),
+            str(rule.get('ipAddress')), str(rule.get('firewallAction')))
+
+
+def job_order(job):
+    return (str(job.get('label')), str(job.get('id')).zfill(12))
+
+
+# -- YAML --------------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper, value):
+    style = '|' if '\n' in value else None
+    return dumper.represent_scalar('tag:yaml.org,2002:str', value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump(data):
+    return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True, width=120)
+
+
+def document(variables):
+    return HEADER + '---\n' + (dump(variables) if variables else '{}\n')

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The round-trip property of the account export (tests/adopt/roundtrip.py) with the oldest and the
+# newest supported ansible-core: 10 seeded random accounts each.
+#
+#   tests/adopt/run-roundtrip.sh                  # ansible-core 2.16 and 2.21 (make test: one stage per version)
+#   tests/adopt/run-roundtrip.sh 2.21             # one version
+#   ROUNDTRIP_ACCOUNTS=40 ROUNDTRIP_SIZE=medium tests/adopt/run-roundtrip.sh   # make adopt-roundtrip
+# Environment: ROUNDTRIP_ACCOUNTS (10), ROUNDTRIP_SEED (1), ROUNDTRIP_SIZE (small), ROUNDTRIP_JOBS (2).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# shellcheck source=tests/lib/bootstrap.sh
+source "$ROOT/tests/lib/bootstrap.sh"
+
+versions=("$@")
+[ "${#versions[@]}" -gt 0 ] || versions=(2.16 2.21)
+for version in "${versions[@]}"; do
+    case "$version" in
+        2.16) venv="$ROOT/.venvs/ansible-2.16"; python=3.11; req="$ROOT/tests/requirements-2.16.txt" ;;
+        2.19) venv="$ROOT/.venv"; python=3.11; req="$ROOT/tests/requirements.txt" ;;
+        2.21) venv="$ROOT/.venvs/ansible-2.21"; python=3.13; req="$ROOT/tests/requirements-2.21.txt" ;;
+        *) rc_die "no venv for ansible-core $version (2.16, 2.19 or 2.21)" ;;
+    esac
+    rc_ensure_venv "$venv" "$python" "$req"
+    rc_log "round trip with $("$venv/bin/ansible" --version 2>/dev/null | sed -n 1p)"
+    "$venv/bin/python" "$ROOT/tests/adopt/roundtrip.py" --ansible-bin "$venv/bin" \
+        --accounts "${ROUNDTRIP_ACCOUNTS:-10}" --seed "${ROUNDTRIP_SEED:-1}" \
+        --size "${ROUNDTRIP_SIZE:-small}" --jobs "${ROUNDTRIP_JOBS:-2}"
+done

@@ -1,0 +1,188 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The account export against the simulator: what it writes for seeded random accounts (the same
+generator as the round trip), that it is stable, short, free of secrets, in the roles' variables,
+and that its requests stay within one list per kind per server plus the per-application reads."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+import yaml
+
+from ansible_collections.runcloud.cloud.plugins.module_utils.client import RunCloudClient
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.account_export import (
+    AccountExport,
+    AccountReader,
+    RoleVariables,
+    domain_entries,
+    supervisor_values,
+)
+
+TESTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..')
+sys.path.insert(0, os.path.join(TESTS_DIR, 'simulator'))
+sys.path.insert(0, os.path.join(TESTS_DIR, 'adopt'))
+
+from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+import account_generator  # noqa: E402  pylint: disable=wrong-import-position
+
+TOKEN = 'export-token'
+ROLES_DIR = os.path.join(TESTS_DIR, '..', 'roles')
+
+
+@pytest.fixture(scope='module', params=[3, 4, 11])
+def account(request):
+    with Simulator(token=TOKEN) as sim:
+        client = RunCloudClient(api_url=sim.url, api_token=TOKEN)
+        builder = account_generator.build_account(client, sim.control_url, request.param, 'medium')
+        sim.handle_control('DELETE', '/requests', '')
+        reader = AccountReader(RunCloudClient(api_url=sim.url, api_token=TOKEN), 4)
+        data = reader.read(reader.servers())
+        files = AccountExport().files(data, reader.external_api_keys())
+        log = sim.handle_control('GET', '/requests', '').body
+        again_reader = AccountReader(RunCloudClient(api_url=sim.url, api_token=TOKEN), 1)
+        again = AccountExport().files(again_reader.read(again_reader.servers()), again_reader.external_api_keys())
+        yield dict(sim=sim, builder=builder, data=data, files=files, again=again, log=log, state=sim.state)
+
+
+def role_options(role):
+    with open(os.path.join(ROLES_DIR, role, 'meta', 'argument_specs.yml')) as handle:
+        return set(yaml.safe_load(handle)['argument_specs']['main']['options'])
+
+
+def test_files_of_an_account(account):
+    files = account['files']
+    hosts = sorted(server['name'] for server in (entry['server'] for entry in account['data'].values()))
+    assert sorted(files) == sorted(['runcloud.yml', 'vault-template.yml', 'group_vars/all/main.yml']
+                                   + ['host_vars/%s.yml' % host for host in hosts])
+    inventory = yaml.safe_load(files['runcloud.yml'])
+    assert inventory['plugin'] == 'runcloud.cloud.runcloud'
+    assert inventory['filters']['include'] == ['runcloud_id in %s' % sorted(int(key) for key in account['data'])]
+
+
+def test_the_same_account_gives_the_same_text(account):
+    # Sequential and concurrent reading, two exports: byte for byte the same.
+    assert account['files'] == account['again']
+
+
+def test_only_variables_of_the_roles(account):
+    allowed = role_options('server_baseline') | set(['php_site_sites', 'laravel_app_apps'])
+    site_keys = set(name[len('php_site_'):] for name in role_options('php_site'))
+    laravel_keys = set(name[len('laravel_app_'):] for name in role_options('laravel_app'))
+    kinds = set()
+    for path, text in account['files'].items():
+        if not path.startswith(('host_vars/', 'group_vars/')):
+            continue
+        variables = yaml.safe_load(text) or {}
+        assert set(variables) <= allowed, path
+        for site in variables.get('php_site_sites', []):
+            assert set(site) <= site_keys, site
+            kinds.add('php_site')
+        for app in variables.get('laravel_app_apps', []):
+            assert set(app) <= laravel_keys, app
+            kinds.add('laravel_app')
+    assert kinds == set(['php_site', 'laravel_app'])
+
+
+def test_defaults_are_left_out(account):
+    site_defaults = RoleVariables('php_site', 'php_site_')
+    for path, text in account['files'].items():
+        if not path.startswith('host_vars/'):
+            continue
+        variables = yaml.safe_load(text)
+        for site in variables.get('php_site_sites', []):
+            for key, value in site.items():
+                if key != 'name':
+                    assert value != site_defaults.default_of(key, site), (key, value)
+            for key, value in site.get('web_app_settings', {}).items():
+                assert (key, value) not in [('memory_limit', 256), ('process_manager', 'ondemand'), ('allow_url_fopen', True)]
+        assert 'server_baseline_security_update' not in variables or variables['server_baseline_security_update'] is False
+
+
+def test_no_secret_of_the_api_is_exported(account):
+    secrets = set(account['builder'].secrets)
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ('pullKey1', 'pullKey2', 'privateKey', '_agentToken', '_password', 'secret') and isinstance(item, str) and len(item) > 8:
+                    secrets.add(max(item.splitlines(), key=len))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(account['state'])
+    assert secrets
+    text = ''.join(account['files'].values())
+    assert [secret for secret in secrets if secret in text] == []
+    assert 'pull_key' not in text and 'pullKey' not in text and 'webhook' not in text.lower()
+
+
+def test_secrets_are_vault_references_listed_in_the_template(account):
+    files = account['files']
+    template = yaml.safe_load(files['vault-template.yml'])
+    referenced = set()
+    for path, text in files.items():
+        if path.startswith(('host_vars/', 'group_vars/')):
+            referenced.update(name for name in template if '{{ %s }}' % name in text)
+    assert referenced == set(template)
+    assert all(value == '' for value in template.values())
+    assert all(name.startswith('vault_') for name in template)
+    # Every database user and 3rd-party key has one, and a custom certificate's key.
+    state = account['state']
+    database_users = sum(len(server['_databaseusers']) for server in state['servers'].values())
+    passwords = [name for name in template if name.endswith('_database_password')]
+    assert len(passwords) == database_users
+    assert len([name for name in template if name.startswith('vault_external_api_')]) == len(state['externalapi'])
+
+
+def test_requests_stay_within_the_bound(account):
+    log = account['log']
+    data = account['data']
+    servers = len(data)
+    apps = sum(len(entry['web_apps']) for entry in data.values())
+    databases = sum(len(entry['databases']) for entry in data.values())
+    assert log['counters']['writes'] == 0
+    # Everything fits in one page here: servers + 10 lists per server + 5 per app + grants + keys.
+    assert log['counters']['total'] == 1 + 10 * servers + 5 * apps + databases + 1
+
+
+def test_domains_primary_first_and_plain_names_when_default():
+    domains = [dict(name='b.example.com', type='alias', www=0, redirection='none'),
+               dict(name='a.example.com', type='alias', www=1, redirection='www'),
+               dict(name='z.example.com', type='primary', www=0, redirection='none')]
+    assert domain_entries(domains) == ['z.example.com', dict(name='a.example.com', redirection='www', www=True), 'b.example.com']
+
+
+def test_supervisor_command_split_into_binary_and_defaults_left_out():
+    job = dict(label='queue', username='app', numprocs=1, autoStart=True, autoRestart=True, directory='/',
+               command='/RunCloud/Packages/php82rc/bin/php artisan queue:work')
+    assert supervisor_values(job) == dict(label='queue', user='app', binary='/RunCloud/Packages/php82rc/bin/php', command='artisan queue:work')
+
+
+def test_cron_and_supervisor_jobs_are_claimed_by_kind():
+    # A Laravel application's queue worker (Supervisor job 1) must not hide cron job 1.
+    user = dict(id=2, username='api', deploymentKey='ssh-ed25519 AAAA key')
+    app = dict(id=1, name='api', server_user_id=2, phpVersion='php82rc', stack='hybrid', stackMode='production', defaultApp=False,
+               _reads=dict(settings=dict(publicPath='/public'), domains=[dict(name='api.example.com', type='primary')], ssl=None,
+                           git=dict(id=1, provider='github', branch='main', repositoryData=dict(repo='git@github.com:acme/api.git'),
+                                    autoDeploy=False, deployScript='composer install'),
+                           installer=None))
+    account = dict(server=dict(id=1, name='web-01'), ssh={}, services={}, users=[user], ssh_keys=[], databases=[], database_users=[],
+                   web_apps=[app], firewall=[],
+                   cron_jobs=[dict(id=1, label='backup', username='root', time='0 3 * * *', command='/usr/local/bin/backup')],
+                   supervisor_jobs=[dict(id=1, label='api-queue', username='api', numprocs=1, autoStart=True, autoRestart=True,
+                                         directory='/home/api/webapps/api',
+                                         command='/RunCloud/Packages/php82rc/bin/php artisan queue:work --sleep=3 --tries=3 --max-time=3600')])
+    variables = AccountExport().host_vars(account, 'web-01', {})
+    assert [app['name'] for app in variables['laravel_app_apps']] == ['api']
+    assert variables['laravel_app_apps'][0]['scheduler'] is False
+    assert variables['server_baseline_cron_jobs'] == [dict(label='backup', command='/usr/local/bin/backup', schedule='0 3 * * *', user='root')]
+    assert 'server_baseline_supervisor_jobs' not in variables
