@@ -2,11 +2,12 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one action plugin of the collection, in front of every module.
+"""The collection's one action plugin (plugins/plugin_utils/action.py) in front of the server module.
 
-It is named after the ``server`` module because ansible-test wants each action plugin to share a
-module's name (for its documentation); ``meta/runtime.yml`` routes every other module's action here.
-The implementation is ``plugins/plugin_utils/action.py``.
+Every module has a file like this one that names the shared implementation. A redirect of each
+module's action in meta/runtime.yml would run the same code, but ansible-lint and antsibull-docs
+resolve a task's module through the action routing: they would tell users to write
+runcloud.cloud.server instead of runcloud.cloud.service, and document every module as a redirect.
 """
 
 from __future__ import absolute_import, division, print_function

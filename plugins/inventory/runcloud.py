@@ -141,14 +141,8 @@ notes:
 '''
 
 EXAMPLES = r'''
-# Each example is a configuration file of its own (one YAML document each).
----
-# servers.runcloud.yml - every server, named by its RunCloud name, in the group "runcloud".
-# The token comes from the RUNCLOUD_API_TOKEN environment variable.
-plugin: runcloud.cloud.runcloud
-
----
-# The useful groups: by provider, OS, agent state and PHP CLI version.
+# runcloud.yml - the useful groups: by provider, OS, agent state and PHP CLI version. The token comes
+# from the RUNCLOUD_API_TOKEN environment variable.
 plugin: runcloud.cloud.runcloud
 keyed_groups:
   - key: runcloud_provider | default('unknown', true) | lower
@@ -164,30 +158,34 @@ groups:
 compose:
   ansible_user: "'root'"
 
----
-# Only connected production servers, named by a template, with their web applications.
-plugin: runcloud.cloud.runcloud
-api_token: "{{ lookup('env', 'RUNCLOUD_PRODUCTION_TOKEN') }}"
-search: prod
-connected_only: true
-hostname: "{{ runcloud_name }}.servers.example.com"
-hostvars_prefix: rc_
-filters:
-  include:
-    - rc_provider in ['DigitalOcean', 'Hetzner']
-  exclude:
-    - "'decommission' in rc_tags"
-include_web_apps: true
-groups:
-  wordpress: rc_web_apps | selectattr('name', 'search', 'wp') | list | length > 0
-
----
-# Cache the API answers for an hour in JSON files.
-plugin: runcloud.cloud.runcloud
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/runcloud-inventory
-cache_timeout: 3600
+# Each configuration below is a file of its own: write it without the leading "# ".
+#
+# --- all.runcloud.yml: every server, named by its RunCloud name, in the group "runcloud".
+# plugin: runcloud.cloud.runcloud
+#
+# --- production.runcloud.yml: only connected production servers, named by a template, with their
+# --- web applications.
+# plugin: runcloud.cloud.runcloud
+# api_token: "{{ lookup('env', 'RUNCLOUD_PRODUCTION_TOKEN') }}"
+# search: prod
+# connected_only: true
+# hostname: "{{ runcloud_name }}.servers.example.com"
+# hostvars_prefix: rc_
+# filters:
+#   include:
+#     - rc_provider in ['DigitalOcean', 'Hetzner']
+#   exclude:
+#     - "'decommission' in rc_tags"
+# include_web_apps: true
+# groups:
+#   wordpress: rc_web_apps | selectattr('name', 'search', 'wp') | list | length > 0
+#
+# --- cached.runcloud.yml: the API answers cached for an hour in JSON files.
+# plugin: runcloud.cloud.runcloud
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/runcloud-inventory
+# cache_timeout: 3600
 '''
 
 import copy

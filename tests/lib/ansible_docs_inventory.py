@@ -30,6 +30,8 @@ LABELS = {
                              'Return Values'),
     'ansible_configuration_settings': ('reference_appendices/config.html#ansible-configuration-settings',
                                        'Ansible Configuration Settings'),
+    # The "action" attribute of a module links to the page on action plugins.
+    'action_plugins': ('plugins/action.html#action-plugins', 'Action plugins'),
 }
 
 

@@ -54,8 +54,27 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super(_UniqueKeyLoader, self).construct_mapping(node, deep=deep)
 
 
-def test_inventory_examples_are_separate_valid_configuration_files():
+def commented_configurations(examples):
+    """The configuration files that EXAMPLES writes as comments after its one YAML document: each
+    starts at a ``# --- NAME.runcloud.yml: ...`` line, its lines are the file's behind ``# ``."""
+    files, current = [], None
+    for line in examples.splitlines():
+        if line.startswith('# --- ') and '.runcloud.yml' in line:
+            current = []
+            files.append(current)
+        elif line.startswith('# --- '):
+            continue
+        elif current is not None and line.startswith('# '):
+            current.append(line[2:])
+        elif current is not None and line != '#':
+            current = None
+    return ['\n'.join(lines) for lines in files]
+
+
+def test_inventory_examples_are_valid_configuration_files():
+    # One YAML document: ansible-core 2.16's yamllint sanity test refuses several in EXAMPLES.
     examples = importlib.import_module('ansible_collections.runcloud.cloud.plugins.inventory.runcloud').EXAMPLES
-    documents = list(yaml.load_all(examples, Loader=_UniqueKeyLoader))
+    documents = [yaml.load(examples, Loader=_UniqueKeyLoader)]
+    documents += [yaml.load(text, Loader=_UniqueKeyLoader) for text in commented_configurations(examples)]
     assert len(documents) >= 4
     assert all(document['plugin'] == 'runcloud.cloud.runcloud' for document in documents)
