@@ -14,38 +14,30 @@ import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
-    DEFAULT_API_URL,
+    CONNECTION_ALIASES,
+    CONNECTION_OPTIONS,
     HAS_REQUESTS,
-    choose_credentials,
     client_from_options,
-    credentials_in_environment,
+    connection_settings,
 )
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import single_line_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.plugin_utils.account_export import HEADER, AccountExport, AccountReader
 
-CONNECTION_DEFAULTS = dict(api_url=(DEFAULT_API_URL, 'RUNCLOUD_API_URL', str), validate_certs=(True, 'RUNCLOUD_VALIDATE_CERTS', boolean),
-                           api_timeout=(30.0, 'RUNCLOUD_API_TIMEOUT', float), api_retries=(5, 'RUNCLOUD_API_RETRIES', int),
-                           api_retry_budget=(120.0, 'RUNCLOUD_API_RETRY_BUDGET', float))
-OPTIONS = frozenset(['dest', 'servers', 'search', 'concurrency', 'api_token', 'api_key', 'api_secret']) | frozenset(CONNECTION_DEFAULTS)
+CONNECTION = frozenset(option for option, _variable, _convert, _default in CONNECTION_OPTIONS)
+OPTIONS = (frozenset(['dest', 'servers', 'search', 'concurrency', 'api_token', 'api_key', 'api_secret']) | CONNECTION
+           | frozenset(alias for aliases in CONNECTION_ALIASES.values() for alias in aliases))
 
 
-def connection_options(args, environ):
-    """The connection options as the modules take them: the task, then the environment (an empty
-    variable counts as unset), then the default."""
-    options = {}
-    for name, (default, variable, kind) in CONNECTION_DEFAULTS.items():
-        value = args.get(name)
-        if value is None and (environ.get(variable) or '').strip():
-            value = environ[variable]
-        try:
-            options[name] = default if value is None else kind(value)
-        except (TypeError, ValueError):
-            raise AnsibleActionFail('%s must be a %s, not %r' % (name, kind.__name__, value))
-    return options
+def single_line_problems(args):
+    """The options that must not hold a line break (a path, a search term, server names)."""
+    values = [('dest', args.get('dest')), ('search', args.get('search'))]
+    servers = args.get('servers')
+    values += [('servers', server) for server in (servers if isinstance(servers, list) else [servers])]
+    return [problem for problem in (single_line_problem(option, value) for option, value in values) if problem]
 
 
 class ActionModule(ActionBase):
@@ -71,7 +63,14 @@ class ActionModule(ActionBase):
         if not HAS_REQUESTS:
             raise AnsibleActionFail('runcloud.cloud.account_export needs the Python library "requests" on the controller')
 
-        options = connection_options(args, os.environ)
+        problems = single_line_problems(args)
+        if problems:
+            raise AnsibleActionFail('account_export: %s' % problems[0])
+        try:
+            # The modules' rules: task options, then non-empty environment variables, then the defaults.
+            options = connection_settings(args, os.environ)
+        except RunCloudError as error:
+            raise AnsibleActionFail('account_export: %s' % to_native(error))
         api_log = []
 
         def log(message):
@@ -81,9 +80,7 @@ class ActionModule(ActionBase):
 
         started = time.monotonic()
         try:
-            explicit = dict((name, args.get(name)) for name in ('api_token', 'api_key', 'api_secret'))
-            client = client_from_options(options, choose_credentials(explicit, credentials_in_environment(os.environ)),
-                                         log, 'account_export', pool_size=max(10, concurrency))
+            client = client_from_options(options, options['credentials'], log, 'account_export', pool_size=max(10, concurrency))
             reader = AccountReader(client, concurrency)
             chosen = reader.servers(servers, args.get('search'))
             data = reader.read(chosen)

@@ -83,6 +83,22 @@ options:
       - If not set, the value of the E(RUNCLOUD_API_RETRY_BUDGET) environment variable is used.
     type: float
     default: 120
+requirements:
+  - requests
+notes:
+  - "The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
+    C(delegate_to: localhost) or C(connection: local) when the play targets your servers."
+  - Credentials are only sent in the C(Authorization) header and are never part of a result or an
+    error message. Credentials holding whitespace, control characters or characters outside printable
+    ASCII are refused before any request.
+  - Text options other than scripts, certificates and keys must be a single line; a value with a NUL,
+    carriage return or line feed character is refused before any request, naming the option.
+  - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
+'''
+
+    # The options of the collection's action plugin, in front of every module (not the export's).
+    ACTION = r'''
+options:
   resolve_cache:
     description:
       - Whether the action plugin in front of the module remembers, for the rest of the playbook run, the ids
@@ -127,17 +143,6 @@ options:
         given by id ignores it. Users do not normally set it.
     type: dict
     default: {}
-requirements:
-  - requests
-notes:
-  - "The modules talk to the RunCloud API from the host they run on, usually C(localhost); use
-    C(delegate_to: localhost) or C(connection: local) when the play targets your servers."
-  - Credentials are only sent in the C(Authorization) header and are never part of a result or an
-    error message. Credentials holding whitespace, control characters or characters outside printable
-    ASCII are refused before any request.
-  - Text options other than scripts, certificates and keys must be a single line; a value with a NUL,
-    carriage return or line feed character is refused before any request, naming the option.
-  - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
 '''
 
     # The same options for plugins that read Ansible configuration (the inventory plugin).

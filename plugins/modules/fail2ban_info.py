@@ -17,6 +17,7 @@ author:
   - runcloud.cloud contributors (@runcloud-community)
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.INFO_MODULE
 seealso:

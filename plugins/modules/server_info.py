@@ -93,6 +93,7 @@ options:
     default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.attributes.info_module
 '''
 

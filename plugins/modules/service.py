@@ -37,6 +37,7 @@ options:
     required: true
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 attributes:

@@ -42,6 +42,7 @@ options:
     default: false
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.info_module
 seealso:

@@ -31,6 +31,7 @@ options:
     type: str
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.info_module
 '''

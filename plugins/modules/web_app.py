@@ -181,6 +181,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes
 attributes:

@@ -81,6 +81,7 @@ options:
     default: 40
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
   - runcloud.cloud.attributes.INFO_MODULE
 '''

@@ -109,6 +109,7 @@ options:
     default: present
 extends_documentation_fragment:
   - runcloud.cloud.api
+  - runcloud.cloud.api.action
   - runcloud.cloud.parents.web_app
   - runcloud.cloud.attributes
 attributes:
