@@ -2,7 +2,8 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A stateful, standard-library-only RunCloud API v2 simulator (see docs/simulator.md and docs/simulator-contract.md).
+"""A stateful, standard-library-only RunCloud API simulator: v2 at /api/v2 and v3 at /api/v3, one account
+seen through both (see docs/simulator.md and docs/simulator-contract.md).
 
 Run `python3 tests/simulator/runcloud_sim.py --help`, or use `Simulator` in-process.
 """
@@ -32,6 +33,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import sim_api
 import sim_resources
+import sim_v3
+import sim_v3_access
+import sim_v3_atomic
+import sim_v3_backups
+import sim_v3_landing
+import sim_v3_variants
 import sim_variants
 from sim_core import ApiError, Router
 
@@ -39,10 +46,14 @@ DEFAULT_TOKEN = "runcloud-sim-token"
 DEFAULT_API_KEY = "runcloud-sim-key"
 DEFAULT_API_SECRET = "runcloud-sim-secret"
 API_PREFIX = "/api/v2"
+API_V3_PREFIX = "/api/v3"
+API_PREFIXES = {API_PREFIX: 2, API_V3_PREFIX: 3}
 CONTROL_PREFIX = "/__sim__"
 FAULT_ACTIONS = ("status", "drop", "delay", "apply_and_drop")
 # What a client written against the real v2 API expects on a wrong or missing credential.
 UNAUTHENTICATED_MESSAGE = "Invalid credentials."
+# Temporary SSH keys (v3) expire after "~7 hours" (one source) or "12h" (another): the shorter one.
+DEFAULT_TEMPORARY_KEY_LIFETIME = 7 * 3600.0
 
 
 class DropConnection(Exception):
@@ -50,10 +61,12 @@ class DropConnection(Exception):
 
 
 class Answer:
-    def __init__(self, status, body, headers=None):
+    def __init__(self, status, body, headers=None, note=None):
         self.status = status
         self.body = body
         self.headers = headers or {}
+        # Extra fields of the request-log entry (why a v3 request was refused); never sent.
+        self.note = note or {}
 
 
 def _status_message(status):
@@ -94,7 +107,10 @@ class Simulator:
 
     def __init__(self, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, api_key=DEFAULT_API_KEY, api_secret=DEFAULT_API_SECRET,
                  rate_limit=6000, rate_window=60, latency_ms=0, latency_jitter_ms=0, seed_servers=0, seed_fixtures=False,
-                 state_file=None, random_fault_rate=0.0, random_seed=None, variants=(), tls_cert=None, tls_key=None):
+                 state_file=None, random_fault_rate=0.0, random_seed=None, variants=(), tls_cert=None, tls_key=None,
+                 jwt_secret=sim_v3_access.DEFAULT_JWT_SECRET, allowed_ips=(), monthly_quota=sim_v3_access.DEFAULT_MONTHLY_QUOTA,
+                 quota_status=sim_v3_access.DEFAULT_QUOTA_STATUS, land_delay=sim_v3_landing.DEFAULT_LAND_DELAY,
+                 temporary_key_lifetime=DEFAULT_TEMPORARY_KEY_LIFETIME):
         if not _is_loopback(host):
             raise ValueError("the simulator only binds loopback addresses, not %r" % host)
         self.host = host
@@ -107,9 +123,16 @@ class Simulator:
         self.tls_key = tls_key
         self._startup = {"rate_limit": rate_limit, "rate_window": rate_window, "latency_ms": latency_ms,
                          "latency_jitter_ms": latency_jitter_ms, "random_fault_rate": random_fault_rate, "random_seed": random_seed,
-                         "variants": sim_variants.checked_variants(variants or [])}
+                         "variants": sim_v3_variants.checked_variants(list(variants or [])),
+                         "v3": {"secret": jwt_secret, "allowed_ips": list(allowed_ips or []), "monthly_quota": monthly_quota,
+                                "quota_status": quota_status},
+                         "land_delay": land_delay, "temporary_key_lifetime": temporary_key_lifetime}
+        sim_v3_access.checked_networks(self._startup["v3"]["allowed_ips"])
         self.lock = threading.RLock()
         self.router = Router(sim_api.ROUTES)
+        self.v3_router = Router(sim_v3.ROUTES)
+        self.v3_router_with_v2_paths = Router(sim_v3.ROUTES_WITH_V2_PATHS)
+        self.landings = sim_v3_landing.Landings(self.lock, self.save, land_delay)
         self.store = sim_resources.Store(self._load_state())
         self._configure_runtime()
         self._server = None
@@ -134,6 +157,10 @@ class Simulator:
         self.counters = _new_counters()
         self.agent_connect_delay = 0.0
         self.variants = list(startup["variants"])
+        self.access = sim_v3_access.Access(**startup["v3"])
+        self.landings.cancel_all()
+        self.landings.delay = startup["land_delay"]
+        self.temporary_key_lifetime = startup["temporary_key_lifetime"]
 
     def start(self):
         handler = type("BoundRequestHandler", (RequestHandler,), {"simulator": self})
@@ -149,6 +176,7 @@ class Simulator:
         return self
 
     def stop(self):
+        self.landings.cancel_all()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -168,6 +196,22 @@ class Simulator:
     @property
     def url(self):
         return self.root_url + API_PREFIX
+
+    @property
+    def url_v3(self):
+        return self.root_url + API_V3_PREFIX
+
+    @property
+    def token_v3(self):
+        """A JWT that /api/v3 (and /api/v2) accepts until 2100; mint_token makes others."""
+        return self.access.default_token
+
+    def mint_token(self, exp, **claims):
+        """A JWT signed like the simulator's tokens, expiring at `exp` (Unix time): expired ones answer 401."""
+        return self.access.mint(exp, **claims)
+
+    def api_url(self, version):
+        return self.url_v3 if int(version) == 3 else self.url
 
     @property
     def control_url(self):
@@ -204,7 +248,8 @@ class Simulator:
         scheme, dummy, value = (header or "").partition(" ")
         value = value.strip()
         if scheme.lower() == "bearer" and value:
-            return "bearer:" + value, value == self.token
+            # One account: a v3 token (a JWT of this simulator, unexpired) works on /api/v2 too.
+            return "bearer:" + value, value == self.token or self.access.claims(value) is not None
         if scheme.lower() == "basic" and value:
             try:
                 user, dummy, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
@@ -213,10 +258,11 @@ class Simulator:
             return "basic:" + user, (user, password) == (self.api_key, self.api_secret)
         return None, False
 
-    def _next_fault(self, method, path):
+    def _next_fault(self, method, path, version=2):
         with self.lock:
             for rule in self.fault_rules:
-                if rule["remaining"] > 0 and rule["method"] in (None, method) and re.search(rule["path"], path):
+                if rule["remaining"] > 0 and rule["method"] in (None, method) and rule["version"] in (None, version) \
+                        and re.search(rule["path"], path):
                     rule["remaining"] -= 1
                     return rule
             settings = self.random_faults
@@ -227,16 +273,35 @@ class Simulator:
                             "delay_ms": settings["delay_ms"], "random": True}
         return None
 
-    def handle_api(self, method, path, query, raw_body, auth_header, client, content_type=None):
-        """Runs one /api/v2 request; returns (Answer, fault rule or None, parsed body). Raises DropConnection."""
+    def _authenticate(self, auth_header, client, version):
+        """Returns (rate-limit key, None) or (rate-limit key, Answer refusing the request)."""
+        if version == 3:
+            rate_key, refusal = self.access.authenticate(auth_header, client)
+            if refusal is None:
+                return rate_key, None
+            message = sim_v3_access.MISSING_TOKEN_MESSAGE if refusal == "missing" else sim_v3_access.INVALID_TOKEN_MESSAGE
+            return rate_key, Answer(401, {"message": message}, note={"refused": refusal})
         rate_key, authenticated = self._credential(auth_header)
+        return rate_key, None if authenticated else Answer(401, {"message": UNAUTHENTICATED_MESSAGE})
+
+    def handle_api(self, method, path, query, raw_body, auth_header, client, content_type=None, version=2):
+        """Runs one /api/v2 or /api/v3 request; returns (Answer, fault rule or None, parsed body). Raises DropConnection."""
+        rate_key, refusal = self._authenticate(auth_header, client, version)
         with self.lock:
             allowed, limit_headers = self.rate_limiter.hit(rate_key or "anonymous:" + client)
         if not allowed:
             return Answer(429, {"message": "Too Many Attempts."}, limit_headers), None, None
-        if not authenticated:
-            return Answer(401, {"message": UNAUTHENTICATED_MESSAGE}, limit_headers), None, None
-        fault = self._next_fault(method, path)
+        if refusal is not None:
+            refusal.headers.update(limit_headers)
+            return refusal, None, None
+        if version == 3:
+            with self.lock:
+                within_quota = self.access.spend()
+            if not within_quota:
+                # Not the rate limit: no Retry-After, and X-RateLimit-Remaining is left as the window has it.
+                return Answer(self.access.quota_status, {"message": sim_v3_access.QUOTA_MESSAGE}, limit_headers,
+                              note={"refused": "quota"}), None, None
+        fault = self._next_fault(method, path, version)
         if fault and fault["action"] == "drop":
             raise DropConnection()
         if fault and fault["action"] == "status":
@@ -248,25 +313,33 @@ class Simulator:
             time.sleep(fault.get("delay_ms", 0) / 1000.0)
         with self.lock:
             variants = list(self.variants)
-        answer, body = self._dispatch(method, path, sim_variants.rewrite_query(variants, query), raw_body, content_type)
+        router = self.router
+        if version == 3:
+            router = self.v3_router_with_v2_paths if "v3-v2-paths" in variants else self.v3_router
+        answer, body = self._dispatch(method, path, sim_variants.rewrite_query(variants, query), raw_body, content_type, router, version)
         if answer.status < 300:
             answer.body = sim_variants.rewrite_answer(variants, answer.body)
+            if version == 3:
+                answer.status = sim_v3_variants.answer_status(variants, method, answer.status, answer.body)
         answer.headers.update(limit_headers)
         return answer, fault, body
 
-    def _dispatch(self, method, path, query, raw_body, content_type=None):
+    def _dispatch(self, method, path, query, raw_body, content_type=None, router=None, version=2):
         try:
-            handler, params = self.router.resolve(method, path)
+            handler, params = (router or self.router).resolve(method, path)
             body = _parse_api_body(raw_body, content_type)
         except ApiError as error:
             return Answer(error.status, error.body), None
-        context = sim_resources.Context(self.store, params, body, query, self.url + path, self.root_url, method=method)
+        context = sim_resources.Context(self.store, params, body, query, self.api_url(version) + path, self.root_url, method=method)
         with self.lock:
             try:
                 result = handler(context)
                 status = 200
+                self._schedule(context.deferred)
             except ApiError as error:
                 result, status = error.body, error.status
+                if version == 3 and status == 404:
+                    result = {"message": sim_v3.RESOURCES_NOT_FOUND}
             except Exception:  # pylint: disable=broad-except
                 # A simulator bug must look like a server error to the client, not like a dropped connection.
                 traceback.print_exc()
@@ -275,9 +348,16 @@ class Simulator:
             self.save()
         return Answer(status, result), body
 
-    def record(self, method, path, query, status, started, body, fault):
+    def _schedule(self, deferred):
+        """Hands the effects a handler deferred (ctx.later) to the landings, each kind with its delay."""
+        delays = {"landing": None, "temporary-key": self.temporary_key_lifetime}
+        for kind, delay in delays.items():
+            self.landings.schedule([effect for after, effect in deferred if after == kind], delay)
+
+    def record(self, method, path, query, status, started, body, fault, version=2, note=None):
         entry = {"method": method, "path": path, "query": query, "status": status, "time": time.time(),
-                 "duration_ms": round((time.monotonic() - started) * 1000.0, 3), "body": body}
+                 "duration_ms": round((time.monotonic() - started) * 1000.0, 3), "body": body, "version": version}
+        entry.update(note or {})
         if fault:
             entry["fault"] = fault["action"]
         with self.lock:
@@ -450,16 +530,72 @@ class Simulator:
 
     def control_variants(self, body):
         try:
-            self.variants = sim_variants.checked_variants(body.get("variants") or [])
+            self.variants = sim_v3_variants.checked_variants(body.get("variants") or [])
         except ValueError as error:
             raise ApiError(400, str(error)) from None
         return self.control_list_variants(body)
 
     def control_list_variants(self, _body):
-        return {"variants": list(self.variants), "known": dict(sim_variants.VARIANTS)}
+        return {"variants": list(self.variants), "known": dict(sim_variants.VARIANTS), "known_v3": dict(sim_v3_variants.VARIANTS)}
 
     def control_endpoints(self, _body):
-        return {"endpoints": [{"method": method, "path": template} for method, template in self.router.endpoints()]}
+        def listed(router):
+            return [{"method": method, "path": template} for method, template in router.endpoints()]
+        return {"endpoints": listed(self.router), "v3": listed(self.v3_router)}
+
+    # -- API v3: access, landings, objects without an API path ----------------
+
+    def control_v3(self, body):
+        """Sets any of land_delay, temporary_key_lifetime, monthly_quota, quota_used, quota_status, allowed_ips."""
+        unknown = sorted(set(body) - {"land_delay", "temporary_key_lifetime", "monthly_quota", "quota_used", "quota_status", "allowed_ips"})
+        if unknown:
+            raise ApiError(400, "unknown v3 settings: %s" % ", ".join(unknown))
+        if "allowed_ips" in body:
+            try:
+                self.access.allowed_networks = sim_v3_access.checked_networks(body["allowed_ips"])
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+        self.landings.delay = _float_option(body, "land_delay", self.landings.delay)
+        self.temporary_key_lifetime = _float_option(body, "temporary_key_lifetime", self.temporary_key_lifetime)
+        self.access.monthly_quota = _int_option(body, "monthly_quota", self.access.monthly_quota)
+        self.access.quota_used = _int_option(body, "quota_used", self.access.quota_used)
+        status = _int_option(body, "quota_status", self.access.quota_status)
+        if not 400 <= status <= 599:
+            raise ApiError(400, "quota_status must be an HTTP error status (400-599)")
+        self.access.quota_status = status
+        return self.control_v3_settings(body)
+
+    def control_v3_settings(self, _body):
+        settings = self.access.settings()
+        settings.update({"land_delay": self.landings.delay, "pending_landings": self.landings.pending(),
+                         "landed": self.landings.landed, "temporary_key_lifetime": self.temporary_key_lifetime})
+        return settings
+
+    def control_mint_token(self, body):
+        """{"exp": <Unix time>} or {"expires_in": <seconds, may be negative>} -> {"token", "exp"}."""
+        if "exp" in body and "expires_in" in body:
+            raise ApiError(400, "give exp or expires_in, not both")
+        try:
+            exp = sim_v3_access.parse_exp(body["exp"]) if "exp" in body else sim_v3_access.parse_exp("%+f" % float(body.get("expires_in", 3600)))
+        except (TypeError, ValueError):
+            raise ApiError(400, "exp must be a Unix time and expires_in a number of seconds") from None
+        claims = {name: body[name] for name in ("workspace_id", "user_id", "unique_identifier") if name in body}
+        return {"token": self.access.mint(exp, **claims), "exp": exp}
+
+    def control_backup_snapshot(self, body, backup_id):
+        """A run of a backup policy now (snapshots otherwise come only from the first run)."""
+        record = sim_v3_backups.backups(self.store).get(str(backup_id))
+        if record is None:
+            raise ApiError(404, "Backup not found")
+        status = str(body.get("status") or "COMPLETED")
+        return sim_v3_backups.add_snapshot(self.store, record, status)
+
+    def control_atomic_script(self, body, project_id):
+        """A deployment script of an atomic project (the reference has no page that creates one)."""
+        project = sim_v3_atomic.projects(self.store).get(str(project_id))
+        if project is None:
+            raise ApiError(404, "Atomic project not found")
+        return sim_resources.public(sim_v3_atomic.add_script(self.store, project, body))
 
 
 CONTROL_ROUTES = [
@@ -482,6 +618,11 @@ CONTROL_ROUTES = [
     ("GET", r"/variants", Simulator.control_list_variants),
     ("POST", r"/variants", Simulator.control_variants),
     ("GET", r"/endpoints", Simulator.control_endpoints),
+    ("GET", r"/v3", Simulator.control_v3_settings),
+    ("POST", r"/v3", Simulator.control_v3),
+    ("POST", r"/tokens", Simulator.control_mint_token),
+    ("POST", r"/backups/(\d+)/snapshots", Simulator.control_backup_snapshot),
+    ("POST", r"/atomic/(\d+)/scripts", Simulator.control_atomic_script),
 ]
 
 
@@ -586,8 +727,11 @@ def _fault_rule(rule):
     action = rule.get("action", "status")
     if action == "status" and not isinstance(rule.get("status", 503), int):
         raise ApiError(400, "status must be an integer")
+    if rule.get("version") not in (None, 2, 3):
+        raise ApiError(400, "version must be 2 or 3 (or left out: both)")
     return {
         "method": rule["method"].upper() if rule.get("method") else None, "path": rule.get("path", ".*"), "action": action,
+        "version": rule.get("version"),
         "status": rule.get("status", 503), "retry_after": rule.get("retry_after"), "delay_ms": _float_option(rule, "delay_ms", 0.0),
         "message": rule.get("message"), "remaining": _int_option(rule, "count", 1),
     }
@@ -633,19 +777,21 @@ class RequestHandler(BaseHTTPRequestHandler):
         if path.startswith(sim_resources.AGENT_PREFIX + "/"):
             self._send(simulator.handle_agent(method, path[len(sim_resources.AGENT_PREFIX):], raw_body))
             return
-        if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        prefix = path[:len(API_PREFIX)]
+        if prefix not in API_PREFIXES or path[len(prefix):len(prefix) + 1] not in ("", "/"):
             self._send(Answer(404, {"message": "Not found"}))
             return
-        api_path = path[len(API_PREFIX):] or "/"
+        version = API_PREFIXES[prefix]
+        api_path = path[len(prefix):] or "/"
         time.sleep(simulator.latency_seconds())
         try:
             answer, fault, body = simulator.handle_api(method, api_path, query, raw_body, self.headers.get("Authorization"),
-                                                       self.client_address[0], self.headers.get("Content-Type"))
+                                                       self.client_address[0], self.headers.get("Content-Type"), version)
         except DropConnection:
-            simulator.record(method, api_path, query, None, started, None, {"action": "drop"})
+            simulator.record(method, api_path, query, None, started, None, {"action": "drop"}, version)
             self.close_connection = True
             return
-        simulator.record(method, api_path, query, answer.status, started, body, fault)
+        simulator.record(method, api_path, query, answer.status, started, body, fault, version, answer.note)
         if fault and fault["action"] == "apply_and_drop":
             self.close_connection = True
             return
@@ -662,7 +808,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 # Command line
 
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(description="RunCloud API v2 simulator (loopback only).")
+    parser = argparse.ArgumentParser(description="RunCloud API simulator, v2 and v3 (loopback only).")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="accepted Bearer token")
@@ -681,6 +827,21 @@ def parse_arguments(argv):
                         help="answer in a variant shape (repeatable or comma-separated): %s" % ", ".join(sim_variants.VARIANTS))
     parser.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM certificate (chain)")
     parser.add_argument("--tls-key", default=None, help="the private key of --tls-cert")
+    v3 = parser.add_argument_group("API v3")
+    v3.add_argument("--api-version", type=int, choices=(2, 3), default=2,
+                    help="the URL printed first (/api/v2 or /api/v3; both are served); 3 also prints RUNCLOUD_API_TOKEN=<a v3 token>")
+    v3.add_argument("--jwt-secret", default=sim_v3_access.DEFAULT_JWT_SECRET, help="HS256 key of the v3 tokens (JWTs)")
+    v3.add_argument("--mint-token", metavar="EXP", default=None,
+                    help="print a v3 token expiring at EXP (Unix time, or +N/-N seconds from now) and exit")
+    v3.add_argument("--allowed-ip", dest="allowed_ips", action="append", default=[],
+                    help="IP or CIDR allowed to call /api/v3 (repeatable); others get 401. Default: any")
+    v3.add_argument("--monthly-quota", type=int, default=sim_v3_access.DEFAULT_MONTHLY_QUOTA,
+                    help="v3 calls per calendar month before every request is refused (0: unlimited)")
+    v3.add_argument("--quota-status", type=int, default=sim_v3_access.DEFAULT_QUOTA_STATUS, help="status of the refusal once the quota is spent")
+    v3.add_argument("--land-delay", type=float, default=sim_v3_landing.DEFAULT_LAND_DELAY,
+                    help="seconds until a v3 write that only acknowledged lands (0: at once)")
+    v3.add_argument("--temporary-key-lifetime", type=float, default=DEFAULT_TEMPORARY_KEY_LIFETIME,
+                    help="seconds until a temporary SSH key (v3) is removed")
     return parser.parse_args(argv)
 
 
@@ -688,13 +849,24 @@ def main(argv=None):
     options = parse_arguments(sys.argv[1:] if argv is None else argv)
     arguments = vars(options)
     arguments["variants"] = [name for value in arguments["variants"] for name in re.split(r"[,\s]+", value) if name]
+    api_version, mint_token = arguments.pop("api_version"), arguments.pop("mint_token")
+    if mint_token is not None:
+        try:
+            exp = sim_v3_access.parse_exp(mint_token)
+        except ValueError:
+            print("runcloud_sim: --mint-token needs a Unix time or +N/-N seconds, not %r" % mint_token, file=sys.stderr)
+            return 2
+        print(sim_v3_access.mint_jwt(arguments["jwt_secret"], exp))
+        return 0
     try:
         simulator = Simulator(**arguments)
     except ValueError as error:
         print("runcloud_sim: %s" % error, file=sys.stderr)
         return 2
     simulator.start()
-    print("RUNCLOUD_API_URL=%s" % simulator.url, flush=True)
+    print("RUNCLOUD_API_URL=%s" % simulator.api_url(api_version), flush=True)
+    if api_version == 3:
+        print("RUNCLOUD_API_TOKEN=%s" % simulator.token_v3, flush=True)
     stop_requested = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop_requested.set())

@@ -200,14 +200,10 @@ def seed(store, servers=1, fixtures=False, connected=True, name_prefix="web", sh
 def _seed_fixtures(store, server, rng):
     user = res.add_system_user(store, server, "app")
     domain = "%s.example.com" % server["name"]
-    app = apps.add_webapp(store, server, {
-        "name": "app", "domainName": domain, "user": user["id"], "phpVersion": rng.choice(data.PHP_VERSIONS[3:]),
-        "stack": rng.choice(data.STACKS), "stackMode": "production", "clickjackingProtection": True, "xssProtection": True,
-        "mimeSniffingProtection": True, "processManager": "ondemand", "processManagerMaxChildren": 50,
-        "processManagerMaxRequests": 500, "timezone": "UTC", "maxExecutionTime": 30, "maxInputTime": 60,
-        "maxInputVars": 1000, "memoryLimit": 256, "postMaxSize": 256, "uploadMaxFilesize": 256,
-        "sessionGcMaxlifetime": 1440, "allowUrlFopen": True, "publicPath": "/public",
-    })
+    app = apps.add_webapp(store, server, dict(
+        data.NEW_APP_SETTINGS, name="app", domainName=domain, user=user["id"], phpVersion=rng.choice(data.PHP_VERSIONS[3:]),
+        stack=rng.choice(data.STACKS), publicPath="/public",
+    ))
     apps.add_domain(store, app, {"name": "www." + domain, "type": "alias"})
     database = res.add_database(store, server, "app_db", "utf8mb4_unicode_ci")
     database_user = res.add_database_user(store, server, "app_user", "app-password")

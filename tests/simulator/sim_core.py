@@ -233,9 +233,9 @@ def search_filter(items, query, *fields):
     return [item for item in items if any(term in str(item.get(field) or "").lower() for field in fields)]
 
 
-def paginate(items, query, page_url):
-    """Builds {"data", "meta": {"pagination"}}; perPage above 40 is clamped to 40."""
-    per_page = min(query_int(query, "perPage", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+def paginate(items, query, page_url, default_per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE):
+    """Builds {"data", "meta": {"pagination"}}; perPage above the maximum (40) is clamped to it."""
+    per_page = min(query_int(query, "perPage", default_per_page), max_per_page)
     page = query_int(query, "page", 1)
     total = len(items)
     total_pages = max(1, int(math.ceil(total / float(per_page))))

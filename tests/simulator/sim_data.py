@@ -49,6 +49,11 @@ COLLATIONS = [
     "utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_520_ci", "utf8mb4_unicode_ci",
 ]
 
+# API v3 lists the collations per database engine; a database may be created with any of them.
+MYSQL_COLLATIONS = COLLATIONS + ["utf8mb4_0900_ai_ci", "utf8mb4_0900_as_ci", "utf8mb4_0900_bin"]
+MARIADB_COLLATIONS = COLLATIONS + ["utf8mb4_uca1400_ai_ci", "utf8mb4_uca1400_as_cs", "utf8mb4_nopad_bin"]
+ALL_COLLATIONS = sorted(set(MYSQL_COLLATIONS) | set(MARIADB_COLLATIONS))
+
 TIMEZONES = [
     "Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "America/Chicago", "America/Denver", "America/Los_Angeles",
     "America/New_York", "America/Sao_Paulo", "America/Toronto", "Asia/Dubai", "Asia/Hong_Kong", "Asia/Jakarta",
@@ -81,6 +86,14 @@ SERVICES = [
     ("supervisor", "supervisord", "Supervisor", "4.2.1"),
 ]
 STOPPED = "Service stopped"
+
+# The settings of a web app created without them (seed fixtures, v3 WordPress sites and clones).
+NEW_APP_SETTINGS = {
+    "stackMode": "production", "clickjackingProtection": True, "xssProtection": True, "mimeSniffingProtection": True,
+    "processManager": "ondemand", "processManagerMaxChildren": 50, "processManagerMaxRequests": 500, "timezone": "UTC",
+    "maxExecutionTime": 30, "maxInputTime": 60, "maxInputVars": 1000, "memoryLimit": 256, "postMaxSize": 256,
+    "uploadMaxFilesize": 256, "sessionGcMaxlifetime": 1440, "allowUrlFopen": True,
+}
 
 DEFAULT_APP_SETTINGS = {
     "processManagerStartServers": 1, "processManagerMinSpareServers": 1, "processManagerMaxSpareServers": 1,

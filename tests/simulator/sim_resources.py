@@ -17,7 +17,8 @@ import hmac
 import secrets
 
 import sim_data as data
-from sim_core import VALIDATION_MESSAGE, ApiError, invalid, not_found, now_timestamp, paginate, public, search_filter, validate
+from sim_core import (DEFAULT_PER_PAGE, MAX_PER_PAGE, VALIDATION_MESSAGE, ApiError, invalid, not_found, now_timestamp, paginate, public,
+                      search_filter, validate)
 
 HOSTNAME = r"(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 TIMEZONE = r"[A-Za-z]+(/[A-Za-z0-9_+-]+)*"
@@ -97,6 +98,16 @@ class Context:
         self.body = body
         self.query = query
         self.page_url = page_url
+        # Set per endpoint where an API version documents other page sizes (v3).
+        self.default_per_page = DEFAULT_PER_PAGE
+        self.max_per_page = MAX_PER_PAGE
+        # Effects that land after the answer (writes that only acknowledge); run by the simulator.
+        self.deferred = []
+
+    def later(self, effect, after="landing"):
+        """Applies `effect()` after the answer was sent: once the simulator's landing delay has passed, or
+        after="temporary-key" once a temporary SSH key's lifetime is over."""
+        self.deferred.append((after, effect))
 
     def validate(self, schema):
         if self.method == "PATCH" and not self._update_checked:
@@ -121,7 +132,7 @@ class Context:
     def page(self, items, *search_fields):
         if search_fields:
             items = search_filter(items, self.query, *search_fields)
-        return paginate(items, self.query, self.page_url)
+        return paginate(items, self.query, self.page_url, self.default_per_page, self.max_per_page)
 
 
 def server_collection(collection, param, resource, search_fields, on_delete=None):
@@ -434,7 +445,7 @@ def add_database_user(store, server, username, password):
 
 def create_database(ctx):
     server = ctx.server()
-    fields = ctx.validate({"name": "required|string|max:64|regex:" + SQL_NAME, "collation": "nullable|string|" + one_of(data.COLLATIONS)})
+    fields = ctx.validate({"name": "required|string|max:64|regex:" + SQL_NAME, "collation": "nullable|string|" + one_of(data.ALL_COLLATIONS)})
     ensure_unique(server["_databases"], "name", fields["name"])
     database = add_database(ctx.store, server, fields["name"], fields.get("collation"))
     log_event(server, "database", "Created database %s" % database["name"])
@@ -519,21 +530,25 @@ CRON_CREATE = dict(
 )
 
 
-def _job_user(server, username):
+def check_job_user(server, username):
     # Jobs may run as root or as any system user of the server.
     if username != "root" and find_by(server["_users"], "username", username) is None:
         raise invalid("username", "The selected username is invalid.")
 
 
+def cron_time(fields):
+    return " ".join(fields[part] for part in ("minute", "hour", "dayOfMonth", "month", "dayOfWeek"))
+
+
 def add_cron_job(store, server, fields):
-    time = " ".join(fields[part] for part in ("minute", "hour", "dayOfMonth", "month", "dayOfWeek"))
-    return store.add(server["_cronjobs"], "cronjob", {"label": fields["label"], "username": fields["username"], "time": time, "command": fields["command"]})
+    return store.add(server["_cronjobs"], "cronjob", {"label": fields["label"], "username": fields["username"], "time": cron_time(fields),
+                                                      "command": fields["command"]})
 
 
 def create_cron_job(ctx):
     server = ctx.server()
     fields = ctx.validate(CRON_CREATE)
-    _job_user(server, fields["username"])
+    check_job_user(server, fields["username"])
     job = add_cron_job(ctx.store, server, fields)
     log_event(server, "cronjob", "Created cron job %s" % job["label"])
     return public(job)
@@ -569,7 +584,7 @@ def add_supervisor(store, server, fields):
 def create_supervisor(ctx):
     server = ctx.server()
     fields = ctx.validate(SUPERVISOR_CREATE)
-    _job_user(server, fields["username"])
+    check_job_user(server, fields["username"])
     if fields.get("binary") and fields["binary"] not in supervisor_binaries(ctx):
         raise invalid("binary", "The selected binary is invalid.")
     job = add_supervisor(ctx.store, server, fields)

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import sim_data as data
 from sim_core import invalid, not_found, public, timestamp_in, validate
-from sim_resources import HOSTNAME, PEM, TIMEZONE, ensure_unique, find_by, log_event, one_of
+from sim_resources import HOSTNAME, PEM, TIMEZONE, find_by, log_event, one_of
 
 APP_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 PUBLIC_PATH = r"/?[A-Za-z0-9._/-]*"
@@ -130,20 +130,25 @@ def add_webapp(store, server, fields, alias_of=None):
     return app
 
 
-def _domain_taken(server, name):
+def domain_taken(server, name):
     return any(find_by(app["_domains"], "name", name) for app in server["_webapps"].values())
 
 
-def _validate_new_app(ctx, server):
-    fields = ctx.validate(CREATE_SCHEMA)
+def check_new_app(server, fields, name_field="name"):
+    """The checks beyond the schema of a new web app on `server`: PHP version, owner, unique name and domain."""
     if fields["phpVersion"] not in server["_phpVersions"]:
         raise invalid("phpVersion", "The selected phpVersion is invalid.")
     if str(fields["user"]) not in server["_users"]:
         raise invalid("user", "The selected user is invalid.")
-    ensure_unique(server["_webapps"], "name", fields["name"])
-    if _domain_taken(server, fields["domainName"].lower()):
+    if find_by(server["_webapps"], "name", fields["name"]) is not None:
+        raise invalid(name_field, "The %s has already been taken." % name_field)
+    if domain_taken(server, fields["domainName"].lower()):
         raise invalid("domainName", "The domainName has already been taken.")
     return fields
+
+
+def _validate_new_app(ctx, server):
+    return check_new_app(server, ctx.validate(CREATE_SCHEMA))
 
 
 def create_webapp(ctx):
@@ -238,7 +243,7 @@ def add_domain(store, app, fields):
 def create_domain(ctx):
     server, app = ctx.server(), ctx.webapp()
     fields = ctx.validate(DOMAIN_CREATE)
-    if _domain_taken(server, fields["name"].lower()):
+    if domain_taken(server, fields["name"].lower()):
         raise invalid("name", "The name has already been taken.")
     domain = add_domain(ctx.store, app, fields)
     log_event(app, "domain", "Added domain %s" % domain["name"])
@@ -289,7 +294,8 @@ def _issue_dates(record):
     record["renewalDate"] = timestamp_in(renewal) if renewal else None
 
 
-def install_ssl(ctx):
+def checked_ssl_install(ctx):
+    """Validates an installation request; returns (app, slot, fields) for apply_ssl_install."""
     app, slot = _ssl_slot(ctx)
     if slot == "app" and app["_advancedSsl"]["advancedSSL"]:
         raise invalid("advancedSSL", "Advanced SSL is enabled; install certificates per domain.")
@@ -298,6 +304,13 @@ def install_ssl(ctx):
     fields = ctx.validate(SSL_INSTALL)
     if fields.get("authorizationMethod") == "dns-01" and str(fields["externalApi"]) not in ctx.store.state["externalapi"]:
         raise invalid("externalApi", "The selected externalApi is invalid.")
+    return app, slot, fields
+
+
+def apply_ssl_install(ctx, app, slot, fields):
+    """Issues the certificate into the slot; returns the SSL record (None if the slot was taken meanwhile)."""
+    if slot in app["_ssl"]:
+        return None
     letsencrypt = fields["provider"] == "letsencrypt"
     record = ctx.store.new_record("ssl", {
         "method": fields["provider"],
@@ -312,7 +325,11 @@ def install_ssl(ctx):
     app["_ssl"][slot] = record
     _issue_dates(record)
     log_event(app, "ssl", "SSL certificate (%s) installed" % record["method"])
-    return public(record)
+    return record
+
+
+def install_ssl(ctx):
+    return public(apply_ssl_install(ctx, *checked_ssl_install(ctx)))
 
 
 def get_ssl(ctx):
@@ -321,14 +338,23 @@ def get_ssl(ctx):
     return public(record) if record else {"message": "SSL not installed!"}
 
 
-def update_ssl(ctx):
+def checked_ssl_update(ctx):
+    """Validates an update of an installed certificate; returns (app, record, fields) for apply_ssl_update."""
     app, record = _installed_ssl(ctx)
     fields = ctx.validate(SSL_UPDATE)
     if record["method"] != "custom" and ("privateKey" in fields or "certificate" in fields):
         raise invalid("certificate", "Only custom certificates can be replaced.")
+    return app, record, fields
+
+
+def apply_ssl_update(app, record, fields):
     record.update(fields)
     log_event(app, "ssl", "SSL settings updated")
-    return public(record)
+    return record
+
+
+def update_ssl(ctx):
+    return public(apply_ssl_update(*checked_ssl_update(ctx)))
 
 
 def redeploy_ssl(ctx):
