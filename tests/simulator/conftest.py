@@ -21,7 +21,8 @@ from sim_testlib import Api  # noqa: E402  pylint: disable=wrong-import-position
 
 @pytest.fixture(scope="session", name="simulator")
 def fixture_simulator():
-    sim = Simulator(token="test-token", api_key="test-key", api_secret="test-secret")
+    # Writes of API v3 that only acknowledge land after 0.05 s here (1 s by default): tests poll for them.
+    sim = Simulator(token="test-token", api_key="test-key", api_secret="test-secret", land_delay=0.05)
     sim.start()
     yield sim
     sim.stop()
@@ -36,6 +37,12 @@ def fixture_sim(simulator):
 @pytest.fixture(name="api")
 def fixture_api(sim):
     return Api(sim)
+
+
+@pytest.fixture(name="api3")
+def fixture_api3(sim):
+    """The same account through /api/v3."""
+    return Api(sim, version=3)
 
 
 @pytest.fixture(name="server_id")

@@ -160,6 +160,7 @@ class Simulator:
         self.access = sim_v3_access.Access(**startup["v3"])
         self.landings.cancel_all()
         self.landings.delay = startup["land_delay"]
+        self.landings.landed = 0
         self.temporary_key_lifetime = startup["temporary_key_lifetime"]
 
     def start(self):

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 import requests
 
 VALID_MESSAGE = "The given data was invalid."
@@ -26,19 +28,21 @@ PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4rT3vTt99Ox5kndS4HmgTrKBT8SK
 
 
 class Api:
-    """A tiny RunCloud client: JSON in, requests.Response out, Bearer auth unless told otherwise."""
+    """A tiny RunCloud client: JSON in, requests.Response out, Bearer auth unless told otherwise.
+    version=3 talks to /api/v3 with the simulator's v3 token (a JWT)."""
 
-    def __init__(self, sim, auth="bearer"):
+    def __init__(self, sim, auth="bearer", version=2):
         self.sim = sim
+        self.base_url = sim.api_url(version)
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json"})
         if auth == "bearer":
-            self.session.headers["Authorization"] = "Bearer " + sim.token
+            self.session.headers["Authorization"] = "Bearer " + (sim.token_v3 if version == 3 else sim.token)
         elif auth == "basic":
             self.session.auth = (sim.api_key, sim.api_secret)
 
     def request(self, method, path, body=None, **params):
-        return self.session.request(method, self.sim.url + path, json=body, params=params or None, timeout=10)
+        return self.session.request(method, self.base_url + path, json=body, params=params or None, timeout=10)
 
     def get(self, path, **params):
         return self.request("GET", path, **params)
@@ -80,6 +84,17 @@ class Api:
         body = dict(APP_SETTINGS, name=name, domainName=domain, user=user_id, phpVersion="php81rc")
         body.update(overrides)
         return self.ok("POST", "/servers/%d/webapps/custom" % server_id, body)
+
+
+def eventually(read, timeout=5.0, interval=0.02):
+    """Polls `read()` until it returns something truthy (a v3 write that only acknowledged has landed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = read()
+        if result or time.monotonic() > deadline:
+            assert result, "nothing landed within %.1f s" % timeout
+            return result
+        time.sleep(interval)
 
 
 def assert_invalid(response, *fields):

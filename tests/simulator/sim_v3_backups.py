@@ -126,6 +126,7 @@ def create_backup(ctx):
 def list_backups(ctx):
     filters = validate(ctx.query, {"server_id": "nullable|integer", "storage": "nullable|string", "status": "nullable|string",
                                    "sort_column": "nullable|string|" + res.one_of(SORT_COLUMNS), "sort_direction": "nullable|string|in:asc,desc"})
+
     def matches(record):
         pairs = (("server_id", record["_serverId"]), ("storage", record["storage"]), ("status", record["status"]))
         return all(filters.get(key) in (None, value) for key, value in pairs)
