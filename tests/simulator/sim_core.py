@@ -96,8 +96,8 @@ class Router:
 #
 # A schema maps field name -> rule string, e.g. "required|string|max:255" or "nullable|in:a,b".
 # Supported rules: required, required_if:field,value[,value], sometimes, nullable, string, integer,
-# boolean, in:a,b, min:n, max:n (length for strings, value for integers), regex:<python regex> (last),
-# ip, ip_or_cidr. validate() returns only the fields named in the schema, with integers and booleans
+# boolean, array (the items are the handler's to check), in:a,b, min:n, max:n (length for strings, value
+# for integers), regex:<python regex> (last), ip, ip_or_cidr. validate() returns only the fields named in the schema, with integers and booleans
 # coerced the way Laravel accepts them ("5" -> 5, 1/"1" -> True, 0/"0" -> False).
 
 _TRUE_VALUES = (True, 1, "1")
@@ -145,6 +145,9 @@ def _check_rule(field, value, rule, argument, kind):
         if value in _FALSE_VALUES and not isinstance(value, float):
             return None, False
         return "The %s field must be true or false." % field, value
+    elif rule == "array":
+        if not isinstance(value, list):
+            return "The %s must be an array." % field, value
     elif rule == "in":
         if str(value) not in argument.split(","):
             return "The selected %s is invalid." % field, value

@@ -24,9 +24,10 @@ SCRIPT_LOCATIONS = ["before", "after"]
 
 PROJECT_CREATE = {"name": "required|string|max:255", "autoDeploy": "nullable|boolean", "webApplication": "required|integer"}
 SYMLINK_FIELDS = {"type": "string|" + res.one_of(SYMLINK_TYPES), "linkFrom": "string|max:255", "linkTo": "string|max:255",
-                  "secretKey": "nullable|string|max:255", "content": "nullable|string"}
+                  "secretKey": "nullable|string|max:255", "content": "nullable|string", "webApplications": "nullable|array"}
 SCRIPT_FIELDS = {"name": "string|max:255", "scriptAction": "string|" + res.one_of(SCRIPT_ACTIONS),
-                 "location": "string|" + res.one_of(SCRIPT_LOCATIONS), "username": "string|max:64", "script": "string"}
+                 "location": "string|" + res.one_of(SCRIPT_LOCATIONS), "username": "string|max:64", "script": "string",
+                 "webApplications": "nullable|array"}
 
 
 def projects(store):
@@ -64,10 +65,10 @@ def _project_view(project):
     return view
 
 
-def _web_application_ids(project, body):
-    """webApplications: ids of web apps the project deploys to."""
-    ids = body.get("webApplications", [])
-    if not isinstance(ids, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in ids):
+def _web_application_ids(project, fields):
+    """webApplications (a validated array): ids of web apps the project deploys to."""
+    ids = fields.pop("webApplications", None) or []
+    if not all(isinstance(item, int) and not isinstance(item, bool) for item in ids):
         raise invalid("webApplications", "The webApplications must be an array of web application ids.")
     if set(ids) - set(project["_webapps"]):
         raise invalid("webApplications", "The selected webApplications is invalid.")
@@ -203,13 +204,13 @@ def _symlink(ctx):
     return res.find(_project(ctx)["_symlinks"], ctx.params["atomicSymlinkId"], "Atomic symlink")
 
 
-def _apply_symlink(project, record, fields, body):
+def _apply_symlink(project, record, fields):
+    if "webApplications" in fields:
+        record["assignedWebApplicationIds"] = _web_application_ids(project, fields)
     for hidden in ("secretKey", "content"):
         if hidden in fields:
             record["_" + hidden] = fields.pop(hidden)
     record.update(fields)
-    if "webApplications" in body:
-        record["assignedWebApplicationIds"] = _web_application_ids(project, body)
 
 
 def list_symlinks(ctx):
@@ -222,7 +223,7 @@ def create_symlink(ctx):
     record = ctx.store.add(project["_symlinks"], "atomicsymlink", {"atomic_project_id": project["id"], "type": fields["type"],
                                                                    "linkFrom": "", "linkTo": "", "assignedWebApplicationIds": []})
     del record["created_at"]  # the reference's symlink object has no timestamps
-    _apply_symlink(project, record, fields, ctx.body)
+    _apply_symlink(project, record, fields)
     _log(project, "Info", "Symlink %s added" % record["linkFrom"])
     return {"message": SYMLINK_SAVED}
 
@@ -230,7 +231,7 @@ def create_symlink(ctx):
 def update_symlink(ctx):
     project, record = _project(ctx), _symlink(ctx)
     fields = ctx.validate(SYMLINK_FIELDS)
-    _apply_symlink(project, record, fields, ctx.body)
+    _apply_symlink(project, record, fields)
     _log(project, "Info", "Symlink %s updated" % record["linkFrom"])
     return {"message": SYMLINK_SAVED}
 
@@ -238,7 +239,8 @@ def update_symlink(ctx):
 def add_script(store, project, body):
     """A deployment script (what the reference's unreached script-create page would do; control API)."""
     fields = validate(body, _required(SCRIPT_FIELDS, "name", "scriptAction", "location", "username", "script"))
-    record = store.add(project["_scripts"], "atomicscript", dict(fields, webApplications=_web_application_ids(project, body)))
+    assigned = _web_application_ids(project, fields)
+    record = store.add(project["_scripts"], "atomicscript", dict(fields, webApplications=assigned))
     del record["created_at"]
     return record
 
@@ -250,8 +252,8 @@ def _script(ctx):
 def update_script(ctx):
     project, record = _project(ctx), _script(ctx)
     fields = ctx.validate(SCRIPT_FIELDS)
-    if "webApplications" in ctx.body:
-        fields["webApplications"] = _web_application_ids(project, ctx.body)
+    if "webApplications" in fields:
+        fields["webApplications"] = _web_application_ids(project, dict(fields))
     record.update(fields)
     _log(project, "Info", "Script %s updated" % record["name"])
     return {"message": "Script %s has been updated" % record["name"]}

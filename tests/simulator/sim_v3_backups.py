@@ -21,6 +21,7 @@ SORT_COLUMNS = ["id", "label", "storage", "status", "created_at"]
 BACKUP_SETTINGS = {
     "format": "nullable|string|" + res.one_of(FORMATS), "excludeDevelopmentFiles": "nullable|boolean",
     "excludeWordpressCacheFiles": "nullable|boolean", "successNotification": "nullable|boolean", "failNotification": "nullable|boolean",
+    "excludeFile": "nullable|array", "excludeTable": "nullable|array",
 }
 BACKUP_CREATE = dict({
     "name": "required|string|max:255", "webApplicationId": "nullable|integer", "databaseId": "nullable|integer",
@@ -36,17 +37,15 @@ def backups(store):
     return store.state.setdefault("backups", {})
 
 
-def _string_lists(body):
-    """excludeFile and excludeTable: arrays of strings (the validator knows no arrays)."""
+def _string_lists(fields):
+    """excludeFile and excludeTable (validated arrays): arrays of strings, [] when null or empty."""
     lists = {}
     for field in LISTS:
-        if field in body:
-            value = body[field]
-            if value is None:
-                value = []
-            if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        if field in fields:
+            value = fields.pop(field) or []
+            if not all(isinstance(item, str) and item for item in value):
                 raise invalid(field, "The %s must be an array of strings." % field)
-            lists[field] = list(value)
+            lists[field] = value
     return lists
 
 
@@ -90,7 +89,7 @@ def add_snapshot(store, record, status="COMPLETED"):
 
 def create_backup(ctx):
     fields = ctx.validate(BACKUP_CREATE)
-    lists = _string_lists(ctx.body)
+    lists = _string_lists(fields)
     if fields.get("webApplicationId") is None and fields.get("databaseId") is None:
         raise invalid("webApplicationId", "The webApplicationId field is required when databaseId is not present.")
     server = None
@@ -146,7 +145,7 @@ def get_backup(ctx):
 def update_backup(ctx):
     record = _backup(ctx)
     fields = ctx.validate(BACKUP_UPDATE)
-    fields.update(_string_lists(ctx.body))
+    fields.update(_string_lists(fields))
     if "name" in fields:
         record["label"] = fields.pop("name")
     if "frequency" in fields:

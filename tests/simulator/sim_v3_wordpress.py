@@ -16,7 +16,7 @@ __metaclass__ = type
 import sim_data as data
 import sim_resources as res
 import sim_webapps as apps
-from sim_core import ApiError, invalid, not_found, now_timestamp, public
+from sim_core import ApiError, invalid, not_found, now_timestamp, public, validate
 
 S = "/servers/{serverId}"
 W = S + "/webapps/{webAppId}"
@@ -271,8 +271,8 @@ def update_staging(ctx):
 
 def push_staging(ctx):
     app, staging = _staging(ctx)
-    tables = ctx.body.get("syncTable", [])
-    if not isinstance(tables, list) or not all(isinstance(table, str) and table for table in tables):
+    tables = validate(ctx.body, {"syncTable": "nullable|array"}).get("syncTable") or []
+    if not all(isinstance(table, str) and table for table in tables):
         raise invalid("syncTable", "The syncTable must be an array of table names.")
 
     def land():

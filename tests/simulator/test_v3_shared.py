@@ -132,8 +132,9 @@ def test_answers_that_differ_from_v2(api, api3, server, app_path):
     api.control("POST", "/servers/%d/blockedips" % int(server.split("/")[-1]), {"ips": ["198.51.100.7"]})
     assert api3.ok("DELETE", server + "/security/fail2ban/blockedip", {"ip": "198.51.100.7"}) == {
         "message": "198.51.100.7 has been successfully unbanned from SSH login"}
-    created = api3.ok("POST", "/settings/externalapi", {"label": "storage", "service": "upcloudobjectstorage", "secret": "abcdefgh",
-                                                         "username": "key-id", "url": "https://objects.example.net"})
+    storage = {"label": "storage", "service": "upcloudobjectstorage", "secret": "abcdefgh", "username": "key-id",
+               "url": "https://objects.example.net"}
+    created = api3.ok("POST", "/settings/externalapi", storage)
     assert set(created) == {"id", "label", "service", "secret", "created_at"} and created["service"] == "upcloudobjectstorage"
     assert api.ok("GET", "/settings/externalapi/%d" % created["id"])["service"] == "UpCloud Object Storage"
     assert_invalid(api3.post("/settings/externalapi", {"label": "s", "service": "sftp", "secret": "x"}), "url")

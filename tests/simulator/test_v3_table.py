@@ -56,15 +56,15 @@ def fixture_account(api, sim):
     server = sim.state["servers"][str(server_id)]
     app = next(iter(server["_webapps"].values()))
     app_path = "/servers/%d/webapps/%d" % (server_id, app["id"])
-    ssl = api.ok("POST", app_path + "/ssl", {"provider": "custom", "enableHttp": True, "enableHsts": False,
-                                            "privateKey": PEM_KEY, "certificate": PEM_CERTIFICATE})
+    certificate = {"provider": "custom", "enableHttp": True, "enableHsts": False, "privateKey": PEM_KEY, "certificate": PEM_CERTIFICATE}
+    ssl = api.ok("POST", app_path + "/ssl", certificate)
     api.ok("POST", app_path + "/ssl/advanced", {"advancedSSL": True})  # so that the domain-SSL reads answer too
     git = api.ok("POST", app_path + "/git", {"provider": "github", "repository": "owner/repo", "branch": "main"})
     installer = api.ok("POST", app_path + "/installer", {"name": "phpMyAdmin"})
     key = api.ok("POST", "/servers/%d/sshcredentials" % server_id, {"label": "laptop", "username": "app", "publicKey": PUBLIC_KEY})
     external = api.ok("POST", "/settings/externalapi", {"label": "dns", "service": "cloudflare", "username": "me@example.com", "secret": "s3cret-key"})
-    first = {collection: int(next(iter(server[collection]))) for collection in ("_users", "_databases", "_databaseusers", "_cronjobs",
-                                                                                 "_supervisors", "_firewalls")}
+    collections = ("_users", "_databases", "_databaseusers", "_cronjobs", "_supervisors", "_firewalls")
+    first = {collection: int(next(iter(server[collection]))) for collection in collections}
     return {
         "serverId": server_id, "webAppId": app["id"], "domainId": int(next(iter(app["_domains"]))), "sslId": ssl["id"],
         "gitId": git["id"], "installerId": installer["id"], "sshKeyId": key["id"], "apiId": external["id"],
