@@ -236,14 +236,15 @@ def search_filter(items, query, *fields):
     return [item for item in items if any(term in str(item.get(field) or "").lower() for field in fields)]
 
 
-def paginate(items, query, page_url, default_per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE):
-    """Builds {"data", "meta": {"pagination"}}; perPage above the maximum (40) is clamped to it."""
+def paginate(items, query, page_url, default_per_page=DEFAULT_PER_PAGE, max_per_page=MAX_PER_PAGE, view=public):
+    """Builds {"data", "meta": {"pagination"}} with view(item) for each item of the page; perPage above
+    the maximum (40) is clamped to it."""
     per_page = min(query_int(query, "perPage", default_per_page), max_per_page)
     page = query_int(query, "page", 1)
     total = len(items)
     total_pages = max(1, int(math.ceil(total / float(per_page))))
     start = (page - 1) * per_page
-    data = [public(item) for item in items[start:start + per_page]]
+    data = [view(item) for item in items[start:start + per_page]]
     links = {}
     if page > 1:
         links["previous"] = _page_link(page_url, query, min(page - 1, total_pages))

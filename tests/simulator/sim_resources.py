@@ -129,10 +129,11 @@ class Context:
     def domain(self):
         return find(self.webapp()["_domains"], self.params["domainId"], "Domain")
 
-    def page(self, items, *search_fields):
+    def page(self, items, *search_fields, view=public):
+        """A list page of the records; `view` makes each record's API object (default: its public fields)."""
         if search_fields:
             items = search_filter(items, self.query, *search_fields)
-        return paginate(items, self.query, self.page_url, self.default_per_page, self.max_per_page)
+        return paginate(items, self.query, self.page_url, self.default_per_page, self.max_per_page, view)
 
 
 def server_collection(collection, param, resource, search_fields, on_delete=None):

@@ -103,10 +103,8 @@ def create_ssh_key(ctx):
 
 def list_ssh_keys(ctx):
     server = ctx.server()
-    page = ctx.page(list(server["_sshcredentials"].values()), "label")
     # The v3 list example shows no `temporary`; the single-key read does.
-    page["data"] = [_ssh_key_view(server, server["_sshcredentials"][str(item["id"])], with_temporary=False) for item in page["data"]]
-    return page
+    return ctx.page(list(server["_sshcredentials"].values()), "label", view=lambda record: _ssh_key_view(server, record, with_temporary=False))
 
 
 def get_ssh_key(ctx):

@@ -103,9 +103,7 @@ def create_project(ctx):
 
 
 def list_projects(ctx):
-    page = ctx.page(list(projects(ctx.store).values()), "name")
-    page["data"] = [_project_view(projects(ctx.store)[str(item["id"])]) for item in page["data"]]
-    return page
+    return ctx.page(list(projects(ctx.store).values()), "name", view=_project_view)
 
 
 def get_project(ctx):

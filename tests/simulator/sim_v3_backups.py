@@ -133,9 +133,7 @@ def list_backups(ctx):
     items = [record for record in backups(ctx.store).values() if matches(record)]
     if filters.get("sort_column"):
         items.sort(key=lambda record: record[filters["sort_column"]], reverse=filters.get("sort_direction") == "desc")
-    page = ctx.page(items, "label")
-    page["data"] = [_backup_view(backups(ctx.store)[str(item["id"])]) for item in page["data"]]
-    return page
+    return ctx.page(items, "label", view=_backup_view)
 
 
 def get_backup(ctx):
