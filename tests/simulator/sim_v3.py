@@ -21,7 +21,7 @@ import sim_v3_atomic as atomic
 import sim_v3_backups as backups
 import sim_v3_wordpress as wordpress
 import sim_webapps as apps
-from sim_core import MAX_PER_PAGE, now_timestamp, public, validate
+from sim_core import MAX_PER_PAGE, ApiError, now_timestamp, public, validate
 
 S = sim_api.S
 W = sim_api.W
@@ -146,6 +146,10 @@ def update_domain_meta(ctx):
     fields = ctx.validate(DOMAIN_META)
     if "www" in fields:
         fields["www"] = 1 if fields["www"] else 0
+    if fields.get("type") == "primary":
+        for other in app["_domains"].values():
+            if other["type"] == "primary":
+                other["type"] = "alias"  # one primary domain per web app
     domain.update({key: value for key, value in fields.items() if value is not None})
     res.log_event(app, "domain", "Domain %s updated" % domain["name"])
     return {"message": "Domain settings have been successfully updated."}
@@ -165,9 +169,14 @@ def install_domain_ssl(ctx):
     flags = validate(ctx.body, {"advancedSSL": "nullable|boolean", "autoSSL": "nullable|boolean"})
     app = ctx.webapp()
     ctx.domain()
+    before = app["_advancedSsl"]
     if flags.get("advancedSSL"):
         app["_advancedSsl"] = {"advancedSSL": True, "autoSSL": bool(flags.get("autoSSL"))}
-    checked = apps.checked_ssl_install(ctx)
+    try:
+        checked = apps.checked_ssl_install(ctx)
+    except ApiError:
+        app["_advancedSsl"] = before  # a refused request changes nothing
+        raise
     ctx.later(lambda: apps.apply_ssl_install(ctx, *checked))
     return {}
 

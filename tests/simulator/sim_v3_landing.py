@@ -16,6 +16,8 @@ __metaclass__ = type
 import threading
 import traceback
 
+from sim_core import ApiError
+
 DEFAULT_LAND_DELAY = 1.0
 
 
@@ -53,9 +55,10 @@ class Landings:
             for effect in effects:
                 try:
                     effect()
+                except ApiError:
+                    pass  # the target went away in the meantime: the work fails quietly, as on RunCloud
                 except Exception:  # pylint: disable=broad-except
-                    # The target went away in the meantime (deleted, reset): the work fails quietly, as on RunCloud.
-                    traceback.print_exc()
+                    traceback.print_exc()  # a simulator bug: say so, and keep serving
             self.landed += 1
         self.on_landed()
 

@@ -113,6 +113,9 @@ def test_domains_update_in_place_and_tell_their_dns_records(api, api3, app_path)
     assert records == [{"type": "A", "hostname": "shop.example.org", "content": "192.0.2.10"},
                        {"type": "CNAME", "hostname": "www.shop.example.org", "content": "shop.example.org"}]
     assert_invalid(api3.patch(path + "/meta", {"type": "sideways"}), "type")
+    api3.ok("PATCH", path + "/meta", {"type": "primary"})
+    types = sorted(item["type"] for item in api3.ok("GET", app_path + "/domains")["data"])
+    assert types == ["alias", "primary"], "the former primary domain became an alias"
     assert_invalid(api3.patch(path + "/meta", {"unknown": 1}), "fields")
 
 
@@ -164,6 +167,10 @@ def test_domain_ssl_answers_empty_and_the_certificate_shows_later(api, api3, app
     assert api3.ok("PATCH", path + "/%d" % certificate["id"], {"enableHsts": True}) == {}
     eventually(lambda: api3.ok("GET", path)["enableHsts"] is True)
     assert_invalid(api3.post(path, body), "provider")
+    other = api.ok("POST", app_path + "/domains", {"name": "plain.example.org", "type": "alias"})
+    api.ok("POST", app_path + "/ssl/advanced", {"advancedSSL": False})
+    assert_invalid(api3.post(app_path + "/domains/%d/ssl" % other["id"], dict(body, provider="none")), "provider")
+    assert api.ok("GET", app_path + "/ssl/advanced")["advancedSSL"] is False, "a refused request changes nothing"
 
 
 def test_pending_landings_are_dropped_by_a_reset(api, api3, server, sim):
