@@ -251,6 +251,8 @@ class Simulator:
         answer, body = self._dispatch(method, path, sim_variants.rewrite_query(variants, query), raw_body, content_type)
         if answer.status < 300:
             answer.body = sim_variants.rewrite_answer(variants, answer.body)
+        else:
+            answer.body = sim_variants.rewrite_error(variants, answer.status, answer.body)
         answer.headers.update(limit_headers)
         return answer, fault, body
 
