@@ -363,6 +363,11 @@ def value_type(kind):
         raise ValueError('unknown value kind %r; known: %s' % (kind, ', '.join(sorted(TYPES))))
 
 
+def is_true(value):
+    """Whether a flag reads as true; a flag that cannot be read is unknown, which is not true."""
+    return BOOLEAN.read(value) is True
+
+
 def read_answer(data):
     """An API answer with every field of ``API_FIELDS`` read into its canonical form, at any depth
     (list items, nested objects, the services keyed by name). Values that cannot be read stay as they
@@ -407,7 +412,8 @@ def error_details(errors):
                 fields[str(field)] = texts
     elif isinstance(errors, list):
         for message in errors:
-            if isinstance(message, dict) and len(message) == 1 and not isinstance(next(iter(message.values())), dict):
+            if isinstance(message, dict) and len(message) == 1 and not set(message) & MESSAGE_KEYS \
+                    and not isinstance(next(iter(message.values())), dict):
                 field, texts = next(iter(message.items()))
                 fields.setdefault(str(field), []).extend(_message_text(text) for text in (texts if isinstance(texts, list) else [texts]))
             elif not _is_empty(message):
@@ -417,9 +423,13 @@ def error_details(errors):
     return fields, general
 
 
+# The keys under which an object in a list of errors holds its text.
+MESSAGE_KEYS = frozenset(['message', 'detail', 'error', 'msg'])
+
+
 def _message_text(message):
     if isinstance(message, dict):
-        for key in ('message', 'detail', 'error', 'msg'):
+        for key in sorted(MESSAGE_KEYS):
             if isinstance(message.get(key), str):
                 return message[key]
     return message if isinstance(message, str) else str(message)
