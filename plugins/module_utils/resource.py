@@ -540,8 +540,10 @@ class ResourceModule(RunCloudModule):
         values = {}
         for option in self.carry_over:
             field = self.field(option)
-            if self.params.get(option) is None and current.get(field.read_as) is not None:
-                values[option] = current[field.read_as]
+            value = current.get(field.read_as)
+            # Only a value read in a known form is carried over, in the form a request sends.
+            if self.params.get(option) is None and field.kind.read(value) is not None and field.kind.readable(value):
+                values[option] = field.kind.write(value)
         return values
 
     def immutable_differences(self, current):

@@ -326,8 +326,7 @@ API_FIELDS.update(_fields(BOOLEAN, 'connected', 'online', 'softwareUpdate', 'sec
                           'advancedSSL', 'autoSSL', 'atomic', 'autoDeploy', 'autoStart', 'autoRestart', 'enabled'))
 API_FIELDS.update(_fields(INTEGER, 'numprocs', 'maxExecutionTime', 'maxInputTime', 'maxInputVars', 'memoryLimit', 'postMaxSize',
                           'uploadMaxFilesize', 'sessionGcMaxlifetime', 'processManagerStartServers', 'processManagerMinSpareServers',
-                          'processManagerMaxSpareServers', 'processManagerMaxChildren', 'processManagerMaxRequests', 'totalCPUCore',
-                          'webApplication', 'database', 'cronJob', 'supervisor'))
+                          'processManagerMaxSpareServers', 'processManagerMaxChildren', 'processManagerMaxRequests', 'totalCPUCore'))
 API_FIELDS.update(_fields(NUMBER, 'totalMemory', 'freeMemory', 'diskTotal', 'diskFree', 'loadAvg', 'availableMemory', 'usedMemory',
                           'totalDiskSpace', 'availableDiskSpace', 'usedDiskSpace', 'loadAverage', 'latitude', 'longitude'))
 API_FIELDS.update(_fields(PHP_VERSION, 'phpVersion', 'phpCLIVersion'))
