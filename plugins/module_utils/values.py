@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import math
 import re
 
 TRUE_WORDS = frozenset(['1', 'true', 'yes', 'on'])
@@ -176,7 +177,7 @@ class Number(ValueType):
                 return int(text)
             except ValueError:
                 number = float(text)
-                if number != number or number in (float('inf'), float('-inf')):
+                if math.isnan(number) or math.isinf(number):
                     raise ValueError('not a finite number')
                 return number
         raise TypeError('not a number')
