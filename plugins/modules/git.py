@@ -219,6 +219,7 @@ def repository_matches(wanted, repository_data):
 
 GIT_PROVIDERS = ('custom', 'bitbucket', 'github', 'gitlab', 'selfhostedgitlab')
 
+
 class GitModule(ResourceModule):
     resource = 'git deployment'
     result_key = 'git'

@@ -109,8 +109,8 @@ def test_normalisation_both_ways():
 def test_a_422_without_field_names_fails_with_the_api_words(monkeypatch):
     result, session = run_module(monkeypatch, main, dict(server=1, name='w', color='blue'), [
         Exchange('GET', '/servers/1/widgets', found(WIDGET)),
-        Exchange('PATCH', '/servers/1/widgets/5/looks', answer(422, {'message': 'The given data was invalid.',
-                                                                    'errors': ['The color is not available.']})),
+        Exchange('PATCH', '/servers/1/widgets/5/looks',
+                 answer(422, {'message': 'The given data was invalid.', 'errors': ['The color is not available.']})),
     ])
     assert result['failed'] is True and 'The color is not available.' in result['msg']
     assert result['api_details'] == ['The color is not available.']
