@@ -209,6 +209,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import is_true, read_answer
 
 try:
     # ansible-core 2.19+ (data tagging): a string is templated only when it is trusted.
@@ -440,7 +441,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if query['shared']:
                 servers = self._with_shared(servers, params, concurrency)
             if query['connected_only']:
-                servers = [server for server in servers if server.get('connected')]
+                servers = [server for server in servers if is_true(server.get('connected'))]
             web_apps = self._fetch_web_apps(servers, concurrency) if query['web_apps'] else {}
             databases = self._fetch_per_server(DATABASES_PATH, servers, concurrency) if query['databases'] else {}
         except RunCloudError as error:
@@ -508,9 +509,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, data):
         strict = self.get_option('strict')
+        # Filters, groups and host variables see every value in its canonical form (the client reads
+        # answers so; a cache written by an earlier version may hold them as the API spelled them).
+        data = read_answer(data)
         servers = sorted(data.get('servers') or [], key=lambda server: _id_order(server.get('id')))
         if self.get_option('connected_only'):
-            servers = [server for server in servers if server.get('connected')]
+            servers = [server for server in servers if is_true(server.get('connected'))]
         selected = []
         for server in servers:
             variables = self.host_variables(server, data)

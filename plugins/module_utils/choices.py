@@ -10,13 +10,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
-import re
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
-
-# RunCloud names PHP versions php<major><minor>rc (php74rc, php82rc).
-PHP_VERSION_NAME = re.compile(r'^php\d{2,3}rc$')
-PHP_VERSION_WRITTEN_OTHERWISE = re.compile(r'^\s*(?:php)?\s*(\d)\.?(\d{1,2})(?:\.\d+)?\s*(?:rc)?\s*$', re.IGNORECASE)
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import PHP_VERSION_NAME, PHP_VERSION_SPELLINGS
 # How many accepted values a message shows.
 SHOWN_VALUES = 12
 
@@ -43,7 +39,7 @@ def php_version_problem(option, value):
     RunCloud's name (php82rc), or None. Other unknown names are left to the API, which knows its own."""
     if value is None or PHP_VERSION_NAME.match(value):
         return None
-    written = PHP_VERSION_WRITTEN_OTHERWISE.match(value)
+    written = PHP_VERSION_SPELLINGS.match(value)
     if written is None:
         return None
     return ('%s %r is not a RunCloud PHP version name: write it as php%s%src (RunCloud names PHP versions '

@@ -43,6 +43,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
     TransportError,
     error_class_for_status,
 )
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import error_details, read_answer, unwrap
 
 try:
     import requests
@@ -54,18 +55,19 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 try:
-    from urllib.parse import urlsplit, quote
+    from urllib.parse import parse_qsl, urlsplit, quote
 except ImportError:  # pragma: no cover - Python 2 is not supported, but the import must not crash sanity
-    from urlparse import urlsplit  # type: ignore
+    from urlparse import parse_qsl, urlsplit  # type: ignore
     from urllib import quote  # type: ignore
 
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
 API_PATH = '/api/v2'
 MAX_PER_PAGE = 40
-# The page size RunCloud uses when it ignores ``perPage``: a page of exactly this many items, in an
-# answer that says nothing about its pages, may be followed by more.
-API_DEFAULT_PER_PAGE = 15
+# The page sizes RunCloud uses when it ignores ``perPage`` (v2 reference: 15 observed; v3 reference:
+# 15 or 20 depending on the list, 20 for web applications and domains): a first page of exactly this
+# many items, in an answer that says nothing about its pages, may be followed by more.
+API_PAGE_SIZES = (15, 20)
 # A list that never ends (an endpoint that answers every page in full) must not run forever.
 MAX_LIST_PAGES = 1000
 # Limits of the connection options (documented in the runcloud.cloud.api doc fragment).
@@ -156,15 +158,19 @@ def parse_rate_limit_reset(value, now=None):
 
 def split_list_body(data):
     """Return (items, pagination) of a list answer: the paginated envelope (``meta.pagination``,
-    Laravel's ``meta`` or top-level paginator fields, or none at all) or a bare array."""
+    Laravel's ``meta`` or top-level paginator fields, or none at all) or a bare array. The
+    pagination holds the answer's ``links`` (Fractal's in ``meta.pagination``, Laravel's at the top)
+    when it has any, also when it has no page count (``next_link_query``)."""
     if isinstance(data, list):
         return data, None
     if isinstance(data, dict) and isinstance(data.get('data'), list):
         meta = data.get('meta') if isinstance(data.get('meta'), dict) else {}
-        for candidate in (meta.get('pagination'), meta, data):
-            if isinstance(candidate, dict) and total_pages_of(candidate) is not None:
-                return data['data'], candidate
-        return data['data'], None
+        pagination = meta.get('pagination') if isinstance(meta.get('pagination'), dict) else {}
+        links = next((candidate['links'] for candidate in (pagination, meta, data) if isinstance(candidate.get('links'), dict)), None)
+        for candidate in (pagination, meta, data):
+            if total_pages_of(candidate) is not None:
+                return data['data'], candidate if links is None or 'links' in candidate else dict(candidate, links=links)
+        return data['data'], None if links is None else {'links': links}
     raise TransportError('expected a list answer (a JSON array or {"data": [...]}) but got %s' % type(data).__name__)
 
 
@@ -186,6 +192,22 @@ def total_pages_of(pagination):
     if total is not None and per_page:
         return max(1, -(-total // per_page))
     return None
+
+
+def next_link_query(pagination):
+    """What a list answer's links say about the next page: the query of its ``next`` link (a dict),
+    False when it has links but no next one (the last page), None when it has no links at all.
+
+    Only the link's query is used, on the list's own path: its host may be another name of the API
+    (a proxy's), and the credentials are never sent anywhere but ``api_url``."""
+    links = pagination.get('links') if isinstance(pagination, dict) else None
+    if not isinstance(links, dict):
+        return None
+    following = links.get('next')
+    if not isinstance(following, str) or not following.strip():
+        return False
+    query = dict(parse_qsl(urlsplit(following.strip()).query, keep_blank_values=True))
+    return query or False
 
 
 def _item_key(item):
@@ -579,12 +601,11 @@ class RunCloudClient:
                 return TransportError('the API answered HTTP %s with a body that is not JSON; check api_url (%s)' % (status, self.api_url),
                                       method, display_path, status), FINAL, None
             self.answered = True
-            return ApiResponse(status, data, response.headers), None, None
+            # Every answer is read once, here, by the value model: a single object inside a ``data``
+            # envelope as the object, every field of a known type in its canonical form.
+            return ApiResponse(status, read_answer(unwrap(data)), response.headers), None, None
 
-        payload = data if isinstance(data, dict) else {}
-        message = payload.get('message') or response.reason or 'HTTP %s' % status
-        errors = payload.get('errors') if isinstance(payload.get('errors'), dict) else None
-        error = error_class_for_status(status)(message, method, display_path, status, errors, body=payload or None)
+        error = self._error_from_answer(data, response, method, display_path, status)
         self._add_next_step(error)
         if status == 429:
             return error, RETRY, self._rate_limit_delay(response.headers, attempt_number)
@@ -592,6 +613,19 @@ class RunCloudClient:
             # A 5xx may come from a gateway while the application still works on the request.
             return error, UNCERTAIN, self._backoff(attempt_number)
         return error, FINAL, None
+
+    @staticmethod
+    def _error_from_answer(data, response, method, display_path, status):
+        """The error of an answer >= 400, with the API's own words whatever the shape of its body:
+        ``message`` (or ``error``), and ``errors`` as an object of fields, a list or a string."""
+        payload = data if isinstance(data, dict) else {}
+        fields, details = error_details(payload.get('errors') if payload else (data if data is not _NOT_JSON else None))
+        message = next((payload[key] for key in ('message', 'error') if isinstance(payload.get(key), str) and payload[key].strip()), None)
+        if message is None and details:
+            message = details.pop(0)
+        message = message or response.reason or 'HTTP %s' % status
+        return error_class_for_status(status)(message, method, display_path, status, fields or None,
+                                              body=payload or None, details=[text for text in details if text != message])
 
     def _ca_bundle_hint(self):
         if self.ca_path:
@@ -657,31 +691,36 @@ class RunCloudClient:
 
     # -- lists ---------------------------------------------------------------------------------
 
-    def get_page(self, path, page=1, per_page=MAX_PER_PAGE, params=None):
-        """One page of a list endpoint: (items, pagination or None)."""
+    def get_page(self, path, page=1, per_page=MAX_PER_PAGE, params=None, link_query=None):
+        """One page of a list endpoint: (items, pagination or None). ``link_query`` is the query of
+        the previous page's ``next`` link, sent as it is."""
         query = dict(params or {})
         query.update(page=page, perPage=per_page)
+        query.update(link_query or {})
         return split_list_body(self.get(path, params=query))
 
     def iter_items(self, path, params=None, per_page=MAX_PER_PAGE, max_pages=None):
         """Every item of a list endpoint, page after page, fetched lazily.
 
-        The page count comes from the answer's pagination block when it has one. Without one (a bare
-        array, a block of another shape), pages are read while they come back full - as many items as
-        asked for, or as the first page held - and the list ends at a short or empty page, or at a
-        page that only repeats what was read (an endpoint that is not paginated at all). Reaching
-        ``max_pages`` with more pages to come is an error: a list is never cut short in silence.
+        A ``next`` link (``links.next``, at the top or in ``meta.pagination``) is followed when the
+        answer has one; links without a next one end the list. Otherwise the page count comes from
+        the answer's pagination block when it has one. Without either (a bare array, a block of
+        another shape), pages are read while they come back full - as many items as asked for, as
+        many as one of the API's own page sizes (API_PAGE_SIZES) on the first page, or as many as the
+        first page held - and the list ends at a short or empty page, or at a page that only repeats
+        what was read (an endpoint that is not paginated at all). Reaching ``max_pages`` with more
+        pages to come is an error: a list is never cut short in silence.
         """
         return self._walk_pages(path, params, per_page, max_pages, None)
 
     def _walk_pages(self, path, params, per_page, max_pages, first_page):
         limit = MAX_LIST_PAGES if max_pages is None else max_pages
-        page, first_size, seen = 1, None, set()
+        page, first_size, seen, link_query = 1, None, set(), None
         while True:
             if page == 1 and first_page is not None:
                 items, pagination = first_page
             else:
-                items, pagination = self.get_page(path, page, per_page, params)
+                items, pagination = self.get_page(path, page, per_page, params, link_query)
             keys = [_item_key(item) for item in items]
             if page > 1 and keys and all(key in seen for key in keys):
                 return
@@ -689,17 +728,15 @@ class RunCloudClient:
             yield from items
             if first_size is None:
                 first_size = len(items)
-            pages = total_pages_of(pagination)
             if not items:
                 return
-            if pages is not None:
-                if page >= pages:
-                    return
-            elif not _page_may_continue(page, len(items), first_size, per_page):
+            more = _more_pages(pagination, page, len(items), first_size, per_page)
+            if not more:
                 return
             if page >= limit:
                 raise _too_many_pages(path, limit, per_page)
-            page += 1
+            link_query = more if isinstance(more, dict) else None
+            page = _int_or_none((link_query or {}).get('page')) or page + 1
 
     def list_all(self, path, params=None, per_page=MAX_PER_PAGE, concurrency=1):
         """Every item of a list endpoint. With ``concurrency`` > 1 the pages after the first are
@@ -849,12 +886,26 @@ def _same(left, right):
     return str(left) == str(right)
 
 
+def _more_pages(pagination, page, count, first_size, per_page):
+    """Whether another page follows page ``page`` (``count`` items): the next link's query (a dict)
+    when the answer has one, else True or False."""
+    link = next_link_query(pagination)
+    if link:
+        return link
+    pages = total_pages_of(pagination)
+    if pages is not None:
+        return page < pages
+    if link is False:
+        return False
+    return _page_may_continue(page, count, first_size, per_page)
+
+
 def _page_may_continue(page, count, first_size, per_page):
-    """Whether a page of an answer without page count may be followed by another one."""
+    """Whether a page of an answer that says nothing about its pages may be followed by another one."""
     if count >= per_page:
         return True
     if page == 1:
-        return count == API_DEFAULT_PER_PAGE
+        return count in API_PAGE_SIZES
     return count >= first_size
 
 

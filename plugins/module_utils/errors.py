@@ -18,13 +18,15 @@ class RunCloudError(Exception):
 
     kind = 'error'
 
-    def __init__(self, message, method=None, path=None, status=None, errors=None, tries=None, waited=None, body=None):
+    def __init__(self, message, method=None, path=None, status=None, errors=None, tries=None, waited=None, body=None, details=None):
         super(RunCloudError, self).__init__(message)
         self.message = message
         self.method = method
         self.path = path
         self.status = status
         self.errors = errors or {}
+        # What the API said without naming a field (``errors`` as a list or a string).
+        self.details = list(details or [])
         self.tries = tries
         self.waited = waited
         self.body = body
@@ -40,11 +42,12 @@ class RunCloudError(Exception):
         if self.status is not None:
             parts.append('HTTP %s' % self.status)
         text = ': '.join(parts + [self.message]) if parts else self.message
-        if self.errors:
-            text += ' (%s)' % '; '.join(
-                '%s: %s' % (field, ' '.join(messages) if isinstance(messages, list) else messages)
-                for field, messages in sorted(self.errors.items())
-            )
+        said = list(self.details) + [
+            '%s: %s' % (field, ' '.join(str(message) for message in messages) if isinstance(messages, list) else messages)
+            for field, messages in sorted(self.errors.items())
+        ]
+        if said:
+            text += ' (%s)' % '; '.join(said)
         if self.tries and self.tries > 1:
             text += ' [after %d tries, %.1fs waiting]' % (self.tries, self.waited or 0.0)
         return text
@@ -58,6 +61,7 @@ class RunCloudError(Exception):
             status=self.status,
             api_message=self.message,
             field_errors=self.errors,
+            api_details=self.details,
             tries=self.tries,
             waited=round(self.waited, 3) if self.waited is not None else None,
             maybe_applied=self.maybe_applied,

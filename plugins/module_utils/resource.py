@@ -19,9 +19,8 @@ import copy
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import type_of, value_type
 
-TRUE_STRINGS = frozenset(['1', 'true', 'yes', 'on'])
-FALSE_STRINGS = frozenset(['0', 'false', 'no', 'off'])
 # A compared field the API's answer lacks, or holds in a shape the module cannot read: never a reason
 # to update, replace or fail (the real API may answer in any shape the reference leaves open).
 UNKNOWN = type('Unknown', (object,), {'__repr__': lambda self: 'UNKNOWN'})()
@@ -31,52 +30,15 @@ ABSENCE_PROOF_MAX_PAGES = 25
 
 
 def normalize(kind, value):
-    """The comparable form of a value of the given kind; unknown shapes are left as they are.
-
-    ``domain``: case and a trailing dot do not matter. Empty strings are null for every kind.
-    """
-    if value is None or (isinstance(value, str) and value.strip() == '' and kind != 'raw'):
-        return None
-    if kind == 'bool':
-        if isinstance(value, str):
-            text = value.strip().lower()
-            if text in TRUE_STRINGS:
-                return True
-            if text in FALSE_STRINGS:
-                return False
-            return value
-        if isinstance(value, (bool, int, float)):
-            return bool(value)
-        return value
-    if kind == 'int':
-        if isinstance(value, bool):
-            return int(value)
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            try:
-                number = float(value)
-                return int(number) if number == int(number) else value
-            except (TypeError, ValueError, OverflowError):
-                return value
-    if kind == 'str':
-        if isinstance(value, (dict, list)):
-            return value
-        return value if isinstance(value, str) else str(value)
-    if kind == 'domain':
-        return value.strip().rstrip('.').lower() if isinstance(value, str) else value
-    return value
+    """The comparable (canonical) form of a value of the given kind (a ``values`` type or its name:
+    ``bool``, ``int``, ``str``, ``id``, ``enum``, ``php_version``, ``domain``, ``time``, ``raw``); a value
+    that cannot be read as the kind is left as it is. Empty strings are null for every kind but raw."""
+    return value_type(kind).read(value)
 
 
 def readable(kind, value):
-    """Whether an API value (already normalised) has the shape a field of ``kind`` holds."""
-    if value is None or kind == 'raw':
-        return True
-    if kind == 'bool':
-        return isinstance(value, bool)
-    if kind == 'int':
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, str)
+    """Whether an API value has the shape a field of ``kind`` holds."""
+    return value_type(kind).readable(value)
 
 
 def camel_case(option):
@@ -90,7 +52,10 @@ class Field:
     - ``api``: the API field name (default: the option in camelCase).
     - ``read_as``: the field name in the API's answer when it differs from the request (SSL ``provider``
       comes back as ``method``).
-    - ``kind``: ``str``, ``int``, ``bool`` or ``raw`` - how values are normalised before comparing.
+    - ``kind``: the field's type in the value model (``values.py``: ``text``/``str``, ``integer``/``int``,
+      ``boolean``/``bool``, ``id``, ``enum``, ``php_version``, ``domain``, ``time``, ``raw``, or a
+      ``ValueType``); by default the type ``values.API_FIELDS`` gives the API field, else text. Values
+      are compared, and sent, through it.
     - ``create``: sent when creating. ``create_default``: sent on create when the option is not set.
     - ``update``: the name of the update group (endpoint) that changes it; None means it cannot
       change after creation (see ``ResourceModule.on_immutable_change``).
@@ -105,12 +70,12 @@ class Field:
       when it did not change (a certificate only travels when it is replaced).
     """
 
-    def __init__(self, option, api=None, kind='str', create=True, update=None, create_default=None,
+    def __init__(self, option, api=None, kind=None, create=True, update=None, create_default=None,
                  reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True):
         self.option = option
         self.api = api or camel_case(option)
         self.read_as = read_as or self.api
-        self.kind = kind
+        self.kind = value_type(kind) if kind is not None else type_of(self.read_as)
         self.create = create
         self.update = update
         self.create_default = create_default
@@ -250,10 +215,14 @@ class ResourceModule(RunCloudModule):
         return super(ResourceModule, self).option_for_api_field(api_field)
 
     def desired(self, field):
+        """The user's value of ``field`` in the form a request sends (the type's documented form)."""
         value = self.params.get(field.option)
         if value is not None and field.to_api is not None:
             value = field.to_api(self, value)
-        return value
+        if isinstance(value, str) and value.strip() == '':
+            # An empty text is what the user asked to send (no open_basedir), not a missing value.
+            return value
+        return field.kind.write(value)
 
     def item_url(self, current):
         return self.path(self.item_path, id=current['id'])
@@ -392,7 +361,7 @@ class ResourceModule(RunCloudModule):
 
     @staticmethod
     def identity_matcher(identity):
-        return lambda found, wanted: found is not None and normalize(identity.kind, found) == normalize(identity.kind, wanted)
+        return lambda found, wanted: found is not None and bool(identity.kind.same(found, wanted))
 
     def check_identity_of(self, current):
         """A resource read by id must carry the name the task gives, unless the name can change (a rename)."""
@@ -504,7 +473,7 @@ class ResourceModule(RunCloudModule):
         value = self.desired(identity)
         query = {'search': value} if self.searchable else None
         for item in self.client.iter_items(self.path(self.list_path), query):
-            if item.get('id') != self.replacing.get('id') and normalize(identity.kind, item.get(identity.read_as)) == normalize(identity.kind, value):
+            if item.get('id') != self.replacing.get('id') and identity.kind.same(item.get(identity.read_as), value):
                 return item
         return None
 
@@ -571,8 +540,10 @@ class ResourceModule(RunCloudModule):
         values = {}
         for option in self.carry_over:
             field = self.field(option)
-            if self.params.get(option) is None and current.get(field.read_as) is not None:
-                values[option] = current[field.read_as]
+            value = current.get(field.read_as)
+            # Only a value read in a known form is carried over, in the form a request sends.
+            if self.params.get(option) is None and field.kind.read(value) is not None and field.kind.readable(value):
+                values[option] = field.kind.write(value)
         return values
 
     def immutable_differences(self, current):
@@ -584,7 +555,7 @@ class ResourceModule(RunCloudModule):
     def same(self, field, desired, current):
         if field.matches is not None:
             return field.matches(desired, current)
-        return normalize(field.kind, desired) == normalize(field.kind, current)
+        return field.kind.same(desired, current)
 
     def differs(self, field, current, just_created=False):
         """Whether the user's value of ``field`` differs from the resource's.
@@ -611,7 +582,7 @@ class ResourceModule(RunCloudModule):
             return False
         if field.matches is not None:
             return True
-        return readable(field.kind, normalize(field.kind, value))
+        return field.kind.readable(value)
 
     def note_unknown(self, field, current):
         if field.option in self.unknown_fields:
@@ -729,8 +700,10 @@ class ResourceModule(RunCloudModule):
             for field in self.fields:
                 if field.update == group.name and not field.write_only and field.resend:
                     value = self.current_value(field, current)
-                    if value is not UNKNOWN:
-                        body[field.api] = value
+                    # Only a value read in a known form goes back, in the documented form: echoing
+                    # the API's own spelling ("true", "Hybrid") may be refused, naming the user's option.
+                    if value is not UNKNOWN and field.kind.readable(value):
+                        body[field.api] = field.kind.write(value)
         for field in changed_fields:
             body[field.api] = self.desired(field)
         if group.extra_body is not None:

@@ -187,6 +187,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     UpdateGroup,
     resource_argument_spec,
 )
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import Enumeration
 
 GIT_PATH = 'servers/{server_id}/webapps/{web_app_id}/git/{id}'
 
@@ -216,6 +217,9 @@ def repository_matches(wanted, repository_data):
     return repository_path(wanted) in [repository_path(address) for address in addresses]
 
 
+GIT_PROVIDERS = ('custom', 'bitbucket', 'github', 'gitlab', 'selfhostedgitlab')
+
+
 class GitModule(ResourceModule):
     resource = 'git deployment'
     result_key = 'git'
@@ -227,7 +231,8 @@ class GitModule(ResourceModule):
     required_for_create = ('provider', 'repository', 'branch')
     on_immutable_change = 'option'
     fields = (
-        Field('provider'),
+        # An enumeration here, free text on a server: the value model cannot tell them apart by name.
+        Field('provider', kind=Enumeration(*GIT_PROVIDERS)),
         Field('repository', read_as='repositoryData', matches=repository_matches),
         Field('branch', update='branch'),
         Field('git_host'),
@@ -250,7 +255,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             web_app=dict(type='raw', required=True),
-            provider=dict(type='str', choices=['custom', 'bitbucket', 'github', 'gitlab', 'selfhostedgitlab']),
+            provider=dict(type='str', choices=list(GIT_PROVIDERS)),
             repository=dict(type='str'),
             branch=dict(type='str'),
             git_host=dict(type='str'),

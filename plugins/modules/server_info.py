@@ -200,6 +200,7 @@ resolved:
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import PHP_VERSION
 
 # option (and result key) -> endpoint under servers/{id}
 DETAILS = (
@@ -230,6 +231,9 @@ class ServerInfoModule(RunCloudModule):
         for server in servers:
             for option, endpoint in wanted:
                 server[option] = self.client.get(self.path('servers/{id}/' + endpoint, id=server['id']))
+            if isinstance(server.get('php_versions'), list):
+                # A bare list of names (no field name tells their type): php82rc, also when answered as 8.2.
+                server['php_versions'] = [PHP_VERSION.read(version) for version in server['php_versions']]
             if self.params['logs']:
                 server['logs'] = read_log(self.client, self.path('servers/{id}/logs', id=server['id']), self.params['logs_limit'])
         self.exit(changed=False, servers=servers)

@@ -318,13 +318,15 @@ class SslModule(ResourceModule):
         path = self.path(MODE_PATH)
         # Under a web app check mode only predicted, the mode is a new app's: both off.
         current = {} if self.parents_predicted else (self.client.get(path) or {})
-        wanted = dict((key, normalize('bool', current.get(key))) for _option, key in MODE_OPTIONS)
+        # A flag the user did not set goes back as it was read, and only when it was read as a flag.
+        wanted = dict((key, normalize('bool', current.get(key))) for _option, key in MODE_OPTIONS
+                      if isinstance(normalize('bool', current.get(key)), bool))
         for option, key in MODE_OPTIONS:
             if self.is_set(option):
                 wanted[key] = self.params[option]
         self.mode_before = dict(current)
         self.mode_after = dict(current)
-        if all(normalize('bool', current.get(key)) == wanted[key] for _option, key in MODE_OPTIONS):
+        if all(normalize('bool', current.get(key)) == value for key, value in wanted.items()):
             return
         self.changed = True
         self.mode_after.update(wanted)

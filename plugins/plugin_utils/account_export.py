@@ -222,7 +222,9 @@ def ordered(mapping, first=('name',)):
 
 def options_of(module_class, api_object, readers=None, skip=()):
     """{option: value} of an API object as the module reads it: ``Field.read_as`` (in the reader's
-    answer for reader fields), normalised by ``Field.kind``. Write-only fields have no value."""
+    answer for reader fields), read by ``Field.kind`` (the value model) and given in the form the module
+    sends. Write-only fields have no value; a value that cannot be read is unknown and left out, as the
+    module would neither compare nor change it."""
     values = {}
     readers = readers or {}
     for field in module_class.fields:
@@ -231,9 +233,11 @@ def options_of(module_class, api_object, readers=None, skip=()):
         source = readers.get(field.reader, {}) if field.reader else api_object
         if not isinstance(source, dict) or field.read_as not in source:
             continue
-        value = normalize(field.kind, source[field.read_as])
+        if not field.kind.readable(source[field.read_as]):
+            continue
+        value = field.kind.read(source[field.read_as])
         if value is not None:
-            values[field.option] = value
+            values[field.option] = field.kind.write(value)
     return values
 
 

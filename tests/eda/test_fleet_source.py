@@ -368,3 +368,17 @@ def test_the_source_loop_through_an_outage(sim):
     events = asyncio.run(scenario())
     assert types(events) == [('server_disconnected', ids[0], None), ('api_unreachable', None, None), ('api_recovered', None, None)]
     assert events[1]['after']['status'] == 503 and events[2]['before']['failed_polls'] == 3
+
+
+@pytest.mark.parametrize('variants', [['links-pagination', 'string-flags', 'data-envelope'], ['bare-lists', 'fixed-page-size']])
+def test_a_snapshot_under_lists_without_a_page_count_is_complete(sim, variants):
+    control(sim, 'POST', '/reset')
+    ids = control(sim, 'POST', '/seed', {'servers': 24})['servers']
+    control(sim, 'POST', '/servers/%d/state' % ids[0], {'connected': False, 'online': False})
+    control(sim, 'POST', '/variants', {'variants': variants})
+    try:
+        snapshot = fleet.read_snapshot(fleet.create_client(sim_settings(sim)), sim_settings(sim), read_slow=False)
+    finally:
+        control(sim, 'POST', '/variants', {'variants': []})
+    assert len(snapshot['servers']) == 24 and snapshot['servers_complete']
+    assert [record['connected'] for record in snapshot['servers'].values()].count(False) == 1

@@ -177,3 +177,22 @@ def test_cache_serves_a_second_run_without_requests_and_regroups(scenario, tmp_p
     if harness.ansible_inventory_has_option('--flush-cache'):  # ansible-core 2.17+
         harness.run_inventory(config, scenario.url, str(tmp_path), extra_args=['--flush-cache'])
         assert len(scenario.request_log()['requests']) == 1
+
+
+@pytest.mark.parametrize('variants', [
+    ['string-ids', 'string-flags', 'enum-case', 'dotted-php', 'data-envelope', 'timestamps'],
+    ['links-pagination', 'word-booleans', 'string-scalars'],
+])
+@pytest.mark.parametrize('name', ['filters', 'keyed_groups', 'default'])
+def test_the_same_inventory_whatever_the_spelling_of_the_answers(scenario, tmp_path, name, variants):
+    """Ids, flags, enumerations, PHP versions and times in another spelling, objects in a data
+    envelope, pages told by links.next only: the same hosts, groups, filters and host variables."""
+    scenario.control('POST', '/variants', {'variants': variants})
+    try:
+        result, output = run_config(scenario, name, tmp_path)
+    finally:
+        scenario.control('POST', '/variants', {'variants': []})
+    with open(os.path.join(GOLDEN_DIR, name + '.json')) as handle:
+        expected = json.load(handle)
+    expected.pop('api_requests', None)
+    assert result == expected, output

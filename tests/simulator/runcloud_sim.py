@@ -322,6 +322,8 @@ class Simulator:
             answer.body = sim_variants.rewrite_answer(variants, answer.body)
             if version == 3:
                 answer.status = sim_v3_variants.answer_status(variants, method, answer.status, answer.body)
+        else:
+            answer.body = sim_variants.rewrite_error(variants, answer.status, answer.body)
         answer.headers.update(limit_headers)
         return answer, fault, body
 

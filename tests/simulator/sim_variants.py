@@ -6,8 +6,9 @@
 open (see docs/simulator.md, "Variant answers", for the reference line behind each).
 
 The store and the handlers do not change: a variant rewrites the query before a request is handled
-(``fixed-page-size``) or the body of a successful answer afterwards. Several variants can be on at
-once; their order of application is fixed (VARIANTS)."""
+(``fixed-page-size``, ``links-pagination``), the body of a successful answer afterwards, or the body
+of a 422 answer (``errors-list``, ``errors-string``). Several variants can be on at once; their order
+of application is fixed (VARIANTS)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,6 +23,13 @@ OPTIONAL_FIELDS = frozenset(["repositoryData", "server_user_id", "created_at", "
 ID_KEY = re.compile(r"^(id|alias|user|.*Id|.*_id)$")
 TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$")
 EXTRA_FIELDS = {"simExtraNote": "a field no client knows", "simExtraObject": {"level": 1, "tags": ["x"]}}
+# Fields that hold one of the reference's enumerations (§1.7): ``enum-case`` answers them in another case.
+ENUM_FIELDS = frozenset(["stack", "stackMode", "processManager", "type", "redirection", "method", "authorizationMethod",
+                         "protocol", "firewallAction", "dns_integration"])
+PHP_NAME = re.compile(r"^php(\d)(\d{1,2})rc$")
+PHP_FIELDS = frozenset(["phpVersion", "phpCLIVersion"])
+# The page size of ``links-pagination``: the v3 reference's default for web applications and domains.
+LINKS_PAGE_SIZE = 20
 
 # name -> one-line description (the order is the order of application)
 VARIANTS = {
@@ -36,8 +44,18 @@ VARIANTS = {
     "bare-lists": "lists as bare JSON arrays, without envelope",
     "no-pagination-meta": "lists as {data} without meta",
     "laravel-pagination": "lists with Laravel's meta {current_page, last_page, per_page, total} and top-level links",
+    "string-ids": "ids as strings (\"42\")",
+    "string-flags": "booleans as the strings \"1\" and \"0\"",
+    "word-booleans": "booleans as the strings \"true\" and \"false\"",
+    "enum-case": "enumeration values in another case (Hybrid, NGINX, TCP, Global)",
+    "dotted-php": "PHP versions as 8.2 instead of php82rc, in objects and in the list of versions",
+    "data-envelope": "single objects wrapped as {\"data\": {...}}",
+    "links-pagination": "lists ignore perPage, answer 20 items per page and say only links.next (no count)",
+    "errors-list": "422 answers carry errors as a list of messages",
+    "errors-string": "422 answers carry errors as one string",
 }
-EXCLUSIVE = [("null-for-empty", "empty-for-null"), ("bare-lists", "no-pagination-meta", "laravel-pagination")]
+EXCLUSIVE = [("null-for-empty", "empty-for-null"), ("bare-lists", "no-pagination-meta", "laravel-pagination", "links-pagination"),
+             ("fixed-page-size", "links-pagination"), ("string-flags", "word-booleans"), ("errors-list", "errors-string")]
 
 
 def checked_variants(names):
@@ -60,7 +78,22 @@ def rewrite_query(variants, query):
     if "fixed-page-size" in variants and "perPage" in query:
         query = dict(query)
         del query["perPage"]
+    if "links-pagination" in variants:
+        query = dict(query, perPage=str(LINKS_PAGE_SIZE))
     return query
+
+
+def rewrite_error(variants, status, body):
+    """The body of an error answer: a 422's ``errors`` as a list of its messages or as one string."""
+    if status != 422 or not isinstance(body, dict) or not isinstance(body.get("errors"), dict):
+        return body
+    messages = [message for field_messages in body["errors"].values()
+                for message in (field_messages if isinstance(field_messages, list) else [field_messages])]
+    if "errors-list" in variants:
+        return dict(body, errors=messages)
+    if "errors-string" in variants:
+        return dict(body, errors=" ".join(messages))
+    return body
 
 
 def rewrite_answer(variants, body):
@@ -71,7 +104,13 @@ def rewrite_answer(variants, body):
     if envelope is not None:
         items = [_rewrite_value(variants, item) for item in body["data"]]
         return _list_answer(variants, items, envelope)
-    return _rewrite_value(variants, body)
+    if isinstance(body, list) and "dotted-php" in variants:
+        # The PHP versions of a server: a bare array of names.
+        body = [_dotted_php(item) for item in body]
+    rewritten = _rewrite_value(variants, body)
+    if isinstance(rewritten, dict) and "data-envelope" in variants:
+        return {"data": rewritten}
+    return rewritten
 
 
 def _list_envelope(body):
@@ -86,6 +125,9 @@ def _list_answer(variants, items, pagination):
         return items
     if "no-pagination-meta" in variants:
         return {"data": items}
+    if "links-pagination" in variants:
+        links = pagination.get("links") or {}
+        return {"data": items, "links": {"prev": links.get("previous"), "next": links.get("next")}}
     if "laravel-pagination" in variants:
         current, last = pagination["current_page"], pagination["total_pages"]
         links = pagination.get("links") or {}
@@ -104,9 +146,14 @@ def _rewrite_value(variants, value, key=None):
     if isinstance(value, list):
         return [_rewrite_value(variants, item) for item in value]
     if isinstance(value, bool):
+        if "word-booleans" in variants:
+            return "true" if value else "false"
+        if "string-flags" in variants:
+            return "1" if value else "0"
         return (1 if value else 0) if "string-scalars" in variants else value
     if isinstance(value, (int, float)):
-        if "string-scalars" in variants and not (key and ID_KEY.match(key)):
+        is_id = bool(key and ID_KEY.match(key))
+        if ("string-scalars" in variants and not is_id) or ("string-ids" in variants and is_id):
             return str(value)
         return value
     if value is None:
@@ -117,7 +164,22 @@ def _rewrite_value(variants, value, key=None):
         match = TIMESTAMP.match(value)
         if match and "timestamps" in variants:
             return "%sT%s.000000Z" % match.groups()
+        if "enum-case" in variants and key in ENUM_FIELDS:
+            return _other_case(value)
+        if "dotted-php" in variants and key in PHP_FIELDS:
+            return _dotted_php(value)
     return value
+
+
+def _other_case(word):
+    """hybrid -> Hybrid, nginx -> NGINX, tcp -> TCP, global -> Global: how a model without a cast or an
+    enum's label may spell it."""
+    return word.upper() if len(word) <= 5 else word[:1].upper() + word[1:]
+
+
+def _dotted_php(name):
+    match = PHP_NAME.match(name) if isinstance(name, str) else None
+    return "%s.%s" % match.groups() if match else name
 
 
 def _rewrite_object(variants, record):
@@ -126,6 +188,9 @@ def _rewrite_object(variants, record):
         nested = record.pop("repositoryData")
         record["repositoryUrl"] = nested.get("url")
         record["repository"] = nested.get("repo")
+    if "enum-case" in variants and "branch" in record and isinstance(record.get("provider"), str):
+        # A git deployment's provider is an enumeration too (github, gitlab, ...); a server's is free text.
+        record["provider"] = _other_case(record["provider"])
     if "omit-optional" in variants:
         record = dict((key, value) for key, value in record.items() if value is not None and key not in OPTIONAL_FIELDS)
     result = dict((key, _rewrite_value(variants, value, key)) for key, value in record.items())

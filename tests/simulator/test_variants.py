@@ -95,3 +95,51 @@ def test_unauthenticated_message(sim):
 @pytest.mark.parametrize("names", [["timestamps"], "bare-lists,timestamps"])
 def test_checked_variants_accepts_lists_and_strings(names):
     assert "timestamps" in sim_variants.checked_variants(names)
+
+
+def test_scalar_spellings(api, server_id):
+    app = api.webapp(server_id)
+    use(api, "string-ids", "string-flags", "dotted-php")
+    server = api.ok("GET", "/servers/%d" % server_id)
+    assert server["id"] == str(server_id) and server["connected"] in ("0", "1") and server["phpCLIVersion"] == "8.1"
+    web_app = api.ok("GET", "/servers/%d/webapps/%d" % (server_id, app["id"]))
+    assert web_app["server_user_id"] == str(app["server_user_id"]) and web_app["phpVersion"] == "8.1"
+    assert web_app["defaultApp"] in ("0", "1")
+    assert all(version[0].isdigit() and "." in version for version in api.ok("GET", "/servers/%d/php/version" % server_id))
+    use(api, "word-booleans", "enum-case")
+    web_app = api.ok("GET", "/servers/%d/webapps/%d" % (server_id, app["id"]))
+    assert web_app["defaultApp"] in ("true", "false") and web_app["stack"] == "Hybrid" and web_app["stackMode"] == "Production"
+    assert web_app["phpVersion"] == "php81rc" and isinstance(web_app["id"], int)
+    rule = api.ok("POST", "/servers/%d/security/firewalls" % server_id, {"type": "global", "port": 8080, "protocol": "tcp"})
+    assert rule["type"] == "Global" and rule["protocol"] == "TCP"
+    response = requests.post(api.sim.control_url + "/variants", json={"variants": ["string-flags", "word-booleans"]}, timeout=5)
+    assert response.status_code == 400 and "exclude each other" in response.json()["message"]
+
+
+def test_single_objects_in_a_data_envelope(api, server_id):
+    use(api, "data-envelope")
+    server = api.ok("GET", "/servers/%d" % server_id)
+    assert set(server) == {"data"} and server["data"]["id"] == server_id
+    assert set(api.ok("GET", "/servers/%d/installationscript" % server_id)) == {"data"}
+    assert "pagination" in api.ok("GET", "/servers")["meta"]
+    assert isinstance(api.ok("GET", "/servers/%d/php/version" % server_id), list)
+
+
+def test_lists_paged_by_links_only(api):
+    for number in range(24):
+        api.server(name="l%02d" % number, ip_address="192.0.2.%d" % (number + 1))
+    use(api, "links-pagination")
+    first = api.ok("GET", "/servers", perPage=40)
+    assert set(first) == {"data", "links"} and len(first["data"]) == 20 and "page=2" in first["links"]["next"]
+    second = api.ok("GET", "/servers", page=2, perPage=40)
+    assert len(second["data"]) == 4 and second["links"]["next"] is None
+
+
+@pytest.mark.parametrize("variant,shape", [("errors-list", list), ("errors-string", str)])
+def test_validation_errors_in_other_shapes(api, server_id, variant, shape):
+    use(api, variant)
+    api.system_user(server_id, "taken")
+    response = api.post("/servers/%d/users" % server_id, {"username": "taken", "password": "s3cret-pass"})
+    body = response.json()
+    assert response.status_code == 422 and isinstance(body["errors"], shape)
+    assert "taken" in (body["errors"] if shape is str else " ".join(body["errors"]))

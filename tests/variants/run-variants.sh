@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs examples/site.yml and examples/fleet.yml twice each against the API simulator in every variant
-# answer shape (docs/simulator.md, "Variant answers"): the second run of each must report changed=0
-# and send no write (counted in the simulator's request log).
+# answer shape (docs/simulator.md, "Variant answers"), on an account of 24 servers of which 20 are not
+# connected: the second run of each must report changed=0 and send no write (counted in the
+# simulator's request log); afterwards the fleet inventory must list every connected server and no
+# other, and the account must hold no duplicate (tests/variants/check_account.py). Under the 422
+# variants a refused request must fail with the API's own words (check_refusal below).
 #
 #   tests/variants/run-variants.sh                 every group below, RUNCLOUD_VARIANT_JOBS at a time (default 2)
 #   tests/variants/run-variants.sh bare-lists,timestamps   one group of your own
@@ -19,9 +22,10 @@ rc_ensure_main_venv "$ROOT"
 VENV="$ROOT/.venv"
 
 GROUPS_DEFAULT=(
-    "omit-optional,string-scalars,null-for-empty,bare-lists,fixed-page-size"
-    "empty-for-null,extra-fields,flatten-nested,timestamps,no-pagination-meta"
-    "laravel-pagination,fixed-page-size,string-scalars,omit-optional"
+    "omit-optional,string-scalars,null-for-empty,bare-lists,fixed-page-size,string-ids,string-flags,data-envelope"
+    "empty-for-null,extra-fields,flatten-nested,timestamps,no-pagination-meta,word-booleans,enum-case,dotted-php,errors-list"
+    "laravel-pagination,fixed-page-size,string-scalars,omit-optional,errors-string"
+    "links-pagination,string-ids,string-flags,enum-case,dotted-php,data-envelope"
 )
 if [ "$#" -gt 0 ]; then GROUPS_TO_RUN=("$@"); else GROUPS_TO_RUN=("${GROUPS_DEFAULT[@]}"); fi
 JOBS="${RUNCLOUD_VARIANT_JOBS:-2}"
@@ -46,13 +50,41 @@ recap_changed() {
     sed -n '/^PLAY RECAP/,$p' "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }'
 }
 
+# seed_idle_servers COUNT : COUNT more servers whose agent never connected (the fleet must leave them alone).
+seed_idle_servers() {
+    "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v2}/__sim__/seed" "$1" <<'PYTHON'
+import json, sys, urllib.request
+body = json.dumps({"servers": int(sys.argv[2]), "connected": False, "name_prefix": "idle"}).encode()
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=body, method="POST",
+                                              headers={"Content-Type": "application/json"}), timeout=10).read()
+PYTHON
+}
+
+# check_refusal DIR : adding to the blog a domain the shop already has is refused by the API (422,
+# "The name has already been taken."); the task must fail with those words, whatever the shape of the
+# answer's errors.
+check_refusal() {
+    local dir="$1"
+    if ansible localhost -m runcloud.cloud.domain -a "server=demo-web-01 web_app=blog name=shop.example.com" \
+        > "$dir/refusal.log" 2>&1; then
+        echo "the API refused nothing: adding shop.example.com to the blog succeeded"
+        return 1
+    fi
+    if ! grep -q 'has already been taken' "$dir/refusal.log"; then
+        tail -n 20 "$dir/refusal.log"
+        echo "the failure does not carry the API's own words (has already been taken)"
+        return 1
+    fi
+}
+
 # run_group INDEX VARIANTS : one simulator in these variants; site then fleet, twice each.
 run_group() {
     local index="$1" variants="$2" dir="$WORK/group$1" playbook inventory name n changed gets writes
     mkdir -p "$dir"
     trap 'rc_stop_simulator' EXIT
-    rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 3 --variant "$variants"
+    rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 4 --variant "$variants"
     export RUNCLOUD_API_URL="$RC_SIM_URL" RUNCLOUD_API_TOKEN=runcloud-sim-token
+    seed_idle_servers 20
     export ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_LOCALHOST_WARNING=false
     export ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=1 PATH="$VENV/bin:$PATH"
     export ANSIBLE_LOCAL_TEMP="$dir/tmp"
@@ -76,6 +108,17 @@ run_group() {
         fi
         echo "variants $variants: $playbook second run changed=0, 0 writes ($gets GET)"
     done
+    if ! ansible-inventory -i examples/fleet.runcloud.yml --list > "$dir/inventory.json" 2> "$dir/inventory.err" \
+        || ! "$VENV/bin/python" tests/variants/check_account.py "$RUNCLOUD_API_URL" "$dir/inventory.json"; then
+        cat "$dir/inventory.err"
+        echo "variants $variants: inventory or account check FAILED"
+        return 1
+    fi
+    case ",$variants," in
+        *,errors-list,*|*,errors-string,*)
+            check_refusal "$dir" || { echo "variants $variants: refusal message FAILED"; return 1; }
+            echo "variants $variants: a refused request fails with the API's own words" ;;
+    esac
     grep -h -o '\[WARNING\]: the API answer [^;]*' "$dir"/*-run2.log 2>/dev/null | sort | uniq -c | head -n 20 || true
 }
 

@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 LIST_SHAPES = [[], ['bare-lists'], ['no-pagination-meta'], ['laravel-pagination'], ['fixed-page-size'],
-               ['bare-lists', 'fixed-page-size'], ['no-pagination-meta', 'fixed-page-size'], ['laravel-pagination', 'fixed-page-size']]
+               ['bare-lists', 'fixed-page-size'], ['no-pagination-meta', 'fixed-page-size'], ['laravel-pagination', 'fixed-page-size'],
+               ['links-pagination'], ['links-pagination', 'string-ids', 'data-envelope']]
 
 
 @pytest.fixture(scope='module', name='sim')

@@ -312,6 +312,10 @@ def read_list(client, path, params=None, concurrency=1):
     API announced (a page shorter than promised, an item twice because the list moved while it was read)."""
     items, pagination = client.get_page(path, 1, params=params)
     pages = client_module.total_pages_of(pagination)
+    if pages is None:
+        # No page count (a bare array, pages told by links.next only): the client's own walk follows
+        # the links and the full pages; reading the first page again costs one request.
+        return _without_repeats(path, client.list_all(path, params=params))
     result = list(items)
     if pages > 1 and items:
         more = client_module.map_concurrently(lambda page: client.get_page(path, page, params=params)[0],
@@ -321,6 +325,11 @@ def read_list(client, path, params=None, concurrency=1):
     expected = (pagination or {}).get('total')
     if isinstance(expected, int) and not isinstance(expected, bool) and len(result) != expected:
         raise IncompleteAnswer('GET /%s returned %d items where the API announced %d' % (path, len(result), expected))
+    return _without_repeats(path, result)
+
+
+def _without_repeats(path, result):
+    """``result``, or IncompleteAnswer when it holds an item twice."""
     ids = [_identity(item.get('id')) for item in result if isinstance(item, dict)]
     known = [item_id for item_id in ids if item_id is not None]
     if len(set(known)) != len(known):

@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import RunCloudClient, ca_bundle
-from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ConfigurationError, TransportError
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ConfigurationError, TransportError, ValidationError
 from ansible_collections.runcloud.cloud.tests.unit.plugins.module_utils.test_client import URL, make_client
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, answer
 
@@ -118,3 +118,71 @@ def test_json_bodies_go_through_requests_json():
     client, _clock, _logs = make_client([Exchange('POST', '/servers', answer(200, {'id': 1}), body={'name': 'web'})])
     client.post('servers', {'name': 'web'})
     assert 'json' not in client.session.sent[0]['kwargs'] and client.session.sent[0]['data'] == '{"name": "web"}'
+
+
+def links_page(items, following):
+    return {'data': items, 'links': {'prev': None, 'next': following}}
+
+
+def test_lists_paged_only_by_links_next_are_followed_to_the_end():
+    # The API's own page size (20) ignores perPage=40 and says nothing but links.next; the link's query
+    # is sent on the list's own path, never to the host the link names.
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(200, links_page(ids(20), 'http://internal.invalid/api/v2/servers?page=2&perPage=20')),
+                 query={'page': 1, 'perPage': 40}),
+        Exchange('GET', '/servers', answer(200, links_page(ids(4, 21), None)), query={'page': '2', 'perPage': '20'}),
+    ])
+    assert [server['id'] for server in client.list_all('servers', concurrency=4)] == list(range(1, 25))
+    client.session.assert_done()
+
+
+def test_fractal_links_in_the_pagination_block_are_followed():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(200, {'data': ids(20), 'meta': {'pagination': {'links': {'next': '/servers?page=2'}}}})),
+        Exchange('GET', '/servers', answer(200, {'data': ids(20, 21), 'meta': {'pagination': {'links': {'previous': '/servers?page=1'}}}}),
+                 query={'page': '2'}),
+    ])
+    assert len(list(client.iter_items('servers'))) == 40
+    client.session.assert_done()
+
+
+def test_a_first_page_as_long_as_the_api_page_size_of_20_reads_on():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(200, {'data': ids(20)}), query={'page': 1}),
+        Exchange('GET', '/servers', answer(200, {'data': ids(4, 21)}), query={'page': 2}),
+    ])
+    assert len(list(client.iter_items('servers'))) == 24
+    client.session.assert_done()
+
+
+def test_a_short_page_without_count_nor_link_ends_the_list():
+    client, _clock, _logs = make_client([Exchange('GET', '/servers', answer(200, {'data': ids(17)}), query={'page': 1})])
+    assert len(list(client.iter_items('servers'))) == 17
+    client.session.assert_done()
+
+
+def test_single_objects_are_unwrapped_and_read_by_the_value_model():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/4', answer(200, {'data': {'id': '4', 'connected': '0', 'phpCLIVersion': '8.2', 'stack': 'NGINX'}})),
+        Exchange('GET', '/servers/4/installationscript', answer(200, {'data': {'script': 'echo hi'}})),
+        Exchange('GET', '/servers', answer(200, {'data': [{'id': '4', 'online': 'false'}], 'meta': {'pagination': {'total_pages': '1'}}})),
+    ])
+    assert client.get('servers/4') == {'id': 4, 'connected': False, 'phpCLIVersion': 'php82rc', 'stack': 'nginx'}
+    assert client.get('servers/4/installationscript') == {'script': 'echo hi'}
+    assert client.list_all('servers') == [{'id': 4, 'online': False}]
+
+
+@pytest.mark.parametrize('body', [
+    {'message': 'The given data was invalid.', 'errors': {'name': ['The name has already been taken.']}},
+    {'message': 'The given data was invalid.', 'errors': ['The name has already been taken.']},
+    {'message': 'The given data was invalid.', 'errors': 'The name has already been taken.'},
+    {'errors': ['The name has already been taken.']},
+    ['The name has already been taken.'],
+    'The name has already been taken.',
+])
+def test_the_api_detail_of_a_422_is_kept_whatever_its_shape(body):
+    client, _clock, _logs = make_client([Exchange('POST', '/servers', answer(422, body))])
+    with pytest.raises(ValidationError) as caught:
+        client.post('servers', {'name': 'web-01'})
+    assert 'The name has already been taken.' in str(caught.value)
+    assert str(caught.value).count('The name has already been taken.') == 1

@@ -104,3 +104,24 @@ def test_normalisation_both_ways():
     assert normalize('bool', True) is normalize('bool', 1) is normalize('bool', '1') is True
     assert normalize('str', '') is None and normalize('int', '') is None and normalize('bool', '') is None
     assert normalize('domain', 'Shop.Example.COM.') == normalize('domain', 'shop.example.com') == 'shop.example.com'
+
+
+def test_a_422_without_field_names_fails_with_the_api_words(monkeypatch):
+    result, session = run_module(monkeypatch, main, dict(server=1, name='w', color='blue'), [
+        Exchange('GET', '/servers/1/widgets', found(WIDGET)),
+        Exchange('PATCH', '/servers/1/widgets/5/looks',
+                 answer(422, {'message': 'The given data was invalid.', 'errors': ['The color is not available.']})),
+    ])
+    assert result['failed'] is True and 'The color is not available.' in result['msg']
+    assert result['api_details'] == ['The color is not available.']
+    session.assert_done()
+
+
+def test_a_full_set_update_sends_the_unset_fields_as_read_in_the_documented_form(monkeypatch):
+    result, session = run_module(monkeypatch, main, dict(server=1, name='w', speed=20), [
+        Exchange('GET', '/servers/1/widgets', found(WIDGET)),
+        Exchange('GET', '/servers/1/widgets/5/tuning', answer(200, {'data': {'speed': '10', 'quiet': 'FALSE'}})),
+        Exchange('PATCH', '/servers/1/widgets/5/tuning', answer(200, {}), body={'speed': 20, 'quiet': False}),
+    ])
+    assert result['changed'] is True
+    session.assert_done()

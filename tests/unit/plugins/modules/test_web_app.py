@@ -83,6 +83,22 @@ def test_settings_change_sends_the_full_set_with_current_values(monkeypatch):
     session.assert_done()
 
 
+def test_the_full_set_echoes_what_was_read_in_the_documented_form_and_leaves_out_what_was_not(monkeypatch):
+    # "true", "Hybrid" and "512" are read (and sent back as true, hybrid and 512); a value of no known form
+    # is unknown: it is left out, never echoed for the API to refuse in the name of the user's option.
+    spelled = dict(SETTINGS, stack='Hybrid', stackMode='PRODUCTION', processManager='OnDemand', allowUrlFopen='true',
+                   xssProtection='1', clickjackingProtection='perhaps', maxInputVars='1000')
+    expected = dict(SETTINGS, memoryLimit=512, publicPath='/public')
+    del expected['clickjackingProtection']
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', memory_limit=512, public_path='/public'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP)),
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, spelled)),
+        Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP), body=expected),
+    ])
+    assert result['changed'] is True
+    session.assert_done()
+
+
 def test_default_app_on_posts_and_off_deletes(monkeypatch):
     result, session = run_module(monkeypatch, web_app.main, dict(server=3, name='shop', default_app=True), [
         Exchange('GET', '/servers/3/webapps', listing(APP)),
