@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import os
 import re
 
@@ -153,10 +154,44 @@ DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_
 PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
 
 
+# Options the action plugin fills in for the module (plugins/plugin_utils/action.py). They stay
+# accepted and documented, but are left out of the option list of an unknown option's error.
+ACTION_FILLED_OPTIONS = ('parent_ids', 'predicted_parents')
+_UNSUPPORTED = re.compile(r'^(Unsupported parameters for \([^)]*\) module: )(.*?)\. Supported parameters include: (.*)$', re.S)
+
+
+def unsupported_options_message(msg, argument_spec):
+    """ansible-core's message about unknown options of a module of the collection, with each unknown
+    name that is close to an option followed by "did you mean", and the options listed as the task's
+    own first, then the connection options, without ACTION_FILLED_OPTIONS. Other messages (and
+    those about suboptions) are returned as they are."""
+    match = _UNSUPPORTED.match(msg)
+    # The module's own options hold the action plugin's; a suboption's list (same message) does not.
+    if not match or not all(name in re.split(r'[\s,().]+', match.group(3)) for name in ACTION_FILLED_OPTIONS):
+        return msg
+    connection = api_argument_spec()
+    shown = [name for name in argument_spec if name not in ACTION_FILLED_OPTIONS]
+    spellings = dict((alias, name) for name in shown for alias in [name] + list(argument_spec[name].get('aliases') or []))
+
+    def listing(names):
+        return ', '.join('%s (%s)' % (name, ', '.join(sorted(argument_spec[name]['aliases']))) if argument_spec[name].get('aliases') else name
+                         for name in sorted(names))
+
+    def with_hint(unknown):
+        close = difflib.get_close_matches(unknown, list(spellings), n=1, cutoff=0.75)
+        return '%s (did you mean %s?)' % (unknown, close[0]) if close else unknown
+
+    own = [name for name in shown if name not in connection]
+    return '%s%s. Supported parameters include: %s; connection: %s.' % (
+        match.group(1), ', '.join(with_hint(name.strip()) for name in match.group(2).split(',')),
+        listing(own) or 'none', listing([name for name in shown if name in connection]))
+
+
 class _ArgumentCheckingModule(AnsibleModule):
     """AnsibleModule whose argument errors name the option: for some values (a string where a list
     of dictionaries is expected) ansible-core reports a conversion detail first and the error that
-    names the option second."""
+    names the option second. An unknown option gets a "did you mean" and the list of the options a
+    user sets (unsupported_options_message)."""
 
     def fail_json(self, msg, **kwargs):
         outcome = getattr(self, 'validation_result', None)
@@ -165,6 +200,8 @@ class _ArgumentCheckingModule(AnsibleModule):
             named = [str(error) for error in errors if type(error).__name__ != 'NoLogError']
             if named:
                 msg = named[0]
+        if isinstance(msg, str):
+            msg = unsupported_options_message(msg, self.argument_spec)
         super(_ArgumentCheckingModule, self).fail_json(msg=msg, **kwargs)
 
     def _log_invocation(self):
