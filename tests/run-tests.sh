@@ -20,7 +20,7 @@
 # Output: each stage's full output goes to its log, tests/output/logs/<stage>.log (lane set-up:
 # setup-<lane>.log); the terminal gets a line when a stage starts and ends, a heartbeat line per
 # running stage every minute (RUNCLOUD_TEST_HEARTBEAT seconds) with its progress read from its log
-# (integration target N of M, sanity test N, pytest's percentage), the end of a failed stage's log
+# (integration target N of M, sanity test N, pytest tests N of M), the end of a failed stage's log
 # (RUNCLOUD_TEST_FAILURE_LINES lines) as soon as it ends and again before the summary table, which
 # closes with `stages: N passed, M failed`.
 # A stage that runs longer than RUNCLOUD_TEST_STAGE_TIMEOUT seconds (default 3000) is stopped and
@@ -226,8 +226,12 @@ stage_progress() {
         printf 'sanity test %s: %s' "$count" "$current"
         return 0
     fi
-    current="$(grep -oE '\[ *[0-9]+%\]$' "$log" | tail -n 1 | tr -d '[] ')"
-    [ -z "$current" ] || printf 'pytest %s done' "$current"
+    # pytest: "collected N items", then a line per test file with a character per test run.
+    count="$(sed -n -E 's/^collected ([0-9]+) items?.*/\1/p' "$log" | tail -n 1)"
+    if [ -n "$count" ]; then
+        current="$(sed -n -E 's/^([^ ]+\.py )?([.FEsxX]+)( +\[ *[0-9]+%\])?$/\2/p' "$log" | tr -d '\n' | wc -c)"
+        printf 'pytest %s of %s tests done' "$current" "$count"
+    fi
 }
 
 # integration_target_count : the integration targets ansible-test runs (not hidden, disabled, ...).
