@@ -34,7 +34,7 @@
 #
 # Cost, measured on a 2-core machine (README.md, "Testing"): alone, sanity takes 2-2.5 min
 # per version cold (it builds its venvs under ~/.ansible/test) and 20-30 s warm, integration ~4 s per
-# target plus ~0.55 s per module task, examples ~2 min (103 s), awx 20-80 s once its venv exists. With other
+# target plus ~0.55 s per module task, examples 2-4.5 min, awx 20-80 s once its venv exists. With other
 # work on the same 2 cores a fresh full run took 60 min (sanity alone 19-20 min per version). The
 # venvs (.venv, .venvs, ~/.ansible/test) take about 0.9 GB of disk.
 
