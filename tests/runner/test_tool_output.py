@@ -94,6 +94,6 @@ def test_the_examples_stage_tells_a_collection_warning_from_other_stderr():
         '[DEPRECATION WARNING]: The foo option is deprecated.',
         '[ERROR]: Task failed',
     ])
-    assert examples.collection_warnings(stderr) == ['[WARNING]: Encountered 1 template error.',
-                                                   '[DEPRECATION WARNING]: The foo option is deprecated.']
+    expected = ['[WARNING]: Encountered 1 template error.', '[DEPRECATION WARNING]: The foo option is deprecated.']
+    assert examples.collection_warnings(stderr) == expected
     assert examples.collection_warnings('/x.py:18: ' + WARNING + '\n') == []
