@@ -33,14 +33,12 @@ def tasks(node):
     """Every task (a dict with a name, at any depth of blocks and plays) of a loaded YAML file."""
     if isinstance(node, list):
         for item in node:
-            for task in tasks(item):
-                yield task
+            yield from tasks(item)
     elif isinstance(node, dict):
         if 'name' in node and not any(key in node for key in ('hosts', 'import_playbook')):
             yield node
         for key in BLOCK_KEYS:
-            for task in tasks(node.get(key)):
-                yield task
+            yield from tasks(node.get(key))
 
 
 def names_loop_variable(task):
