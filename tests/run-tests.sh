@@ -85,7 +85,7 @@ STAGES=(
 )
 
 usage() {
-    sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     printf '\nStages besides the per-version ones:'
     printf ' %s' "${STAGES[@]%%|*}"
     printf '\n'
