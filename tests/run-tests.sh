@@ -19,8 +19,10 @@
 #
 # Output: each stage's full output goes to its log, tests/output/logs/<stage>.log (lane set-up:
 # setup-<lane>.log); the terminal gets a line when a stage starts and ends, a heartbeat line per
-# running stage every minute (RUNCLOUD_TEST_HEARTBEAT seconds), the end of the log of every failed
-# stage (RUNCLOUD_TEST_FAILURE_LINES lines), and a summary table closed by `stages: N passed, M failed`.
+# running stage every minute (RUNCLOUD_TEST_HEARTBEAT seconds) with its progress read from its log
+# (integration target N of M, sanity test N, pytest tests N of M), the end of a failed stage's log
+# (RUNCLOUD_TEST_FAILURE_LINES lines) as soon as it ends and again before the summary table, which
+# closes with `stages: N passed, M failed`.
 # A stage that runs longer than RUNCLOUD_TEST_STAGE_TIMEOUT seconds (default 3000) is stopped and
 # fails; so does a stage whose tool reports that it skipped or gave up on a check.
 # With CI=true a skipped stage (or shellcheck that cannot be installed) fails the run.
@@ -29,6 +31,12 @@
 # ansible-test, and shellcheck (via apt-get, when running as root and it is missing).
 # ansible-test needs a real .../ansible_collections/runcloud/cloud directory, so each ansible-core
 # version tests a fresh copy of the checkout's files in a temporary directory.
+#
+# Cost, measured on a 2-core machine (README.md, "Testing"): alone, sanity takes 2-2.5 min
+# per version cold (it builds its venvs under ~/.ansible/test) and 20-30 s warm, integration ~4 s per
+# target plus ~0.55 s per module task, examples 2-4.5 min, awx 20-80 s once its venv exists. With other
+# work on the same 2 cores a fresh full run took 60 min (sanity alone 19-20 min per version). The
+# venvs (.venv, .venvs, ~/.ansible/test) take about 0.9 GB of disk.
 
 # Functions below are called indirectly (traps, run_stage).
 # shellcheck disable=SC2317
@@ -46,11 +54,11 @@ MATRIX=(
     "2.21|3.13|.venvs/ansible-2.21|tests/requirements-2.21.txt"
 )
 MAIN_VERSION="2.19"
-# sanity takes ~2 minutes per version; the full run tests both ends of the supported range (quick
-# mode and an explicit `sanity-2.19` run it on the main version).
+# sanity takes 2-2.5 minutes per version on an idle 2-core machine (up to 20 on a loaded one); the
+# full run tests both ends of the supported range (quick mode and `sanity-2.19` run the main version).
 SANITY_VERSIONS=" 2.16 2.21 "
-# Integration costs ~0.5 s per module task per version; to keep the full run well under 20 minutes
-# on 2 cores it too runs on both ends of the range (quick mode and `integration-2.19` run 2.19).
+# Integration costs ~4 s per target plus ~0.55 s per module task per version; to keep the full run
+# short it too runs on both ends of the range (quick mode and `integration-2.19` run 2.19).
 INTEGRATION_VERSIONS=" 2.16 2.21 "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
@@ -77,7 +85,7 @@ STAGES=(
 )
 
 usage() {
-    sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     printf '\nStages besides the per-version ones:'
     printf ' %s' "${STAGES[@]%%|*}"
     printf '\n'
@@ -201,8 +209,46 @@ mark_running() {  # mark_running NAME LOG
     printf '%s\n%s\n' "$(date +%s)" "$2" > "$RUNNING_DIR/$1"
 }
 
+# stage_progress LOG : how far a stage is, read from its log (ansible-test and pytest print their
+# steps there); empty when the log says nothing countable.
+stage_progress() {
+    local log="$1" count current
+    [ -f "$log" ] || return 0
+    count="$(grep -cE '^Running [^ ]+ integration test (role|script)$' "$log")"
+    if [ "$count" -gt 0 ]; then
+        current="$(grep -E '^Running [^ ]+ integration test (role|script)$' "$log" | tail -n 1 | cut -d' ' -f2)"
+        printf 'integration target %s of %s: %s' "$count" "$(integration_target_count)" "$current"
+        return 0
+    fi
+    count="$(grep -cE '^Running sanity test ' "$log")"
+    if [ "$count" -gt 0 ]; then
+        current="$(grep -E '^Running sanity test ' "$log" | tail -n 1 | sed -E 's/^Running sanity test "?([^" ]+).*/\1/')"
+        printf 'sanity test %s: %s' "$count" "$current"
+        return 0
+    fi
+    # pytest: "collected N items", then a line per test file with a character per test run.
+    count="$(sed -n -E 's/^collected ([0-9]+) items?.*/\1/p' "$log" | tail -n 1)"
+    if [ -n "$count" ]; then
+        current="$(sed -n -E 's/^([^ ]+\.py )?([.FEsxX]+)( +\[ *[0-9]+%\])?$/\2/p' "$log" | tr -d '\n' | wc -c)"
+        printf 'pytest %s of %s tests done' "$current" "$count"
+    fi
+}
+
+# integration_target_count : the integration targets ansible-test runs (not hidden, disabled, ...).
+integration_target_count() {
+    local target count=0
+    for target in "$ROOT"/tests/integration/targets/*/; do
+        [ -d "$target" ] || continue
+        if [ -f "$target/aliases" ] && grep -qE '^(hidden|disabled|unsupported|unstable)$' "$target/aliases"; then
+            continue
+        fi
+        count=$((count + 1))
+    done
+    printf '%s' "$count"
+}
+
 heartbeat() {
-    local file name started log sleeper
+    local file name started log sleeper note
     trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
     while true; do
         sleep "$HEARTBEAT_SECONDS" &
@@ -212,7 +258,8 @@ heartbeat() {
             [ -f "$file" ] || continue
             { read -r started && read -r log; } < "$file" 2>/dev/null || continue
             name="${file##*/}"
-            progress "$(printf 'running %-18s %5ss so far  (log: %s)' "$name" "$(( $(date +%s) - started ))" "${log#"$ROOT"/}")"
+            note="$(stage_progress "$log")"
+            progress "$(printf 'running %-18s %5ss so far  (log: %s)%s' "$name" "$(( $(date +%s) - started ))" "${log#"$ROOT"/}" "${note:+  $note}")"
         done
     done
 }
@@ -241,6 +288,26 @@ run_stage() {
     fi
     record_stage "$name" "$version" "$((end - start))" "$result" "$log"
     progress "$(printf 'end     %-18s ansible-core %-5s %5ss  %s' "$name" "$version" "$((end - start))" "$result")"
+    case "$result" in
+        passed|skipped) ;;
+        *) show_log_tail "$name: $result" "$log" ;;
+    esac
+}
+
+# show_log_tail TITLE LOG : the end of a failed stage's log on the progress stream, at once (the
+# run may go on for an hour); one lane at a time, so that two tails do not interleave.
+show_log_tail() {
+    local title="$1" log="$2"
+    {
+        if command -v flock >/dev/null 2>&1; then
+            flock 8
+        fi
+        {
+            header "$title (last $FAILURE_LINES lines of ${log#"$ROOT"/})"
+            if [ -f "$log" ]; then tail -n "$FAILURE_LINES" "$log"; else echo "(no log)"; fi
+            echo
+        } >&3
+    } 8>"$TMP_ROOT/output.lock"
 }
 
 record_stage() {  # record_stage NAME VERSION SECONDS RESULT [LOG]
@@ -257,7 +324,10 @@ run_setup() {
     ( "$@" ) > "$log" 2>&1 < /dev/null
     rc=$?
     rm -f "$RUNNING_DIR/$name"
-    [ "$rc" -eq 0 ] || progress "$name FAILED (exit $rc); see ${log#"$ROOT"/}"
+    if [ "$rc" -ne 0 ]; then
+        progress "$name FAILED (exit $rc); see ${log#"$ROOT"/}"
+        show_log_tail "$name FAILED (exit $rc)" "$log"
+    fi
     return "$rc"
 }
 
@@ -571,13 +641,11 @@ main() {
     kill_tree "$HEARTBEAT_PID"
     HEARTBEAT_PID=""
 
+    # The failures' log tails once more (each was shown when its stage ended), next to the summary.
     while IFS=$'\t' read -r name version seconds result log; do
         case "$result" in
             passed|skipped) ;;
-            *)
-                header "$name: $result (last $FAILURE_LINES lines of ${log#"$ROOT"/})"
-                if [ -f "$log" ]; then tail -n "$FAILURE_LINES" "$log"; else echo "(no log)"; fi
-                ;;
+            *) show_log_tail "$name: $result" "$log" ;;
         esac
     done < "$RESULTS_FILE"
 

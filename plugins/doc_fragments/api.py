@@ -27,7 +27,10 @@ options:
       - Give either O(api_token) or O(api_key) with O(api_secret), not both. Credentials set on the task
         win over environment variables of the other kind (a token in the environment does not block
         O(api_key) and O(api_secret) given on the task); empty environment variables count as unset.
-        With nothing on the task and both kinds in the environment, the token is used.
+        With nothing on the task and both kinds in the environment (E(RUNCLOUD_API_TOKEN) and
+        E(RUNCLOUD_API_KEY) or E(RUNCLOUD_API_SECRET)), the task fails before any request, naming
+        the variables, so that a stale variable of one kind never silently beats the other; unset
+        the variables of the kind you do not use, or give the credentials on the task.
     type: str
   api_key:
     description:
@@ -161,7 +164,9 @@ options:
       - "Workspace API token, sent as C(Authorization: Bearer <token>)."
       - Give either O(api_token) or O(api_key) with O(api_secret), not both. Credentials set in the
         inventory file win over environment variables of the other kind; empty environment variables
-        count as unset.
+        count as unset. With neither kind in the file and both kinds in the environment
+        (E(RUNCLOUD_API_TOKEN) and E(RUNCLOUD_API_KEY) or E(RUNCLOUD_API_SECRET)), the inventory
+        source fails, naming the variables; unset the variables of the kind you do not use.
     type: str
     env:
       - name: RUNCLOUD_API_TOKEN

@@ -193,6 +193,8 @@ import os
 import time
 from collections.abc import Mapping
 
+import yaml
+
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -262,6 +264,19 @@ DATABASES_PATH = 'servers/{server_id}/databases'
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
 
 
+def _names_this_plugin(path):
+    """Whether ``path`` is a YAML file whose ``plugin`` is this plugin (a file of another plugin, or
+    one that cannot be read, is not)."""
+    if not path.endswith(('.yml', '.yaml')):
+        return False
+    try:
+        with open(path) as handle:
+            content = yaml.safe_load(handle)
+    except Exception:  # pylint: disable=broad-except
+        return False
+    return isinstance(content, Mapping) and content.get('plugin') in ('runcloud.cloud.runcloud', 'runcloud')
+
+
 def _yaml_kind(value):
     if isinstance(value, (list, tuple)):
         return 'list'
@@ -319,8 +334,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         if os.path.basename(path) in CONFIG_FILE_NAMES or path.endswith(CONFIG_FILE_SUFFIXES):
             return True
-        self.display.vvv('Skipping %s: a runcloud.cloud.runcloud inventory file is named runcloud.yml, runcloud.yaml, '
-                         'or ends in .runcloud.yml or .runcloud.yaml' % path)
+        rule = ('a runcloud.cloud.runcloud inventory file is named runcloud.yml or runcloud.yaml, or ends in .runcloud.yml '
+                'or .runcloud.yaml (for example production.runcloud.yml)')
+        if _names_this_plugin(path):
+            # The `auto` inventory plugin sends a file that names this plugin here and would only say that
+            # it "could not be verified"; Ansible's own loop over the enabled plugins ignores the error.
+            raise AnsibleParserError('%s names the plugin runcloud.cloud.runcloud, but %s: rename the file' % (to_native(path), rule))
+        self.display.vvv('Skipping %s: %s' % (path, rule))
         return False
 
     def parse(self, inventory, loader, path, cache=True):

@@ -758,19 +758,23 @@ class RunCloudClient:
         return result
 
     def find_by_field(self, path, value, field='name', params=None, description='resource', searchable=True, max_pages=None,
-                      same=None):
+                      same=None, seen=None):
         """The one item of a list whose ``field`` equals ``value`` exactly, or None.
 
         Uses the API's server-side ``search`` (a substring match) to narrow the list, then matches
         exactly. Two exact matches are an error: the caller must use the id instead. Without
         ``searchable`` the whole list is read (at most ``max_pages`` pages). ``same(found, value)``
-        replaces the exact string comparison (domain names, where case does not matter).
+        replaces the exact string comparison (domain names, where case does not matter). ``seen``, a
+        list, gets the ``field`` of every item read (for a "did you mean" without another request).
         """
         same = same or _same
         query = dict(params or {})
         if searchable:
             query['search'] = value
-        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if isinstance(item, dict) and same(item.get(field), value)]
+        items = [item for item in self.iter_items(path, query, max_pages=max_pages) if isinstance(item, dict)]
+        if seen is not None:
+            seen.extend(item.get(field) for item in items if item.get(field) is not None)
+        matches = [item for item in items if same(item.get(field), value)]
         if len(matches) > 1:
             raise AmbiguousMatchError(
                 '%d %ss have %s %r (ids %s); give the id instead of the name'

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import os
 import re
 
@@ -153,10 +154,53 @@ DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_
 PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
 
 
+# Options the action plugin fills in for the module (plugins/plugin_utils/action.py). They stay
+# accepted and documented, but are left out of the option list of an unknown option's error.
+ACTION_FILLED_OPTIONS = ('parent_ids', 'predicted_parents')
+_UNSUPPORTED = re.compile(r'^(Unsupported parameters for \([^)]*\) module: )(.*?)\. Supported parameters include: (.*)$', re.S)
+
+
+def close_matches(word, candidates, limit=3):
+    """The candidates (strings) most like ``word``, best first, case ignored; ``word`` itself never."""
+    by_folded = {}
+    for candidate in candidates:
+        if candidate is not None and str(candidate) != str(word):
+            by_folded.setdefault(str(candidate).lower(), str(candidate))
+    return [by_folded[folded] for folded in difflib.get_close_matches(str(word).lower(), list(by_folded), n=limit, cutoff=0.7)]
+
+
+def unsupported_options_message(msg, argument_spec):
+    """ansible-core's message about unknown options of a module of the collection, with each unknown
+    name that is close to an option followed by "did you mean", and the options listed as the task's
+    own first, then the connection options, without ACTION_FILLED_OPTIONS. Other messages (and
+    those about suboptions) are returned as they are."""
+    match = _UNSUPPORTED.match(msg)
+    # The module's own options hold the action plugin's; a suboption's list (same message) does not.
+    if not match or not all(name in re.split(r'[\s,().]+', match.group(3)) for name in ACTION_FILLED_OPTIONS):
+        return msg
+    connection = api_argument_spec()
+    shown = [name for name in argument_spec if name not in ACTION_FILLED_OPTIONS]
+    spellings = dict((alias, name) for name in shown for alias in [name] + list(argument_spec[name].get('aliases') or []))
+
+    def listing(names):
+        return ', '.join('%s (%s)' % (name, ', '.join(sorted(argument_spec[name]['aliases']))) if argument_spec[name].get('aliases') else name
+                         for name in sorted(names))
+
+    def with_hint(unknown):
+        close = close_matches(unknown, spellings, limit=1)
+        return '%s (did you mean %s?)' % (unknown, close[0]) if close else unknown
+
+    own = [name for name in shown if name not in connection]
+    return '%s%s. Supported parameters include: %s; connection: %s.' % (
+        match.group(1), ', '.join(with_hint(name.strip()) for name in match.group(2).split(',')),
+        listing(own) or 'none', listing([name for name in shown if name in connection]))
+
+
 class _ArgumentCheckingModule(AnsibleModule):
     """AnsibleModule whose argument errors name the option: for some values (a string where a list
     of dictionaries is expected) ansible-core reports a conversion detail first and the error that
-    names the option second."""
+    names the option second. An unknown option gets a "did you mean" and the list of the options a
+    user sets (unsupported_options_message)."""
 
     def fail_json(self, msg, **kwargs):
         outcome = getattr(self, 'validation_result', None)
@@ -165,6 +209,8 @@ class _ArgumentCheckingModule(AnsibleModule):
             named = [str(error) for error in errors if type(error).__name__ != 'NoLogError']
             if named:
                 msg = named[0]
+        if isinstance(msg, str):
+            msg = unsupported_options_message(msg, self.argument_spec)
         super(_ArgumentCheckingModule, self).fail_json(msg=msg, **kwargs)
 
     def _log_invocation(self):
@@ -250,18 +296,37 @@ class RunCloudModule:
         item = None
         if not self.under_predicted_parent(parent.path) and not self.predicted_by_earlier_task(parent):
             path = parent.path.format(**self.resolved)
+            seen = []
             item = self.client.find_by_field(path, value, parent.field, description=parent.description,
-                                             searchable=parent.searchable)
+                                             searchable=parent.searchable, seen=seen)
             if item is None:
                 hint = ('; in check mode a missing parent is assumed only when an earlier task of the play predicted it '
                         '(or predicted_parents names it)' if self.check_mode else '')
-                raise NotFoundError('no %s with %s %r%s' % (parent.description, parent.field, value, hint), 'GET', '/' + path)
+                missing = 'no %s with %s %r' % (parent.description, parent.field, value)
+                error = NotFoundError(missing + hint, 'GET', '/' + path)
+                # Only when the task fails on it (a removal takes a missing parent as done): fail_from_error.
+                error.close_name_hint = (missing, lambda: self.close_name_hint(parent, path, value, seen))
+                raise error
         if item is None:
             self.predict_parent(parent, value)
             return None
         self.resolved[parent.key] = item['id']
         self.note_resolved(parent.kind, value, item['id'])
         return item['id']
+
+    def close_name_hint(self, parent, path, value, seen):
+        """' (did you mean 'web-01'?)' when a name close to ``value`` exists. Candidates are the names
+        the lookup read (the search's substring matches, or the whole list); only when the search read
+        none, the first page of the whole list is read - one more GET, only when the task fails on the
+        missing parent, whose failure costs the hint and nothing else."""
+        if not seen and parent.searchable:
+            try:
+                items, _pagination = self.client.get_page(path)
+            except RunCloudError:
+                items = []
+            seen = [item.get(parent.field) for item in items if isinstance(item, dict)]
+        close = close_matches(value, seen)
+        return ' (did you mean %s?)' % ' or '.join(repr(name) for name in close) if close else ''
 
     def predicted_by_earlier_task(self, parent):
         return self.check_mode and parent.kind in (self.params.get('predicted_parents') or ())
@@ -329,6 +394,9 @@ class RunCloudModule:
     accepted_values_from = {}
 
     def fail_from_error(self, error):
+        if getattr(error, 'close_name_hint', None):
+            missing, hint = error.close_name_hint
+            error.message = error.message.replace(missing, missing + hint(), 1)
         if error.errors:
             self.name_options_in(error)
             if error.status == 422:

@@ -100,11 +100,12 @@ class Account:
                            ANSIBLE_PYTHON_INTERPRETER=sys.executable)
         command = [os.path.join(self.ansible_bin, 'ansible-playbook'), os.path.join(ROOT, 'examples', playbook)] + list(args)
         started = time.monotonic()
-        process = subprocess.run(command, env=environment, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        process = subprocess.run(command, env=environment, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  universal_newlines=True, check=False)
         self.timings[stage] = round(time.monotonic() - started, 1)
+        # Callers read stdout (and the callback's file); stderr (warnings) goes to the log only.
         with open(os.path.join(self.dir, '%s.log' % stage), 'w') as handle:
-            handle.write(process.stdout)
+            handle.write(process.stdout + ('\n--- stderr ---\n' + process.stderr if process.stderr else ''))
         changes = []
         if os.path.exists(changes_file):
             with open(changes_file) as handle:
@@ -112,7 +113,7 @@ class Account:
         failed = [change for change in changes if change['failed']]
         if process.returncode != 0 or failed:
             raise Failure('%s: ansible-playbook %s failed (exit %d): %s\n%s' % (
-                self.name(), stage, process.returncode, json.dumps(failed, indent=1), process.stdout[-3000:]))
+                self.name(), stage, process.returncode, json.dumps(failed, indent=1), process.stdout[-3000:] + process.stderr[-2000:]))
         return [(change['host'], change['action'], change['about']) for change in changes], process.stdout
 
     def name(self):

@@ -68,10 +68,14 @@ def log(message):
 
 
 def run(command, cwd, env, what):
-    completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    """The command's stdout, which callers parse (JSON, versions). Its stderr carries warnings (a
+    dependency's deprecation warning, Ansible's [WARNING]s): never parsed, only shown in the log."""
+    completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                universal_newlines=True, timeout=600, check=False)
     if completed.returncode != 0:
-        raise Failure('%s failed (exit %s):\n%s' % (what, completed.returncode, completed.stdout))
+        raise Failure('%s failed (exit %s):\nstdout:\n%s\nstderr:\n%s' % (what, completed.returncode, completed.stdout, completed.stderr))
+    if completed.stderr.strip():
+        log('%s wrote on stderr:\n%s' % (what, completed.stderr.rstrip()))
     return completed.stdout
 
 
@@ -189,11 +193,12 @@ def failed_inventory_update(work, project_path, cache, env):
     pdd = private_data_dir(work, 'pitfall-inventory-update', project_path, cache)
     source = os.path.join(pdd, 'project', INVENTORY_SOURCE)
     completed = subprocess.run(['ansible-inventory', '-i', source, '--list', '--export'], cwd=os.path.join(pdd, 'project'),
-                               env=dict(env, **awx_variables(pdd, {})), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=dict(env, **awx_variables(pdd, {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                universal_newlines=True, timeout=300, check=False)
     if completed.returncode == 0:
         raise Failure('the inventory update found the plugin although the sync installed it elsewhere')
-    return completed.stdout
+    # What the user reads (the error is on stderr), searched for the hint, not parsed.
+    return completed.stdout + completed.stderr
 
 
 def ansible_core_version(env):

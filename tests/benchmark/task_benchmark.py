@@ -73,10 +73,11 @@ class Runner:
         self.session.clear_log()
         started = time.monotonic()
         completed = subprocess.run([self.playbook_command, playbook] + list(extra), cwd=self.workdir, env=self.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
         seconds = time.monotonic() - started
+        # The recap is read from stdout only; stderr (warnings) is shown when the run failed.
         if completed.returncode != 0:
-            raise SystemExit('%s failed:\n%s' % (playbook, completed.stdout[-4000:]))
+            raise SystemExit('%s failed:\n%s\n%s' % (playbook, completed.stdout[-4000:], completed.stderr[-2000:]))
         if 'changed=0' not in completed.stdout and '--check' not in extra and not self.allow_changes:
             raise SystemExit('%s was not converged:\n%s' % (playbook, completed.stdout[-4000:]))
         return seconds, self.session.request_log()['requests']

@@ -152,11 +152,13 @@ class Runner:
         )
         started = time.monotonic()
         completed = subprocess.run(self.playbook_command + ['-i', self.options.inventory, self.options.playbook], cwd=ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        # The recap is read from stdout only: stderr carries warnings (of Ansible or a dependency).
         output = completed.stdout.decode('utf-8', 'replace')
+        errors = completed.stderr.decode('utf-8', 'replace')
         with open(os.path.join(self.work, log_name), 'w') as handle:
-            handle.write(output)
-        return completed.returncode, recap(output), time.monotonic() - started, output
+            handle.write(output + ('\n--- stderr ---\n' + errors if errors else ''))
+        return completed.returncode, recap(output), time.monotonic() - started, output + errors
 
     def run(self, number, seed):
         simulator = runcloud_sim.Simulator(port=0)

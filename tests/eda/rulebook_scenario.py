@@ -66,6 +66,7 @@ class Run:
         self.sim = sim
         self.api = Api(sim)
         self.output = os.path.join(workdir, 'ansible-rulebook.out')
+        self.errors = os.path.join(workdir, 'ansible-rulebook.err')
         self.process = None
         self.workdir = workdir
         self.history = []
@@ -88,10 +89,12 @@ class Run:
             # As docs/eda.md recommends: the playbooks' modules run with the Python of ansible-playbook.
             handle.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n'
                          '      ansible_python_interpreter: "{{ ansible_playbook_python }}"\n')
-        with open(self.output, 'w') as handle:
+        # The events are parsed from stdout only; stderr (logging, a dependency's warnings) is kept
+        # apart and shown with it when something fails.
+        with open(self.output, 'w') as handle, open(self.errors, 'w') as errors:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
                 [shutil.which('ansible-rulebook'), '-r', rulebook, '-i', inventory, '--print-events'],
-                stdout=handle, stderr=subprocess.STDOUT, env=environment, cwd=self.workdir)
+                stdout=handle, stderr=errors, env=environment, cwd=self.workdir)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -102,13 +105,18 @@ class Run:
                 self.process.kill()
                 self.process.wait()
 
-    def text(self):
+    def stdout(self):
         with open(self.output) as handle:
             return handle.read()
 
+    def text(self):
+        """What ansible-rulebook printed, for a failure's message: stdout, then stderr."""
+        with open(self.errors) as handle:
+            return '%s\n--- stderr ---\n%s' % (self.stdout(), handle.read())
+
     def events(self):
         found = []
-        for block in EVENT_BLOCK.findall(self.text()):
+        for block in EVENT_BLOCK.findall(self.stdout()):
             try:
                 event = ast.literal_eval(block)
             except (SyntaxError, ValueError):

@@ -22,7 +22,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from documented_examples import BIN, ROOT, TOKEN, first_yaml_block, yaml_blocks  # noqa: E402 pylint: disable=wrong-import-position
+from documented_examples import BIN, ROOT, TOKEN, collection_warnings, first_yaml_block, yaml_blocks  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def readme_command(starting):
@@ -68,7 +68,7 @@ def readme_simulator(installed, tmp_path):
     port = free_port()
     command = readme_command('ansible-playbook runcloud.cloud.simulator').split() + ['-e', 'simulator_port=%d' % port]
     process = subprocess.Popen(command, cwd=str(tmp_path), env=user_environment(installed, tmp_path), start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     url = 'http://127.0.0.1:%d/api/v2' % port
     deadline = time.time() + 60
     while True:
@@ -77,13 +77,15 @@ def readme_simulator(installed, tmp_path):
             urllib.request.urlopen(request, timeout=2).close()
             break
         except OSError:
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, process.communicate()
             assert time.time() < deadline, 'the simulator did not answer within 60 s'
             time.sleep(0.3)
     yield url
     # Ctrl-C in the terminal: the whole foreground process group gets SIGINT.
     os.killpg(process.pid, signal.SIGINT)
-    output = process.communicate(timeout=30)[0]
+    # The line the README's command prints, on stdout; stderr only for the message.
+    output, errors = process.communicate(timeout=30)
+    assert not collection_warnings(errors), errors
     assert 'RUNCLOUD_API_URL=http://127.0.0.1:%d/api/v2 RUNCLOUD_API_TOKEN=%s' % (port, TOKEN) in output
     with pytest.raises(OSError):
         urllib.request.urlopen(url + '/ping', timeout=2)
@@ -95,8 +97,9 @@ def run_user_playbook(collections, home, playbook_text, *args, **environment):
         playbook.write(playbook_text)
     result = subprocess.run([os.path.join(BIN, 'ansible-playbook'), path] + list(args), cwd=str(home),
                             env=user_environment(collections, home, **environment),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stdout
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not collection_warnings(result.stderr), result.stderr
     return result.stdout
 
 

@@ -13,6 +13,9 @@ antsibull-docs expects. Links between guides become references to those labels, 
 plugin and role names (``runcloud.cloud.<name>`` anywhere, ``<name>`` in the first column of a
 table) become references to their pages.
 
+A guide may also be a section of README.md (README_SECTIONS): the quick start, the first page of
+the site, is the README's, so that the two never differ.
+
 The pages are kept in the repository too, so that a plain checkout (and a collection installed
 from git) has them and ``antsibull-docs lint-collection-docs`` passes on it; tests/docs-site.sh
 fails when they differ from what this script writes.
@@ -36,6 +39,10 @@ REPOSITORY_URL = 'https://github.com/runcloud-community/runcloud.cloud/blob/main
 # [text](name.md) or [text](name.md#anchor) between guides; other relative links point into the repository.
 MARKDOWN_LINK = re.compile(r'\[([^\]]+)\]\(([^)\s]+)\)')
 
+
+# {guide name: heading of the README.md section it is made of}: the section down to the next heading
+# of its level, its headings one level up.
+README_SECTIONS = {'quickstart': '## Quick start'}
 
 # antsibull-docs escapes these in toctree titles, where the escape is shown as a backslash.
 TITLE_ESCAPED = re.compile(r'[\\<>_*`|-]')
@@ -134,22 +141,32 @@ def rewrite_links(markdown, guides, source_dir):
             return match.group(0)
         path = target.split('#', 1)[0]
         name = os.path.splitext(os.path.basename(path))[0]
-        if path.endswith('.md') and os.path.dirname(path) == '' and name in guides:
-            return reference(text.replace('`', ''), guide_label(name))
         repository_path = os.path.normpath(os.path.join(source_dir, path)).replace(os.sep, '/')
+        if repository_path == 'docs/%s.md' % name and name in guides:
+            return reference(text.replace('`', ''), guide_label(name))
         return '[%s](%s%s)' % (text, REPOSITORY_URL, repository_path)
 
     return MARKDOWN_LINK.sub(replace, markdown)
 
 
-def convert(markdown, name, guides, labels, ambiguous):
-    rst = m2r2.convert(link_content(rewrite_links(markdown, guides, 'docs'), labels, ambiguous))
+def readme_section(readme, heading):
+    """The README's section under ``heading`` (to the next heading of its level), one level up."""
+    level = heading.split(' ', 1)[0]
+    text = readme.split('\n' + heading + '\n', 1)[1]
+    text = re.split(r'\n%s ' % level, text, 1)[0]
+    body = re.sub(r'^#(#+ )', r'\1', text, flags=re.MULTILINE)
+    return '%s %s\n%s' % (level[1:], heading.split(' ', 1)[1], body.rstrip('\n') + '\n')
+
+
+def convert(markdown, name, guides, labels, ambiguous, source='docs'):
+    source_file = 'README.md' if source == '' else 'docs/%s.md' % name
+    rst = m2r2.convert(link_content(rewrite_links(markdown, guides, source), labels, ambiguous))
     # A code block without a language breaks antsibull-docs' linter (and Sphinx guesses YAML).
     rst = re.sub(r'^(\s*)\.\. code-block::[ \t]*$', r'\1.. code-block:: text', rst, flags=re.MULTILINE)
     rst = re.sub(r'RUNCLOUD_REF\((.+?)@@([^)]+)\)',
                  lambda match: ':ref:`%s <%s>`' % (match.group(1), match.group(2).replace('\\_', '_')), rst)
-    return ('..\n  Generated from docs/%s.md by tests/lib/docsite_guides.py; edit the Markdown guide.\n\n'
-            '.. _%s:\n\n%s' % (name, guide_label(name), rst.lstrip('\n')))
+    return ('..\n  Generated from %s by tests/lib/docsite_guides.py; edit the Markdown guide.\n\n'
+            '.. _%s:\n\n%s' % (source_file, guide_label(name), rst.lstrip('\n')))
 
 
 def main(collection_dir):
@@ -168,10 +185,14 @@ def main(collection_dir):
     if not os.path.isdir(rst_dir):
         os.makedirs(rst_dir)
     for name in guides:
-        with open(os.path.join(collection_dir, 'docs', name + '.md')) as handle:
-            markdown = handle.read()
+        if name in README_SECTIONS:
+            with open(os.path.join(collection_dir, 'README.md')) as handle:
+                markdown, source = readme_section(handle.read(), README_SECTIONS[name]), ''
+        else:
+            with open(os.path.join(collection_dir, 'docs', name + '.md')) as handle:
+                markdown, source = handle.read(), 'docs'
         with open(os.path.join(rst_dir, name + '.rst'), 'w') as handle:
-            handle.write(convert(markdown, name, guides, labels, ambiguous))
+            handle.write(convert(markdown, name, guides, labels, ambiguous, source))
     return 0
 
 

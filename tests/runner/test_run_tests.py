@@ -49,6 +49,10 @@ STAGE_SCRIPTS = {
     'broken.sh': 'for i in $(seq 1 50); do echo "broken line $i"; done\nexit 3\n',
     'slow.sh': 'echo "slow started"\nsleep 3.5\necho "slow done"\n',
     'hangs.sh': 'echo "hangs started"\nsleep 60 &\nwait\n',
+    # What ansible-test integration and pytest print as they go.
+    'targets.sh': 'echo "Running first integration test role"\necho "Running second integration test script"\nsleep 3.5\n',
+    'percent.sh': 'printf "collected 12 items\\n\\ncheck_examples.py ....      [ 33%%]\\n..\\ncheck_installed.py .F\\n"\nsleep 3.5\n',
+    'sanity.sh': 'echo \'Running sanity test "ansible-doc"\'\necho \'Running sanity test "pep8" on Python 3.11\'\nsleep 3.5\n',
 }
 
 
@@ -59,7 +63,14 @@ def repo(tmp_path):
         'broken|side|tests/requirements.txt|bash tests/broken.sh',
         'slow|after|tests/requirements.txt|bash tests/slow.sh',
         'hangs|after|tests/requirements.txt|bash tests/hangs.sh',
+        'targets|after|tests/requirements.txt|bash tests/targets.sh',
+        'percent|after|tests/requirements.txt|bash tests/percent.sh',
+        'static|after|tests/requirements.txt|bash tests/sanity.sh',
     ])
+    # Three integration targets ansible-test runs, and a hidden one it does not.
+    for target in ('first', 'second', 'third', 'setup_helper'):
+        (root / 'tests' / 'integration' / 'targets' / target).mkdir(parents=True)
+        (root / 'tests' / 'integration' / 'targets' / target / 'aliases').write_text('hidden\n' if target == 'setup_helper' else 'context/controller\n')
     for name, text in STAGE_SCRIPTS.items():
         (root / 'tests' / name).write_text(text)
     (root / 'tests' / 'requirements.txt').write_text('ansible-core==2.19.14\n')
@@ -129,3 +140,25 @@ def test_a_set_up_that_gives_up_is_reported_and_the_stages_still_run(repo):
     assert re.search(r'setup-main-venv FAILED \(exit 1\); see tests/output/logs/setup-main-venv\.log', out), out
     assert 'no Python 3.11 here' in (repo / 'tests' / 'output' / 'logs' / 'setup-main-venv.log').read_text()
     assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 0 failed'
+
+
+def test_a_failed_stage_shows_its_log_tail_when_it_ends_not_only_at_the_end(repo):
+    out = run(repo, 'broken', 'slow').stdout
+    # The after-stages run one by one: broken's tail comes before slow starts, and again before the summary.
+    assert out.count('broken line 50') == 2, out
+    assert out.index('broken line 50') < out.index('start   slow') < out.rindex('broken line 50') < out.index('= summary =')
+
+
+def test_the_heartbeat_shows_the_integration_target_being_run_of_how_many(repo):
+    out = run(repo, 'targets').stdout
+    assert re.search(r'running targets +\d+s so far +\(log: tests/output/logs/targets\.log\)  integration target 2 of 3: second$', out, re.MULTILINE), out
+
+
+def test_the_heartbeat_shows_how_many_tests_pytest_ran(repo):
+    out = run(repo, 'percent').stdout
+    assert re.search(r'running percent .*  pytest 8 of 12 tests done$', out, re.MULTILINE), out
+
+
+def test_the_heartbeat_shows_the_sanity_test_being_run(repo):
+    out = run(repo, 'static').stdout
+    assert re.search(r'running static .*  sanity test 2: pep8$', out, re.MULTILINE), out

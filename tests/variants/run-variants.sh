@@ -93,8 +93,9 @@ run_group() {
         name="$(basename "$playbook" .yml)"
         for n in 1 2; do
             [ "$n" = 2 ] && rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" DELETE > /dev/null
-            if ! ansible-playbook -i "$inventory" "$playbook" > "$dir/$name-run$n.log" 2>&1; then
-                tail -n 40 "$dir/$name-run$n.log"
+            # The recap is read from stdout only; stderr (Ansible's and dependencies' warnings) apart.
+            if ! ansible-playbook -i "$inventory" "$playbook" > "$dir/$name-run$n.log" 2> "$dir/$name-run$n.err"; then
+                tail -n 40 "$dir/$name-run$n.log" "$dir/$name-run$n.err"
                 echo "variants $variants: $playbook run $n FAILED"
                 return 1
             fi
@@ -119,7 +120,7 @@ run_group() {
             check_refusal "$dir" || { echo "variants $variants: refusal message FAILED"; return 1; }
             echo "variants $variants: a refused request fails with the API's own words" ;;
     esac
-    grep -h -o '\[WARNING\]: the API answer [^;]*' "$dir"/*-run2.log 2>/dev/null | sort | uniq -c | head -n 20 || true
+    grep -h -o '\[WARNING\]: the API answer [^;]*' "$dir"/*-run2.err 2>/dev/null | sort | uniq -c | head -n 20 || true
 }
 
 started=$SECONDS

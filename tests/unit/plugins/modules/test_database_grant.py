@@ -57,6 +57,8 @@ def test_revoke_for_a_missing_user_is_unchanged(monkeypatch):
 def test_grant_for_a_missing_user_fails(monkeypatch):
     result, _session = run_module(monkeypatch, database_grant.main, dict(server=3, database=87, database_user='gone'), [
         Exchange('GET', '/servers/3/databaseusers', listing()),
+        # The search found nothing: the first page of the list, for a "did you mean" (there is none).
+        Exchange('GET', '/servers/3/databaseusers', listing()),
     ])
     assert result['failed'] is True and result['kind'] == 'not_found'
     assert "no database user with username 'gone'" in result['msg']

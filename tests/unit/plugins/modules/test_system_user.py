@@ -79,11 +79,32 @@ def test_delete_then_delete_again(monkeypatch):
 
 def test_unknown_server_name_fails_cleanly(monkeypatch):
     result, _session = run_module(monkeypatch, system_user.main, dict(server='nope', username='shop'), [
-        Exchange('GET', '/servers', listing()),
+        Exchange('GET', '/servers', listing(), query={'search': 'nope'}),
+        # The search found nothing: the first page of the list, for a "did you mean".
+        Exchange('GET', '/servers', listing({'id': 3, 'name': 'web-01'})),
     ])
     assert result['failed'] is True
     assert result['msg'] == "GET /servers: no server with name 'nope'"
     assert result['kind'] == 'not_found'
+
+
+def test_a_server_name_close_to_an_existing_one_gets_a_did_you_mean(monkeypatch):
+    result, session = run_module(monkeypatch, system_user.main, dict(server='web-1', username='shop'), [
+        Exchange('GET', '/servers', listing(), query={'search': 'web-1'}),
+        Exchange('GET', '/servers', listing({'id': 3, 'name': 'web-01'}, {'id': 4, 'name': 'db-01'})),
+    ])
+    assert result['failed'] is True and result['kind'] == 'not_found'
+    assert result['msg'] == "GET /servers: no server with name 'web-1' (did you mean 'web-01'?)"
+    assert 'search' not in (session.sent[1]['params'] or {})
+    session.assert_done()
+
+
+def test_the_names_the_search_read_give_the_did_you_mean_without_another_request(monkeypatch):
+    result, session = run_module(monkeypatch, system_user.main, dict(server='Web', username='shop'), [
+        Exchange('GET', '/servers', listing({'id': 3, 'name': 'web'}, {'id': 4, 'name': 'web-old'}), query={'search': 'Web'}),
+    ])
+    assert result['msg'] == "GET /servers: no server with name 'Web' (did you mean 'web'?)"
+    session.assert_done()
 
 
 def test_api_validation_error_is_reported_with_fields_and_without_the_token(monkeypatch):
