@@ -115,9 +115,25 @@ def test_the_account_key_is_salted_and_holds_no_secret():
 
 # -- the keeper process ----------------------------------------------------------------------------
 
-def a_run():
-    """A process that plays the ansible-playbook process of a run."""
-    return subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+class Run:
+    """A process that plays the ansible-playbook process of a run, and the address of its keeper."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+        self.pid = self.process.pid
+        self.address = id_memory.address_for(self.pid, id_memory.process_start_time(self.pid))
+
+    def end(self, reap=True):
+        self.process.kill()
+        if reap:
+            self.process.wait()
+
+
+@pytest.fixture(name='run')
+def fixture_run():
+    run = Run()
+    yield run
+    run.end()
 
 
 def wait_until_gone(address, limit):
@@ -133,70 +149,53 @@ def wait_until_gone(address, limit):
 
 
 @linux_only
-def test_the_keeper_serves_every_task_of_a_run_and_ends_with_the_run():
-    run = a_run()
-    address = id_memory.address_for(run.pid, id_memory.process_start_time(run.pid))
-    try:
-        first = id_memory.connect(run.pid)
-        first.apply(ACCOUNT, [present('server', 'web-01', 7)] + [present('server', 'other-%d' % n, 100 + n) for n in range(40)])
-        first.close()
-        second = id_memory.connect(run.pid)
-        assert second.lookup(ACCOUNT, [WEB_01, WEB_02]) == {WEB_01: 7}
-        assert second.lookup(ACCOUNT, [('server', None, 'other-%d' % n) for n in range(40)])[('server', None, 'other-39')] == 139
-        assert second.salt == first.salt
-        second.close()
-    finally:
-        run.kill()
-        run.wait()
-    assert wait_until_gone(address, 5) < 1.0
+def test_the_keeper_serves_every_task_of_a_run_and_ends_with_the_run(run):
+    first = id_memory.connect(run.pid)
+    first.apply(ACCOUNT, [present('server', 'web-01', 7)] + [present('server', 'other-%d' % n, 100 + n) for n in range(40)])
+    first.close()
+    second = id_memory.connect(run.pid)
+    assert second.lookup(ACCOUNT, [WEB_01, WEB_02]) == {WEB_01: 7}
+    assert second.lookup(ACCOUNT, [('server', None, 'other-%d' % n) for n in range(40)])[('server', None, 'other-39')] == 139
+    assert second.salt == first.salt
+    second.close()
+    run.end()
+    assert wait_until_gone(run.address, 5) < 1.0
 
 
 @linux_only
-def test_the_keeper_ends_within_a_second_of_a_run_that_ended_but_was_not_reaped():
-    run = a_run()
-    address = id_memory.address_for(run.pid, id_memory.process_start_time(run.pid))
-    try:
-        id_memory.connect(run.pid).close()
-        run.kill()
-        # Not waited for: the run stays a zombie of this process until the end of the test.
-        assert wait_until_gone(address, 5) < 1.0
-        assert os.path.exists('/proc/%d' % run.pid)
-    finally:
-        run.kill()
-        run.wait()
+def test_the_keeper_ends_within_a_second_of_a_run_that_ended_but_was_not_reaped(run):
+    id_memory.connect(run.pid).close()
+    # Not waited for: the run stays a zombie of this process until the fixture reaps it.
+    run.end(reap=False)
+    assert wait_until_gone(run.address, 5) < 1.0
+    assert os.path.exists('/proc/%d' % run.pid)
 
 
 @linux_only
-def test_the_keeper_drops_a_line_longer_than_a_message_and_serves_on():
-    run = a_run()
-    address = id_memory.address_for(run.pid, id_memory.process_start_time(run.pid))
-    try:
-        id_memory.connect(run.pid).close()
-        flood = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        flood.settimeout(5)
-        flood.connect(address)
-        chunk = b'x' * 65536
-        with pytest.raises(OSError):
-            for _ in range(id_memory.MAX_MESSAGE // len(chunk) + 64):
-                flood.sendall(chunk)
-        flood.close()
-        raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        raw.settimeout(5)
-        raw.connect(address)
-        stream = raw.makefile('rwb')
-        for request in (b'[1, 2]\n', b'not json\n', b'{"op": "lookup", "account": "a", "keys": [[1, 2, 3]]}\n',
-                        b'{"op": "apply", "account": "a", "changes": 5}\n', b'{"op": "drop"}\n'):
-            stream.write(request)
-            stream.flush()
-            assert 'error' in json.loads(stream.readline().decode('utf-8'))
-        raw.close()
-        client = id_memory.connect(run.pid)
-        client.apply(ACCOUNT, [present('server', 'web-01', 7)])
-        assert client.lookup(ACCOUNT, [WEB_01]) == {WEB_01: 7}
-        client.close()
-    finally:
-        run.kill()
-        run.wait()
+def test_the_keeper_drops_a_line_longer_than_a_message_and_serves_on(run):
+    id_memory.connect(run.pid).close()
+    flood = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    flood.settimeout(5)
+    flood.connect(run.address)
+    chunk = b'x' * 65536
+    with pytest.raises(OSError):
+        for _ in range(id_memory.MAX_MESSAGE // len(chunk) + 64):
+            flood.sendall(chunk)
+    flood.close()
+    raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    raw.settimeout(5)
+    raw.connect(run.address)
+    stream = raw.makefile('rwb')
+    for request in (b'[1, 2]\n', b'not json\n', b'{"op": "lookup", "account": "a", "keys": [[1, 2, 3]]}\n',
+                    b'{"op": "apply", "account": "a", "changes": 5}\n', b'{"op": "drop"}\n'):
+        stream.write(request)
+        stream.flush()
+        assert 'error' in json.loads(stream.readline().decode('utf-8'))
+    raw.close()
+    client = id_memory.connect(run.pid)
+    client.apply(ACCOUNT, [present('server', 'web-01', 7)])
+    assert client.lookup(ACCOUNT, [WEB_01]) == {WEB_01: 7}
+    client.close()
 
 
 # -- a keeper that answers something else ------------------------------------------------------------
@@ -255,12 +254,11 @@ def test_a_message_longer_than_the_keeper_reads_is_not_sent():
 
 
 @linux_only
-def test_a_stranger_on_the_address_of_the_run_means_no_memory_not_a_failed_task():
+def test_a_stranger_on_the_address_of_the_run_means_no_memory_not_a_failed_task(run):
     # What a keeper of another protocol (or anything else on its address) does to a task: it runs without memory.
-    run = a_run()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        listener.bind(id_memory.address_for(run.pid, id_memory.process_start_time(run.pid)))
+        listener.bind(run.address)
         listener.listen(1)
 
         def answer_once():
@@ -274,8 +272,6 @@ def test_a_stranger_on_the_address_of_the_run_means_no_memory_not_a_failed_task(
             id_memory.connect(run.pid)
     finally:
         listener.close()
-        run.kill()
-        run.wait()
 
 
 def test_the_action_plugin_runs_on_when_the_memory_is_unavailable():
