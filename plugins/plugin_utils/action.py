@@ -86,32 +86,34 @@ class Memory:
         server_id = int(server) if present(server) and is_id(server) else None
         if present(server) and not is_id(server):
             # Everything else is keyed by the server's id: the server first.
-            key = ('server', None, str(server))
-            remembered = self.client.lookup(self.account, [key]).get(key, False)
-            if remembered is None and self.check_mode:
-                # Only predicted: it exists in a check run's future, never in a real run.
-                predicted.append('server')
-            elif remembered not in (None, False):
-                ids['server'] = server_id = remembered
-                used.append(key)
+            keys = [('server', ('server', None, str(server)))]
+            found = self.client.lookup(self.account, [keys[0][1]])
+            server_id = self._use(keys, found, ids, used, predicted).get('server')
         if server_id is not None:
             keys = [(option, (kind, server_id, str(args[option]))) for option, kind in PARENT_OPTIONS
                     if kind != 'server' and present(args.get(option)) and not is_id(args[option])]
             found = self.client.lookup(self.account, sorted(set(key for _option, key in keys))) if keys else {}
-            for option, key in keys:
-                if key not in found:
-                    continue
-                if found[key] is None:
-                    if self.check_mode:
-                        predicted.append(key[0])
-                    continue
-                ids[option] = found[key]
-                used.append(key)
+            self._use(keys, found, ids, used, predicted)
         if ids:
             args['parent_ids'] = ids
         if predicted:
             args['predicted_parents'] = sorted(set(list(args.get('predicted_parents') or []) + predicted))
         return used
+
+    def _use(self, keys, found, ids, used, predicted):
+        """Take the remembered ids of ``keys`` (``[(option, key)]``) from ``found`` into ``ids`` and ``used``;
+        a prediction only into ``predicted``, and only in check mode: it exists in a check run's future,
+        never in a real run."""
+        for option, key in keys:
+            if key not in found:
+                continue
+            if found[key] is None:
+                if self.check_mode:
+                    predicted.append(key[0])
+                continue
+            ids[option] = found[key]
+            used.append(key)
+        return ids
 
     def forget(self, keys):
         self.client.apply(self.account, [dict(kind=kind, server_id=server_id, name=name, state='forget')
