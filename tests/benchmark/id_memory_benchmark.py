@@ -64,7 +64,7 @@ def keeper_traffic(sizes, tasks):
             Memory(client, account, False).learn(learnt)
             client.close()
             seconds = []
-            for _ in range(tasks):
+            for dummy in range(tasks):
                 started = time.perf_counter()
                 memory = Memory(id_memory.connect(run.pid), account, False)
                 task_args = dict(args)

@@ -4,6 +4,7 @@ source ../setup_simulator/simulator.sh
 
 # A second API endpoint that accepts the same token: another simulator with its own servers.
 second_dir="$(mktemp -d)"
+# shellcheck disable=SC2154  # _sim_script: the simulator simulator.sh found
 "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 >"${second_dir}/stdout" 2>"${second_dir}/stderr" &
 second_pid=$!
 trap 'kill "${second_pid}" 2>/dev/null || true; wait "${second_pid}" 2>/dev/null || true; rm -rf "${second_dir}"; _sim_stop' EXIT

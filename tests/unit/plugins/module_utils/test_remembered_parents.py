@@ -26,6 +26,7 @@ SERVER = {'id': 3, 'name': 'web'}
 SHOP_APP = {'id': 31, 'name': 'shop'}
 SHOP_USER = {'id': 7, 'username': 'shop'}
 GONE = answer(404, {'message': 'Server not found'})
+SSL_ABSENT = dict(server='web', web_app='shop', state='absent', parent_ids=dict(server=3, web_app=31))
 
 
 def remembered(**ids):
@@ -69,8 +70,8 @@ def test_a_list_under_a_remembered_server_that_is_gone(monkeypatch):
 
 
 def test_absent_on_a_remembered_server_that_is_gone_is_not_already_absent(monkeypatch):
-    result, session = run_module(monkeypatch, database_user.main,
-                                 dict(server='web', id=5, username='shop', state='absent', **remembered(server=3)), [
+    args = dict(server='web', id=5, username='shop', state='absent', **remembered(server=3))
+    result, session = run_module(monkeypatch, database_user.main, args, [
         Exchange('GET', '/servers/3/databaseusers/5', answer(404, {'message': 'Database user not found'})),
         Exchange('GET', '/servers/3', GONE),
     ])
@@ -79,8 +80,7 @@ def test_absent_on_a_remembered_server_that_is_gone_is_not_already_absent(monkey
 
 
 def test_absent_under_a_remembered_web_app_that_is_gone(monkeypatch):
-    result, session = run_module(monkeypatch, web_app_ssl.main,
-                                 dict(server='web', web_app='shop', state='absent', **remembered(server=3, web_app=31)), [
+    result, session = run_module(monkeypatch, web_app_ssl.main, SSL_ABSENT, [
         Exchange('GET', '/servers/3/webapps/31/ssl', answer(404, {'message': 'Web application not found'})),
         Exchange('GET', '/servers/3', answer(200, SERVER)),
         Exchange('GET', '/servers/3/webapps/31', answer(404, {'message': 'Web application not found'})),
@@ -90,8 +90,7 @@ def test_absent_under_a_remembered_web_app_that_is_gone(monkeypatch):
 
 
 def test_absent_with_every_remembered_parent_there_is_absent(monkeypatch):
-    result, session = run_module(monkeypatch, web_app_ssl.main,
-                                 dict(server='web', web_app='shop', state='absent', **remembered(server=3, web_app=31)), [
+    result, session = run_module(monkeypatch, web_app_ssl.main, SSL_ABSENT, [
         Exchange('GET', '/servers/3/webapps/31/ssl', answer(404, {'message': 'SSL not found'})),
         Exchange('GET', '/servers/3', answer(200, SERVER)),
         Exchange('GET', '/servers/3/webapps/31', answer(200, SHOP_APP)),

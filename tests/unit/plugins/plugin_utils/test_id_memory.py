@@ -179,7 +179,7 @@ def test_the_keeper_drops_a_line_longer_than_a_message_and_serves_on(run):
     flood.connect(run.address)
     chunk = b'x' * 65536
     with pytest.raises(OSError):
-        for _ in range(id_memory.MAX_MESSAGE // len(chunk) + 64):
+        for dummy in range(id_memory.MAX_MESSAGE // len(chunk) + 64):
             flood.sendall(chunk)
     flood.close()
     raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
