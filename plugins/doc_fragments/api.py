@@ -107,14 +107,21 @@ options:
       - Whether the action plugin in front of the module remembers, for the rest of the playbook run, the ids
         of the servers, web applications, system users, databases and database users that tasks found,
         created or predicted, and gives later tasks the id instead of the name (no search request).
-      - Ids are remembered per API endpoint and credential on the controller, in memory only, and are
-        forgotten when the run ends. A deletion or rename by a task of the collection updates them at once;
-        an id that answers HTTP 404 is looked up by name once more.
+      - Ids are remembered per API endpoint (the one the module uses, whether O(api_url), its alias
+        C(api_endpoint) or E(RUNCLOUD_API_URL) names it) and credential on the controller, in memory only, and
+        are forgotten when the run ends. A deletion or rename by a task of the collection updates them at once.
+      - A remembered id is checked against what the API answers. Before its first write, a task reads each
+        parent whose id it remembered; a parent that answers HTTP 404 or carries another name now (changed
+        beside the run) is looked up by name once more, and nothing is written on the old one. A task that only
+        reads does the same at the first HTTP 404 below such a parent, but does not notice a parent renamed
+        beside the run whose old id still answers.
       - Every module reports what it learnt in its C(resolved) result, a list of C(kind) (V(server), V(web_app),
         V(system_user), V(database), V(database_user); other kinds may appear), C(server_id) (V(null) for a server),
         C(name), C(id) (V(null) when only predicted or not found) and C(state) (V(present), V(predicted) or V(absent)).
         It holds names and ids only.
-      - Set V(false) when something outside the play renames, deletes or re-creates resources while it runs.
+      - Set V(false) when parents are renamed beside the run and tasks that only read (C(*_info) modules,
+        converged tasks, check mode) must report on the object that has the name now; every task then looks
+        its parents up by name.
     type: bool
     default: true
   run_on_controller:
@@ -142,8 +149,10 @@ options:
     description:
       - Ids of parents given by name, keyed by option (V(server), V(web_app), V(system_user), V(database),
         V(database_user), V(alias_of)), that an earlier task of the playbook run found or created.
-      - The action plugin fills this in (O(resolve_cache)); the module then looks none of them up. A parent
-        given by id ignores it. Users do not normally set it.
+      - The action plugin fills this in (O(resolve_cache)); the module then looks none of them up, but it reads
+        each of them once before its first write, and after an HTTP 404 below one. One that is gone or carries
+        another name fails the task with C(stale_parent_ids) (the action plugin then runs it again with the
+        names). A parent given by id ignores it. Users do not normally set it.
     type: dict
     default: {}
 '''

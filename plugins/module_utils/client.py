@@ -370,6 +370,11 @@ class RunCloudClient:
         self._pause_until = 0.0
         self.rate_limit = {}
         self.request_count = 0
+        # An object told of what the client does with ids a module did not get from the user (the ids an
+        # earlier task remembered, module.RememberedParents): ``before_write(method, path)`` before a write
+        # is sent, ``not_found(method, path)`` on a 404 and ``answered(method, path, data)`` on a GET's
+        # success. Each may raise StaleParentIdError, which then replaces whatever the request gave.
+        self.watcher = None
         self.writes = 0
         self.uncertain_writes = 0
         user_agent = 'runcloud.cloud/%s (Ansible collection) python-requests/%s' % (COLLECTION_VERSION, requests.__version__)
@@ -483,6 +488,8 @@ class RunCloudClient:
         tries = 0
         connect_failures = 0
         resent_after_uncertainty = False
+        if self.watcher is not None and method not in ('GET', 'HEAD'):
+            self.watcher.before_write(method, path)
         while True:
             waited += self._wait_for_rate_limit_pause(policy.budget - waited)
             tries += 1
@@ -490,8 +497,12 @@ class RunCloudClient:
             if not isinstance(outcome, RunCloudError):
                 if method not in ('GET', 'HEAD'):
                     self.note_write()
+                elif self.watcher is not None:
+                    self.watcher.answered(method, path, outcome.data)
                 return outcome
             failure = outcome
+            if failure.status == 404 and self.watcher is not None:
+                self.watcher.not_found(method, path)
             failure.tries, failure.waited = tries, waited
             failure.after_uncertain = resent_after_uncertainty
             if disposition == FINAL:

@@ -110,6 +110,24 @@ class AmbiguousMatchError(RunCloudError):
     kind = 'ambiguous'
 
 
+class StaleParentIdError(RunCloudError):
+    """The id an earlier task of the playbook run found for a parent's name (option ``parent_ids``) is
+    not that parent's any more: the API answers 404 for it, or names another object (deleted,
+    re-created or renamed outside the play). The action plugin then resolves the names again."""
+
+    kind = 'stale_parent_id'
+
+    def __init__(self, message, option, ident, method=None, path=None, status=None):
+        super(StaleParentIdError, self).__init__(message, method, path, status)
+        self.option = option
+        self.ident = ident
+
+    def to_dict(self):
+        result = super(StaleParentIdError, self).to_dict()
+        result['stale_parent_ids'] = {self.option: self.ident}
+        return result
+
+
 ERROR_BY_STATUS = {
     401: AuthenticationError,
     403: ForbiddenError,

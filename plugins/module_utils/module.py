@@ -12,6 +12,7 @@ __metaclass__ = type
 import difflib
 import os
 import re
+import threading
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
@@ -24,7 +25,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     credentials_in_environment,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import accepted_values_note
-from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, StaleParentIdError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
@@ -112,6 +113,25 @@ def api_argument_spec():
     )
 
 
+def api_url_in_use(args, environ):
+    """The API endpoint a module run with the task options ``args`` talks to, by AnsibleModule's rules
+    for ``api_url``: an alias given beside the option wins (ansible-core warns), RUNCLOUD_API_URL (when
+    not empty) only when neither is given, then the default; without the trailing slash the client drops.
+    None when the module refuses the value. The action plugin keys the run's memory of ids by it, so ids
+    found through one endpoint are never used with another."""
+    spec = api_argument_spec()['api_url']
+    given = [name for name in ['api_url'] + list(spec.get('aliases') or ()) if name in args]
+    if given:
+        value = args[given[-1]]
+    else:
+        value = environ.get('RUNCLOUD_API_URL')
+        if value is None or value.strip() == '':
+            value = spec['default']
+    if not isinstance(value, str) or value == '':
+        return None
+    return value.rstrip('/')
+
+
 def credentials(params, environ=None):
     """(api_token, api_key, api_secret) from the task's options and the environment."""
     environ = os.environ if environ is None else environ
@@ -196,6 +216,88 @@ def unsupported_options_message(msg, argument_spec):
         listing(own) or 'none', listing([name for name in shown if name in connection]))
 
 
+class RememberedParents:
+    """The parents of a task whose ids an earlier task of the playbook run found (option ``parent_ids``),
+    and the proof that they are still what the task names.
+
+    A remembered id is a hint: the object may have been deleted, re-created or renamed outside the play
+    since it was found. The client (its ``watcher``) tells this object of every write before it is sent,
+    of every 404 and of every GET answer. Before the first write, and on a 404 for a path built from a
+    remembered id, every remembered parent is read once by id: one that answers 404 or carries another
+    name than the task gives is stale, and so is one whose own answer, read by the module, carries
+    another name. Stale raises ``StaleParentIdError`` whatever the module would have made of the answer
+    (an empty list, "already absent"); the task fails with ``stale_parent_ids`` and the action plugin
+    runs it once more with the names alone. A 404 below a parent that is still there is the module's.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        # (ParentRef, id, item path, name) in the order the module resolved them.
+        self.parents = []
+        self.unchecked = []
+        self.stale = None
+        self._checking = False
+        self._lock = threading.RLock()
+
+    def add(self, parent, ident, list_path, name):
+        entry = (parent, ident, '%s/%d' % (list_path.strip('/'), ident), name)
+        self.parents.append(entry)
+        self.unchecked.append(entry)
+
+    def before_write(self, method, path):
+        self.check()
+
+    def not_found(self, method, path):
+        path = path.strip('/')
+        for entry in self.parents:
+            item_path = entry[2]
+            if path == item_path:
+                self.found_stale(entry, 'answers HTTP 404', method, path, 404)
+            if path.startswith(item_path + '/'):
+                self.check()
+
+    def answered(self, method, path, data):
+        path = path.strip('/')
+        for entry in self.parents:
+            if path == entry[2]:
+                self.compare(entry, data, method, path)
+
+    def check(self):
+        """Read every remembered parent not read yet; raise StaleParentIdError for the first stale one."""
+        with self._lock:
+            if self.stale is not None:
+                raise self.stale
+            if self._checking:
+                return
+            self._checking = True
+            try:
+                while self.unchecked:
+                    entry = self.unchecked[0]
+                    try:
+                        data = self.client.get(entry[2])
+                    except NotFoundError:
+                        self.found_stale(entry, 'answers HTTP 404', 'GET', entry[2], 404)
+                    self.compare(entry, data, 'GET', entry[2])
+                    self.unchecked.pop(0)
+            finally:
+                self._checking = False
+
+    def compare(self, entry, data, method, path):
+        parent, _ident, _path, name = entry
+        # An answer without a readable name says nothing (tolerant reading): the id stays trusted.
+        if isinstance(data, dict) and isinstance(data.get(parent.field), (str, int)) and str(data[parent.field]) != name:
+            self.found_stale(entry, 'now has %s %r' % (parent.field, data[parent.field]), method, path, None)
+
+    def found_stale(self, entry, what, method, path, status):
+        parent, ident, _path, name = entry
+        if self.stale is None:
+            self.stale = StaleParentIdError(
+                'the id %d that an earlier task of the playbook run found for the %s %r %s: it was deleted, re-created '
+                'or renamed outside the play' % (ident, parent.description, name, what),
+                parent.option, ident, method, '/' + path, status)
+        raise self.stale
+
+
 class _ArgumentCheckingModule(AnsibleModule):
     """AnsibleModule whose argument errors name the option: for some values (a string where a list
     of dictionaries is expected) ansible-core reports a conversion detail first and the error that
@@ -251,6 +353,9 @@ class RunCloudModule:
         # What this task found, created, deleted or predicted, for the action plugin's memory
         # (the ``resolved`` result): {kind, server_id, name, id, state}.
         self.resolved_entries = []
+        # Parents whose ids came from parent_ids, checked against what the API answers.
+        self.remembered_parents = RememberedParents(self.client)
+        self.client.watcher = self.remembered_parents
 
     def _create_client(self):
         return client_from_options(self.params, credentials(self.params), self._log,
@@ -290,7 +395,9 @@ class RunCloudModule:
             return self.resolved[parent.key]
         remembered = (self.params.get('parent_ids') or {}).get(parent.option)
         if is_id(remembered):
-            # Found by an earlier task of the play (the action plugin's memory): no lookup.
+            # Found by an earlier task of the play (the action plugin's memory): no lookup, but the API's
+            # answers about it are watched (RememberedParents).
+            self.remembered_parents.add(parent, int(remembered), self.path(parent.path), str(value))
             self.resolved[parent.key] = int(remembered)
             return self.resolved[parent.key]
         item = None
@@ -380,14 +487,24 @@ class RunCloudModule:
         return result
 
     def exit(self, **result):
+        self.fail_if_stale()
         # Results follow Ansible's naming: the API's camelCase keys become snake_case at any depth.
         self.module.exit_json(**self._with_log(snake_case_keys(result)))
 
     def fail(self, msg, **result):
+        self.fail_if_stale()
         # A task that wrote something before failing changed the system: say so.
         if getattr(self, 'client', None) is not None and self.client.wrote:
             result['changed'] = True
         self.module.fail_json(msg=msg, **self._with_log(snake_case_keys(result)))
+
+    def fail_if_stale(self):
+        """A remembered parent found stale decides the result, whatever the module concluded after it
+        (an error caught on the way, a 404 read as "absent"): the action plugin resolves the names again."""
+        stale = getattr(getattr(self, 'remembered_parents', None), 'stale', None)
+        if stale is not None:
+            self.remembered_parents = None
+            self.fail(str(stale), **stale.to_dict())
 
     # {option: list endpoint (a template over the resolved parents) of the values the API accepts
     # for it}: a 422 about the option then shows them.

@@ -26,8 +26,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.client import DEFAULT_API_URL, choose_credentials, credentials_in_environment
-from ansible_collections.runcloud.cloud.plugins.module_utils.module import is_id
+from ansible_collections.runcloud.cloud.plugins.module_utils.client import choose_credentials, credentials_in_environment
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import api_url_in_use, is_id
 from ansible_collections.runcloud.cloud.plugins.plugin_utils import controller_run, id_memory
 
 display = Display()
@@ -49,14 +49,31 @@ def present(value):
     return value is not None and str(value).strip() != ''
 
 
+def memory_scope(args, environment):
+    """(api_url, credential) the module will use with the task options ``args`` in ``environment``,
+    which keys the memory, or None when the controller cannot tell (the module reports any conflict)."""
+    api_url = api_url_in_use(args, environment)
+    try:
+        token, key, secret = choose_credentials(args, credentials_in_environment(environment))
+    except Exception:  # pylint: disable=broad-except
+        return None
+    if api_url is None:
+        return None
+    if token:
+        return api_url, 'token:%s' % token
+    if key and secret:
+        return api_url, 'basic:%s:%s' % (key, secret)
+    return None
+
+
 class Memory:
-    """One task's view of what the run remembers for one account."""
+    """One task's view of what the run remembers for one account: it asks the keeper only for the
+    names the task gives and tells it only what the task learnt."""
 
     def __init__(self, client, account, check_mode):
         self.client = client
         self.account = account
         self.check_mode = check_mode
-        self.known = dict(((kind, server_id, name), value) for kind, server_id, name, value in client.read(account))
 
     def substitute(self, args):
         """Give the module the remembered ids of parents named in ``args`` (in place, as ``parent_ids``:
@@ -65,35 +82,38 @@ class Memory:
         used = []
         predicted = []
         ids = {}
-        server_id = None
-        for option, kind in PARENT_OPTIONS:
-            value = args.get(option)
-            if not present(value):
-                continue
-            if is_id(value):
-                if kind == 'server':
-                    server_id = int(value)
-                continue
-            if kind != 'server' and server_id is None:
-                continue
-            key = (kind, None if kind == 'server' else server_id, str(value))
-            if key not in self.known:
-                continue
-            remembered = self.known[key]
-            if remembered is None:
-                # Only predicted: it exists in a check run's future, never in a real run.
-                if self.check_mode:
-                    predicted.append(kind)
-                continue
-            ids[option] = remembered
-            used.append(key)
-            if kind == 'server':
-                server_id = remembered
+        server = args.get('server')
+        server_id = int(server) if present(server) and is_id(server) else None
+        if present(server) and not is_id(server):
+            # Everything else is keyed by the server's id: the server first.
+            keys = [('server', ('server', None, str(server)))]
+            found = self.client.lookup(self.account, [keys[0][1]])
+            server_id = self._use(keys, found, ids, used, predicted).get('server')
+        if server_id is not None:
+            keys = [(option, (kind, server_id, str(args[option]))) for option, kind in PARENT_OPTIONS
+                    if kind != 'server' and present(args.get(option)) and not is_id(args[option])]
+            found = self.client.lookup(self.account, sorted(set(key for _option, key in keys))) if keys else {}
+            self._use(keys, found, ids, used, predicted)
         if ids:
             args['parent_ids'] = ids
         if predicted:
             args['predicted_parents'] = sorted(set(list(args.get('predicted_parents') or []) + predicted))
         return used
+
+    def _use(self, keys, found, ids, used, predicted):
+        """Take the remembered ids of ``keys`` (``[(option, key)]``) from ``found`` into ``ids`` and ``used``;
+        a prediction only into ``predicted``, and only in check mode: it exists in a check run's future,
+        never in a real run."""
+        for option, key in keys:
+            if key not in found:
+                continue
+            if found[key] is None:
+                if self.check_mode:
+                    predicted.append(key[0])
+                continue
+            ids[option] = found[key]
+            used.append(key)
+        return ids
 
     def forget(self, keys):
         self.client.apply(self.account, [dict(kind=kind, server_id=server_id, name=name, state='forget')
@@ -103,7 +123,9 @@ class Memory:
         entries = result.get('resolved')
         if not isinstance(entries, list):
             return
-        changes = [entry for entry in entries if isinstance(entry, dict) and entry.get('kind') in REMEMBERED_KINDS
+        fields = ('kind', 'server_id', 'name', 'id', 'state')
+        changes = [dict((field, entry.get(field)) for field in fields) for entry in entries
+                   if isinstance(entry, dict) and entry.get('kind') in REMEMBERED_KINDS
                    and (entry.get('kind') == 'server' or entry.get('server_id') is not None)]
         self.client.apply(self.account, changes)
 
@@ -130,9 +152,10 @@ class ActionModule(ActionBase):
         original = dict(args)
         used = self._guarded(memory, lambda: memory.substitute(args), [])
         module_result = self._run_module(args, task_vars, on_controller, wrap_async)
-        if used and module_result.get('failed') and module_result.get('status') == 404 and not module_result.get('changed'):
-            # A remembered id the API no longer knows (deleted outside the play): by name, once.
-            display.vvv('runcloud.cloud: a remembered id answered 404; resolving %s by name again' % ', '.join(key[0] for key in used))
+        if used and module_result.get('stale_parent_ids') and not module_result.get('changed'):
+            # A remembered id the API no longer knows, or that names another object now (changed outside
+            # the play; module.RememberedParents): by name, once, whatever the module made of it.
+            display.vvv('runcloud.cloud: %s; resolving %s by name again' % (module_result.get('msg'), ', '.join(key[0] for key in used)))
             self._guarded(memory, lambda: memory.forget(used), None)
             if 'predicted_parents' in args:
                 original['predicted_parents'] = args['predicted_parents']
@@ -185,15 +208,16 @@ class ActionModule(ActionBase):
             return default
         try:
             return operation()
-        except (OSError, ValueError) as error:
-            display.vvv('runcloud.cloud: the id memory is not available (%s)' % error)
+        except id_memory.MemoryUnavailable as error:
+            display.vvv('runcloud.cloud: the id memory is not available (%s); names are looked up' % error)
             return default
 
     def _environment_of_module(self, local):
-        """The environment the module will read its credentials from, as far as the controller can tell."""
+        """The environment the module will read its credentials and endpoint from, as far as the
+        controller can tell: the controller's own only when the module runs here as this user."""
         task_environment = {}
         self._compute_environment_string(raw_environment_out=task_environment)
-        if not local:
+        if not local or self._play_context.become:
             return task_environment
         environment = dict(os.environ)
         environment.update(task_environment)
@@ -205,28 +229,14 @@ class ActionModule(ActionBase):
         if run is None or run.pid is None:
             # Not in one of Ansible's task workers: no run to belong to.
             return None
-        environment = self._environment_of_module(local)
-        api_url = args.get('api_url') if present(args.get('api_url')) else environment.get('RUNCLOUD_API_URL')
-        api_url = str(api_url if present(api_url) else DEFAULT_API_URL).rstrip('/')
-        try:
-            token, key, secret = choose_credentials(args, credentials_in_environment(environment))
-        except Exception:  # pylint: disable=broad-except
-            return None  # the module reports the conflict
-        if token:
-            credential = 'token:%s' % token
-        elif key and secret:
-            credential = 'basic:%s:%s' % (key, secret)
-        else:
-            # Credentials the controller cannot see (the remote environment): nothing to key by.
+        scope = memory_scope(args, self._environment_of_module(local))
+        if scope is None:
+            # An endpoint or credential the controller cannot see (the remote environment): nothing to key by.
+            display.vvv('runcloud.cloud: ids are not remembered for this task (its API endpoint or credential is not known on the controller)')
             return None
         try:
             client = id_memory.connect(run.pid)
-        except (OSError, ValueError) as error:
+        except id_memory.MemoryUnavailable as error:
             display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
             return None
-        try:
-            return Memory(client, id_memory.account_key(client.salt, api_url, credential), bool(self._task.check_mode))
-        except (OSError, ValueError) as error:
-            client.close()
-            display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
-            return None
+        return Memory(client, id_memory.account_key(client.salt, *scope), bool(self._task.check_mode))

@@ -14,11 +14,13 @@ from ansible_collections.runcloud.cloud.plugins.plugin_utils.controller_run impo
 
 class FakeClient:
     def __init__(self, entries):
-        self.entries = entries
+        self.entries = dict(((kind, server_id, name), value) for kind, server_id, name, value in entries)
         self.applied = []
+        self.asked = []
 
-    def read(self, account):
-        return self.entries
+    def lookup(self, account, keys):
+        self.asked.append(list(keys))
+        return dict((key, self.entries[key]) for key in keys if key in self.entries)
 
     def apply(self, account, changes):
         self.applied.extend(changes)
@@ -38,6 +40,19 @@ def test_remembered_names_get_their_ids_under_the_right_server():
     assert args == dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com',
                         parent_ids=dict(server=7, web_app=71, system_user=70))
     assert used == [('server', None, 'web-01'), ('web_app', 7, 'shop'), ('system_user', 7, 'shop')]
+
+
+def test_a_task_asks_only_for_the_names_it_gives():
+    remembered = memory()
+    remembered.substitute(dict(server='web-01', web_app='shop', system_user='shop', name='www.example.com'))
+    # The server first (everything else is keyed by its id), then the rest in one request.
+    assert remembered.client.asked == [[('server', None, 'web-01')], [('system_user', 7, 'shop'), ('web_app', 7, 'shop')]]
+    remembered = memory()
+    remembered.substitute(dict(server='8', web_app='shop', username='x'))
+    assert remembered.client.asked == [[('web_app', 8, 'shop')]]
+    remembered = memory()
+    remembered.substitute(dict(server='web-09', web_app='shop'))
+    assert remembered.client.asked == [[('server', None, 'web-09')]]
 
 
 def test_a_server_given_by_id_scopes_the_other_parents():
@@ -74,6 +89,7 @@ def test_what_a_task_reports_is_passed_on_for_the_kinds_other_tasks_name():
         dict(kind='database', server_id=7, name='db', id=5, state='absent'),
     ]))
     assert [change['kind'] for change in remembered.client.applied] == ['server', 'database']
+    assert remembered.client.applied[0] == dict(kind='server', server_id=None, name='web-01', id=7, state='present')
 
 
 def test_only_modules_of_the_collection_run_in_the_controller_process():
