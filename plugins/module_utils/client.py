@@ -36,6 +36,7 @@ import threading
 import time
 import traceback
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint, version_of_url, versioned_path
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
     AmbiguousMatchError,
     ConfigurationError,
@@ -329,6 +330,8 @@ class RunCloudClient:
         if not HAS_REQUESTS:
             raise ConfigurationError('the Python library "requests" is required by the RunCloud client')
         self.api_url = self._checked_url(api_url)
+        # The API version api_url names (.../api/v2 or .../api/v3); paths are translated to it.
+        self.api_version = version_of_url(self.api_url)
         self._authorization = self._authorization_header(api_token, api_key, api_secret)
         # Which credential this is and where it came from (never its value), for a 401's message.
         self.credential_origin = credential_origin or ('the API token' if api_token else 'the API key and secret')
@@ -436,7 +439,7 @@ class RunCloudClient:
         return self.request('DELETE', path, body=body).data
 
     def ping(self):
-        return self.get('ping')
+        return self.get(endpoint('ping', 'item'))
 
     def request(self, method, path, params=None, body=None, on_uncertain=None, idempotent=None, resend_unconfirmed=True):
         """Send one API request with the retry rules; return an ``ApiResponse``.
@@ -453,6 +456,7 @@ class RunCloudClient:
         Errors of requests that may have been applied have ``maybe_applied`` set.
         """
         method = method.upper()
+        path = versioned_path(path, self.api_version)
         display_path = '/' + path.lstrip('/')
         policy = self.retry_policy
         if idempotent is None:

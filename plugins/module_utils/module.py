@@ -14,6 +14,8 @@ import re
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
@@ -144,13 +146,13 @@ class ParentRef:
         self.searchable = searchable
 
 
-SERVER = ParentRef('server', 'server_id', 'servers', 'server')
-WEB_APP = ParentRef('web_app', 'web_app_id', 'servers/{server_id}/webapps', 'web application')
-SYSTEM_USER = ParentRef('system_user', 'system_user_id', 'servers/{server_id}/users', 'system user', field='username')
-DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases', 'database')
-DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
+SERVER = ParentRef('server', 'server_id', endpoint('server', 'list'), 'server')
+WEB_APP = ParentRef('web_app', 'web_app_id', endpoint('web_app', 'list'), 'web application')
+SYSTEM_USER = ParentRef('system_user', 'system_user_id', endpoint('system_user', 'list'), 'system user', field='username')
+DATABASE = ParentRef('database', 'database_id', endpoint('database', 'list'), 'database')
+DATABASE_USER = ParentRef('database_user', 'database_user_id', endpoint('database_user', 'list'), 'database user', field='username')
 # The parents that check mode may take as predicted by an earlier task (option predicted_parents).
-PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
+PARENT_KINDS = catalogue.PARENT_KINDS
 
 
 class _ArgumentCheckingModule(AnsibleModule):

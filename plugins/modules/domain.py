@@ -141,6 +141,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, normalize, resource_argument_spec
 
@@ -153,8 +154,8 @@ class DomainModule(ResourceModule):
     result_key = 'domain'
     created_defaults = {'type': None, 'www': False, 'redirection': None, 'wildcard': False, 'dns_integration': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
-    list_path = 'servers/{server_id}/webapps/{web_app_id}/domains'
-    item_path = 'servers/{server_id}/webapps/{web_app_id}/domains/{id}'
+    list_path = endpoint('domain', 'list')
+    item_path = endpoint('domain', 'item')
     searchable = False
     on_immutable_change = 'option'
     fields = (

@@ -114,6 +114,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -131,8 +132,8 @@ class SshKeyModule(ResourceModule):
     result_key = 'ssh_key'
     created_defaults = {'created_at': None}
     parents = (SERVER,)
-    list_path = 'servers/{server_id}/sshcredentials'
-    item_path = 'servers/{server_id}/sshcredentials/{id}'
+    list_path = endpoint('ssh_key', 'list')
+    item_path = endpoint('ssh_key', 'item')
     identity = 'label'
     fields = (
         Field('label'),
@@ -170,7 +171,7 @@ class SshKeyModule(ResourceModule):
         return super(SshKeyModule, self).converge_existing(current)
 
     def use_system_user(self, user_id):
-        user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user_id)))
+        user = self.client.get(self.path(endpoint('system_user', 'item'), id=int(user_id)))
         if not isinstance(user, dict) or user.get('id') is None:
             self.fail('system user %s: the API answered without a user' % user_id)
         self.resolved[SYSTEM_USER.key] = user['id']

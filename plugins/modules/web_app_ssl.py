@@ -230,6 +230,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
@@ -241,10 +242,10 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     resource_argument_spec,
 )
 
-APP_SSL = 'servers/{server_id}/webapps/{web_app_id}/ssl'
-DOMAIN_SSL = 'servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl'
-MODE_PATH = 'servers/{server_id}/webapps/{web_app_id}/ssl/advanced'
-DOMAIN = ParentRef('domain', 'domain_id', 'servers/{server_id}/webapps/{web_app_id}/domains', 'domain name', searchable=False)
+APP_SSL = endpoint('web_app_ssl', 'singleton')
+DOMAIN_SSL = endpoint('domain_ssl', 'singleton')
+MODE_PATH = endpoint('web_app_ssl', 'mode')
+DOMAIN = ParentRef('domain', 'domain_id', endpoint('domain', 'list'), 'domain name', searchable=False)
 MODE_OPTIONS = (('advanced_ssl', 'advancedSSL'), ('auto_ssl', 'autoSSL'))
 
 

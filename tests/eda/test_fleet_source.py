@@ -368,3 +368,26 @@ def test_the_source_loop_through_an_outage(sim):
     events = asyncio.run(scenario())
     assert types(events) == [('server_disconnected', ids[0], None), ('api_unreachable', None, None), ('api_recovered', None, None)]
     assert events[1]['after']['status'] == 503 and events[2]['before']['failed_polls'] == 3
+
+
+@pytest.mark.parametrize('variant', [None, 'no-pagination-meta', 'bare-lists', 'laravel-pagination'])
+def test_the_source_lists_through_the_client_in_every_list_shape(sim, variant):
+    # Before the event source listed through the client, an answer without a page count failed
+    # every poll with a TypeError.
+    control(sim, 'POST', '/reset')
+    control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
+    if variant:
+        control(sim, 'POST', '/variants', {'variants': [variant]})
+    current = sim_settings(sim)
+    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
+    assert len(picture['servers']) == 42 and picture['servers_complete']
+    assert all(record['web_apps'] for record in picture['servers'].values())
+
+
+def test_the_source_reads_api_v3_with_the_same_settings(sim):
+    control(sim, 'POST', '/reset')
+    control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
+    current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3)
+    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
+    assert len(picture['servers']) == 42 and picture['servers_complete']
+    assert all(record['web_apps'] for record in picture['servers'].values())
