@@ -425,10 +425,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             connection = dict(options, **dict((name, self.get_option(name)) for name in
                                               ('validate_certs', 'ca_path', 'api_timeout', 'api_retries', 'api_retry_budget')))
-            return client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
-                                       pool_size=max(10, concurrency))
+            client = client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
+                                         pool_size=max(10, concurrency))
         except RunCloudError as error:
             raise AnsibleParserError('runcloud inventory: %s' % to_native(error))
+        for warning in client.warnings:
+            self.display.warning('runcloud inventory: %s' % warning)
+        return client
 
     def _fetch(self, options, query):
         """The raw API answers this inventory is built from (what the cache holds)."""

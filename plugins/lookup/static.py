@@ -136,6 +136,9 @@ class LookupModule(LookupBase):
     @staticmethod
     def create_client(settings):
         try:
-            return client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
+            client = client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
         except RunCloudError as error:
             raise AnsibleError('runcloud.cloud.static: %s' % to_native(error))
+        for warning in client.warnings:
+            display.warning('runcloud.cloud.static: %s' % warning)
+        return client

@@ -201,6 +201,8 @@ class RunCloudModule:
             self.client = self._create_client()
         except RunCloudError as error:
             self.module.fail_json(msg=str(error), **error.to_dict())
+        for warning in self.client.warnings:
+            self.module.warn(warning)
         self.resolved = {}
         # Parents that do not exist but that check mode assumes an earlier task creates.
         self.predicted_parents = []

@@ -258,8 +258,11 @@ def settings_from(args, environ):
 
 def create_client(settings):
     credentials = settings.get('credentials') or (settings['api_token'], settings['api_key'], settings['api_secret'])
-    return client_module.client_from_options(settings, credentials, logger.debug, 'eda-source',
-                                             pool_size=max(10, settings['concurrency']))
+    client = client_module.client_from_options(settings, credentials, logger.debug, 'eda-source',
+                                               pool_size=max(10, settings['concurrency']))
+    for warning in client.warnings:
+        logger.warning('%s: %s', SOURCE_NAME, warning)
+    return client
 
 
 # -- reading the account (synchronous: runs in a worker thread) ----------------------------------
