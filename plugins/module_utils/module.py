@@ -187,6 +187,9 @@ def refuse_control_characters(module):
 class RunCloudModule:
     """An AnsibleModule with a RunCloud client, for every module of the collection."""
 
+    # Options only RunCloud API v3 has: refused before any request when api_url names v2.
+    v3_only_options = ()
+
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
@@ -203,12 +206,24 @@ class RunCloudModule:
             self.module.fail_json(msg=str(error), **error.to_dict())
         for warning in self.client.warnings:
             self.module.warn(warning)
+        self._refuse_options_of_another_version()
         self.resolved = {}
         # Parents that do not exist but that check mode assumes an earlier task creates.
         self.predicted_parents = []
         # What this task found, created, deleted or predicted, for the action plugin's memory
         # (the ``resolved`` result): {kind, server_id, name, id, state}.
         self.resolved_entries = []
+
+    def _refuse_options_of_another_version(self):
+        """Fail before any request when the task sets an option that only API v3 has (``v3_only_options``)
+        and api_url names another version."""
+        if self.client.api_version >= catalogue.V3:
+            return
+        given = [option for option in self.v3_only_options if self.params.get(option) is not None]
+        if given:
+            self.module.fail_json(msg='%s only exists on RunCloud API v3, but api_url (%s) is API v%d; point api_url at '
+                                      '.../api/v3 (with a v3 API token) or leave %s unset'
+                                      % (' and '.join(given), self.client.api_url, self.client.api_version, ' and '.join(given)))
 
     def _create_client(self):
         return client_from_options(self.params, credentials(self.params), self._log,
