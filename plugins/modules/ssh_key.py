@@ -227,6 +227,9 @@ class SshKeyModule(ResourceModule):
     def predict_created(self, body):
         predicted = super(SshKeyModule, self).predict_created(body)
         predicted['user_id'] = self.resolved[SYSTEM_USER.key]
+        # What API v3 answers instead of (or besides) the id.
+        predicted['user'] = None if self.system_user_name is None else str(self.system_user_name)
+        predicted['temporary'] = bool(self.params['temporary'])
         return predicted
 
     def current_value(self, field, current):
