@@ -101,7 +101,7 @@ RESOURCES = dict((resource.name, resource) for resource in (
         list='servers/{server_id}/cronjobs',
         item='servers/{server_id}/cronjobs/{id}',
         rebuild='servers/{server_id}/cronjobs/rebuild',
-    )),
+    ), only=dict(update='servers/{server_id}/cronjobs/{id}')),
     Resource('supervisor_job', identity='label', parent='server', paths=dict(
         list='servers/{server_id}/supervisors',
         item='servers/{server_id}/supervisors/{id}',
@@ -129,7 +129,7 @@ RESOURCES = dict((resource.name, resource) for resource in (
     Resource('domain', identity='name', parent='web_app', paths=dict(
         list='servers/{server_id}/webapps/{web_app_id}/domains',
         item='servers/{server_id}/webapps/{web_app_id}/domains/{id}',
-    )),
+    ), only=dict(update='servers/{server_id}/webapps/{web_app_id}/domains/{id}/meta')),
     Resource('web_app_ssl', parent='web_app', paths=dict(
         singleton='servers/{server_id}/webapps/{web_app_id}/ssl',
         item='servers/{server_id}/webapps/{web_app_id}/ssl/{id}',

@@ -17,6 +17,8 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 
@@ -204,6 +206,9 @@ class ResourceModule(RunCloudModule):
     # Options a replacement takes from the replaced resource when the user did not set them (their
     # current value must be a valid option value).
     carry_over = ()
+    # (resource, role) in the catalogue of the endpoint that changes on API v3 what v2 can only
+    # replace (cron jobs, domains); None where v3 cannot either.
+    in_place_update = None
     # The option that says whether write-only fields are sent to an existing resource.
     update_write_only_option = 'update_password'
     # Options needed to create the resource but not to find or delete it.
@@ -522,6 +527,8 @@ class ResourceModule(RunCloudModule):
         differing = self.immutable_differences(current)
         if not differing:
             return self.apply_updates(current)
+        if self.in_place_update is not None and self.client.api_version >= V3:
+            return self.update_in_place(current, differing)
         names = ', '.join(sorted(field.option for field in differing))
         policy = self.on_immutable_change
         if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
@@ -532,6 +539,26 @@ class ResourceModule(RunCloudModule):
                   % (self.existing_description(current), names, self.differences_described(differing, current),
                      self.resource, names, self.identity or 'name', hint),
                   **{self.result_key: self.public(current)})
+
+    def update_in_place(self, current, differing):
+        """API v3 changes what v2 can only replace: one PATCH of ``in_place_update`` (a catalogue role of
+        the resource) with ``in_place_body``, then the resource read again (the answer is only a message)."""
+        self.changed = True
+        result = copy.deepcopy(current)
+        for field in differing:
+            value = self.desired(field)
+            self._store(result, field, field.predict(value) if field.predict else value)
+        if self.check_mode:
+            return result
+        resource, role = self.in_place_update
+        self.client.patch(self.path(catalogue.path(resource, role, V3), id=current['id']), self.in_place_body(current))
+        fresh = self.client.get(self.item_url(current))
+        return fresh if isinstance(fresh, dict) and fresh.get('id') == current.get('id') else result
+
+    def in_place_body(self, current):
+        """The body of an in-place update: the create body, with what the user did not set carried over."""
+        self.params.update(self.carried_over(current))
+        return self.create_body()
 
     def existing_description(self, current):
         """'server 'web-01' (id 12)': which existing resource a message is about."""

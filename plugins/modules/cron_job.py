@@ -330,6 +330,8 @@ class CronJobModule(JobModule):
     )
     created_defaults = {'created_at': None}
     actions = (Action('rebuild', endpoint('cron_job', 'rebuild')),)
+    # API v3 changes a job in place (the create fields, all of them); v2 replaces it.
+    in_place_update = ('cron_job', 'update')
 
     def validate(self):
         super(CronJobModule, self).validate()

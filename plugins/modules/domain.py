@@ -166,6 +166,13 @@ class DomainModule(ResourceModule):
         Field('redirection'),
     )
 
+    # API v3 changes type, www and redirection in place; v2 replaces the domain (option replace).
+    in_place_update = ('domain', 'update')
+
+    def in_place_body(self, current):
+        return dict((field.api, self.desired(field)) for field in self.fields
+                    if field.option != 'name' and self.params.get(field.option) is not None)
+
     def public(self, resource):
         shown = super(DomainModule, self).public(resource)
         for key in BOOLEAN_FIELDS:
