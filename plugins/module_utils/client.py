@@ -579,6 +579,10 @@ class RunCloudClient:
             self._sleep(retry_delay)
             waited += retry_delay
 
+    def pause(self, seconds):
+        """Sleep between reads that wait for a write to land (the client's sleep, so tests do not wait)."""
+        self._sleep(seconds)
+
     def note_write(self, uncertain=False):
         """Count a write that was applied (or may have been): a task that fails later still changed something."""
         with self._lock:

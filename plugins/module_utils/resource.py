@@ -26,6 +26,9 @@ TRUE_STRINGS = frozenset(['1', 'true', 'yes', 'on'])
 FALSE_STRINGS = frozenset(['0', 'false', 'no', 'off'])
 # A compared field the API's answer lacks, or holds in a shape the module cannot read: never a reason
 # to update, replace or fail (the real API may answer in any shape the reference leaves open).
+# Pauses between the reads that wait for a write API v3 only acknowledged: 1, 2, 4 ... at most 10 seconds.
+LANDING_FIRST_PAUSE = 1.0
+LANDING_MAX_PAUSE = 10.0
 UNKNOWN = type('Unknown', (object,), {'__repr__': lambda self: 'UNKNOWN'})()
 UNKNOWN_IN_DIFF = '(unknown: not in the API answer in a readable form)'
 # The proof of absence before a create reads the whole list without ``search``, up to this many pages.
@@ -476,9 +479,31 @@ class ResourceModule(RunCloudModule):
                 self.fail('%s; %s' % (error, self.uncertain_create_hint()), **error.to_dict())
             raise
         if not isinstance(created, dict) or created.get('id') is None:
-            # Some create endpoints answer {} or a message: read the resource back.
-            created = self.find_created() or self.predict_created(body)
+            # Some create endpoints answer {} or a message: read the resource back (on API v3 until it lands).
+            created = self.wait_for_landing(self.find_created, 'the new %s' % self.resource) or self.predict_created(body)
         return self.apply_updates(created, just_created=True)
+
+    def wait_for_landing(self, read, what):
+        """``read()``, and on API v3 with the module's ``wait`` option again after pauses of 1, 2, 4 ...
+        seconds (at most 10) until it finds what a write that was only acknowledged made, for at most
+        ``wait_timeout`` seconds. The write is never sent again; a result that does not show in time
+        fails the task, which still reports the change."""
+        found = read()
+        if found is not None or not self.params.get('wait') or self.client.api_version < V3:
+            return found
+        timeout = float(self.params.get('wait_timeout') or 0)
+        waited, pause = 0.0, LANDING_FIRST_PAUSE
+        while found is None and waited < timeout:
+            step = min(pause, timeout - waited)
+            self.client.pause(step)
+            waited += step
+            pause = min(pause * 2, LANDING_MAX_PAUSE)
+            found = read()
+        if found is None:
+            self.changed = True
+            self.fail('the API accepted the write, but %s did not show within wait_timeout (%ds); it was not sent again. '
+                      'RunCloud may still be applying it: run the task again later, or raise wait_timeout' % (what, timeout))
+        return found
 
     def found_by_search(self):
         return (self.identity is not None and bool(self.list_path) and not self.singleton_path
@@ -714,6 +739,10 @@ class ResourceModule(RunCloudModule):
                 continue
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
                                          idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
+            if not (isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer)) \
+                    and self.params.get('wait') and self.client.api_version >= V3:
+                # Only acknowledged (API v3): read until the new values show.
+                answer = self.wait_for_landing(lambda: self.reread_if_set(current, changed_fields), 'the change of the %s' % self.resource)
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
                 result = dict(answer)

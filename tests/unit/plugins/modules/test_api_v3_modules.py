@@ -14,6 +14,7 @@ import json
 import time
 
 from ansible_collections.runcloud.cloud.plugins.modules import cron_job, domain, ssh_key
+from ansible_collections.runcloud.cloud.plugins.modules import web_app_ssl as ssl
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module, run_module_with_args
 from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, ScriptedSession, answer, listing
 
@@ -89,4 +90,45 @@ def test_a_token_that_expires_soon_is_a_warning(monkeypatch):
     ], token=jwt(int(time.time()) + 3 * 86400))
     assert not result['failed'] and result['changed'] is False
     assert len(result['warnings']) == 1 and 'expires on' in result['warnings'][0]
+    session.assert_done()
+
+
+DOMAIN_SSL = '/servers/3/webapps/9/domains/21/ssl'
+CERTIFICATE = {'id': 40, 'method': 'letsencrypt', 'privateKey': 'KEY', 'certificate': 'CERT', 'enableHttp': False,
+               'enableHsts': False, 'validUntil': '2030-01-01 00:00:00'}
+
+
+def domain_certificate_script(*reads_after_the_post):
+    return [
+        Exchange('GET', '/servers/3/webapps/9/domains', listing({'id': 21, 'name': 'www.shop.example.com'})),
+        Exchange('GET', DOMAIN_SSL, answer(200, {'message': 'SSL not installed!'})),
+        Exchange('POST', DOMAIN_SSL, answer(200, {})),
+    ] + [Exchange('GET', DOMAIN_SSL, reply) for reply in reads_after_the_post]
+
+
+def test_a_write_v3_only_acknowledges_is_read_until_it_lands(monkeypatch):
+    pending = answer(200, {'message': 'SSL not installed!'})
+    result, session = run_v3(monkeypatch, ssl.main, dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt'),
+                             domain_certificate_script(pending, pending, answer(200, CERTIFICATE)))
+    assert not result['failed'], result
+    assert result['changed'] is True and result['ssl']['id'] == 40
+    session.assert_done()
+
+
+def test_a_write_that_does_not_land_in_time_fails_and_is_not_sent_again(monkeypatch):
+    pending = answer(200, {'message': 'SSL not installed!'})
+    # wait_timeout 3: reads after pauses of 1 and 2 seconds, then the task gives up.
+    result, session = run_v3(monkeypatch, ssl.main, dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt',
+                                                        wait_timeout=3), domain_certificate_script(pending, pending, pending))
+    assert result['failed'] and result['changed'] is True
+    assert 'did not show within wait_timeout (3s); it was not sent again' in result['msg']
+    assert [exchange['method'] for exchange in session.sent].count('POST') == 1
+    session.assert_done()
+
+
+def test_without_wait_the_task_ends_after_the_answer(monkeypatch):
+    pending = answer(200, {'message': 'SSL not installed!'})
+    result, session = run_v3(monkeypatch, ssl.main, dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt',
+                                                        wait=False), domain_certificate_script(pending))
+    assert not result['failed'] and result['changed'] is True and result['ssl']['id'] is None
     session.assert_done()
