@@ -81,6 +81,13 @@ GRANTS_PATH = endpoint('database_grant', 'list')
 EXTERNAL_API_PATH = endpoint('external_api_key', 'list')
 
 
+def key_user(key, users):
+    """The name of an SSH key's user: API v2 gives its id (``user_id``), API v3 its name (``user``)."""
+    if key.get('user_id') is None and key.get('user') is not None:
+        return key['user']
+    return users.get(key.get('user_id'), {}).get('username', key.get('user_id'))
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 class AccountReader:
@@ -348,8 +355,7 @@ class AccountExport:
                                           ('username',))
                                   for user in sorted(users.values(), key=lambda item: item.get('username'))
                                   if user.get('username') != BUILT_IN_USER and user['id'] not in claimed.users]
-        values['ssh_keys'] = [ordered(dict(options_of(SshKeyModule, key, skip=('system_user',)),
-                                           system_user=users.get(key.get('user_id'), {}).get('username', key.get('user_id'))), ('label',))
+        values['ssh_keys'] = [ordered(dict(options_of(SshKeyModule, key, skip=('system_user',)), system_user=key_user(key, users)), ('label',))
                               for key in sorted(account['ssh_keys'], key=lambda item: str(item.get('label')))]
         values['databases'] = [ordered(self.database_values(database), ()) for database in sorted(account['databases'], key=lambda d: d['name'])
                                if database['id'] not in claimed.databases]
