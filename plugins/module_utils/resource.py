@@ -17,7 +17,6 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
@@ -209,8 +208,8 @@ class ResourceModule(RunCloudModule):
     # Options a replacement takes from the replaced resource when the user did not set them (their
     # current value must be a valid option value).
     carry_over = ()
-    # (resource, role) in the catalogue of the endpoint that changes on API v3 what v2 can only
-    # replace (cron jobs, domains); None where v3 cannot either.
+    # The path (from the catalogue) of the endpoint that changes on API v3 what v2 can only replace
+    # (cron jobs, domains); None where v3 cannot either.
     in_place_update = None
     # The option that says whether write-only fields are sent to an existing resource.
     update_write_only_option = 'update_password'
@@ -566,8 +565,8 @@ class ResourceModule(RunCloudModule):
                   **{self.result_key: self.public(current)})
 
     def update_in_place(self, current, differing):
-        """API v3 changes what v2 can only replace: one PATCH of ``in_place_update`` (a catalogue role of
-        the resource) with ``in_place_body``, then the resource read again (the answer is only a message)."""
+        """API v3 changes what v2 can only replace: one PATCH of ``in_place_update`` with
+        ``in_place_body``, then the resource read again (the answer is only a message)."""
         self.changed = True
         result = copy.deepcopy(current)
         for field in differing:
@@ -575,8 +574,7 @@ class ResourceModule(RunCloudModule):
             self._store(result, field, field.predict(value) if field.predict else value)
         if self.check_mode:
             return result
-        resource, role = self.in_place_update
-        self.client.patch(self.path(catalogue.path(resource, role, V3), id=current['id']), self.in_place_body(current))
+        self.client.patch(self.path(self.in_place_update, id=current['id']), self.in_place_body(current))
         fresh = self.client.get(self.item_url(current))
         return fresh if isinstance(fresh, dict) and fresh.get('id') == current.get('id') else result
 

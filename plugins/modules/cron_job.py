@@ -181,7 +181,7 @@ resolved:
 
 import re
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.jobs import JobModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Action, Field, resource_argument_spec
 
@@ -331,7 +331,7 @@ class CronJobModule(JobModule):
     created_defaults = {'created_at': None}
     actions = (Action('rebuild', endpoint('cron_job', 'rebuild')),)
     # API v3 changes a job in place (the create fields, all of them); v2 replaces it.
-    in_place_update = ('cron_job', 'update')
+    in_place_update = endpoint('cron_job', 'update', V3)
 
     def validate(self):
         super(CronJobModule, self).validate()

@@ -141,7 +141,7 @@ resolved:
   elements: dict
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, normalize, resource_argument_spec
 
@@ -167,7 +167,7 @@ class DomainModule(ResourceModule):
     )
 
     # API v3 changes type, www and redirection in place; v2 replaces the domain (option replace).
-    in_place_update = ('domain', 'update')
+    in_place_update = endpoint('domain', 'update', V3)
 
     def in_place_body(self, current):
         return dict((field.api, self.desired(field)) for field in self.fields

@@ -205,7 +205,6 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 )
 
 
-
 def ssh_field(option):
     return Field(option, kind='bool', create=False, update='ssh', reader='ssh')
 

@@ -71,8 +71,8 @@ def test_a_domain_changes_in_place_on_v3_sending_only_what_was_set(monkeypatch):
 
 
 def test_a_v3_only_option_is_refused_on_v2_before_any_request(monkeypatch):
-    result, session = run_module(monkeypatch, ssh_key.main, dict(server=3, label='k', system_user='shop', public_key='ssh-ed25519 AAAA',
-                                                                   temporary=True), [])
+    args = dict(server=3, label='k', system_user='shop', public_key='ssh-ed25519 AAAA', temporary=True)
+    result, session = run_module(monkeypatch, ssh_key.main, args, [])
     assert result['failed'] and 'temporary only exists on RunCloud API v3' in result['msg']
     assert session.sent == []
 
@@ -118,8 +118,8 @@ def test_a_write_v3_only_acknowledges_is_read_until_it_lands(monkeypatch):
 def test_a_write_that_does_not_land_in_time_fails_and_is_not_sent_again(monkeypatch):
     pending = answer(200, {'message': 'SSL not installed!'})
     # wait_timeout 3: reads after pauses of 1 and 2 seconds, then the task gives up.
-    result, session = run_v3(monkeypatch, ssl.main, dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt',
-                                                        wait_timeout=3), domain_certificate_script(pending, pending, pending))
+    args = dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt', wait_timeout=3)
+    result, session = run_v3(monkeypatch, ssl.main, args, domain_certificate_script(pending, pending, pending))
     assert result['failed'] and result['changed'] is True
     assert 'did not show within wait_timeout (3s); it was not sent again' in result['msg']
     assert [exchange['method'] for exchange in session.sent].count('POST') == 1
@@ -128,7 +128,7 @@ def test_a_write_that_does_not_land_in_time_fails_and_is_not_sent_again(monkeypa
 
 def test_without_wait_the_task_ends_after_the_answer(monkeypatch):
     pending = answer(200, {'message': 'SSL not installed!'})
-    result, session = run_v3(monkeypatch, ssl.main, dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt',
-                                                        wait=False), domain_certificate_script(pending))
+    args = dict(server=3, web_app=9, domain='www.shop.example.com', provider='letsencrypt', wait=False)
+    result, session = run_v3(monkeypatch, ssl.main, args, domain_certificate_script(pending))
     assert not result['failed'] and result['changed'] is True and result['ssl']['id'] is None
     session.assert_done()
