@@ -197,3 +197,10 @@ def test_simulator_v3_spent_quota_is_one_request(sim):
     with pytest.raises(QuotaExceededError, match='API Management'):
         client.get('servers')
     assert client.request_count == 1
+
+
+def test_an_accepted_values_note_names_the_path_v3_was_asked():
+    from ansible_collections.runcloud.cloud.plugins.module_utils.choices import accepted_values_note
+    client = scripted([Exchange('GET', '/static/databases/collations/mariadb', answer(200, ['utf8mb4_unicode_ci']))])
+    assert accepted_values_note(client, 'static/databases/collations', 'utf8') == (
+        'accepted values (GET static/databases/collations/mariadb): utf8mb4_unicode_ci')
