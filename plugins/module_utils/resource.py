@@ -477,6 +477,9 @@ class ResourceModule(RunCloudModule):
             if error.maybe_applied and not self.resend_uncertain_create:
                 self.fail('%s; %s' % (error, self.uncertain_create_hint()), **error.to_dict())
             raise
+        if isinstance(created, list) and len(created) == 1:
+            # API v3 answers some creates (a firewall rule) with a one-element array holding the resource.
+            created = created[0]
         if not isinstance(created, dict) or created.get('id') is None:
             # Some create endpoints answer {} or a message: read the resource back (on API v3 until it lands).
             created = self.wait_for_landing(self.find_created, 'the new %s' % self.resource) or self.predict_created(body)
