@@ -13,8 +13,10 @@
 # to "none" for the default shape only. string-scalars is not in the rotation: the targets assert
 # on the API's values in results (true, 5), which that variant changes by design; the variant runs
 # of the examples (tests/variants/run-variants.sh) cover it.
-# RUNCLOUD_SIM_API_VERSION=3 runs the target against the simulator's API v3 (RUNCLOUD_API_URL ends in
-# /api/v3 and RUNCLOUD_API_TOKEN is its JWT); the default is API v2.
+# RUNCLOUD_SIM_API_VERSION: the API version the target runs against, 2 or 3 (RUNCLOUD_API_URL ends in
+# /api/v3 and RUNCLOUD_API_TOKEN is the simulator's JWT). It rotates like the variant: one version per
+# target and day (another checksum of the same two), so both versions are covered over the targets;
+# set it yourself to pick one.
 
 _sim_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 _sim_script="${RUNCLOUD_SIM_SCRIPT:-}"
@@ -34,6 +36,11 @@ if [ -z "${RUNCLOUD_SIM_VARIANT:-}" ]; then
     RUNCLOUD_SIM_VARIANT="${_sim_variants[$((_sim_pick % ${#_sim_variants[@]}))]}"
 fi
 [ "${RUNCLOUD_SIM_VARIANT}" = none ] && RUNCLOUD_SIM_VARIANT=""
+if [ -z "${RUNCLOUD_SIM_API_VERSION:-}" ]; then
+    _sim_pick="$(printf 'api %s %s' "$(basename "$(pwd)")" "$(date -u +%F)" | cksum | cut -d' ' -f1)"
+    RUNCLOUD_SIM_API_VERSION=$((2 + _sim_pick % 2))
+fi
+export RUNCLOUD_SIM_API_VERSION
 export RUNCLOUD_SIM_VARIANT
 [ -z "${RUNCLOUD_SIM_VARIANT}" ] || echo "setup_simulator: converge checks answer in the variant ${RUNCLOUD_SIM_VARIANT}"
 
