@@ -9,7 +9,8 @@
 #   and fails if the second run reports any change, or if any run prints a [WARNING] (the demo is what a
 #   new user sees first: a warning there is the collection's to fix).
 # Environment: RUNCLOUD_DEMO_PLAYBOOK (default examples/site.yml), RUNCLOUD_DEMO_INVENTORY (default
-# examples/demo-inventory.yml); extra arguments go to
+# examples/demo-inventory.yml), RUNCLOUD_DEMO_API_VERSION (2, the default, or 3: the same playbooks
+# against the simulator's API v3, with its URL and token and nothing else changed); extra arguments go to
 # ansible-playbook (e.g. -v).
 
 set -euo pipefail
@@ -35,10 +36,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rc_log "starting the RunCloud API simulator"
-rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 3
+API_VERSION="${RUNCLOUD_DEMO_API_VERSION:-2}"
+rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 3 --api-version "$API_VERSION"
 RUNCLOUD_API_URL="$RC_SIM_URL"
 export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN=runcloud-sim-token
+if [ "$API_VERSION" = 3 ]; then
+    # The v3 token (a JWT) follows the URL on the simulator's second line.
+    for _ in $(seq 1 50); do
+        RUNCLOUD_API_TOKEN="$(sed -n 's/^RUNCLOUD_API_TOKEN=//p' "$WORK/sim.out")"
+        [ -n "$RUNCLOUD_API_TOKEN" ] && break
+        sleep 0.1
+    done
+    [ -n "$RUNCLOUD_API_TOKEN" ] || rc_die "the simulator printed no v3 token"
+fi
 rc_log "simulator at $RUNCLOUD_API_URL"
 
 # This checkout as runcloud.cloud, without installing it anywhere.

@@ -200,6 +200,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     CREDENTIAL_ENVIRONMENT,
@@ -256,11 +257,11 @@ CACHE_FORMAT = 1
 # AWX projects often hold one inventory file per source, named after the plugin.
 CONFIG_FILE_NAMES = ('runcloud.yml', 'runcloud.yaml')
 CONFIG_FILE_SUFFIXES = ('.runcloud.yml', '.runcloud.yaml')
-SERVERS_PATH = 'servers'
-SHARED_SERVERS_PATH = 'servers/shared'
-WEB_APPS_PATH = 'servers/{server_id}/webapps'
-DOMAINS_PATH = 'servers/{server_id}/webapps/{web_app_id}/domains'
-DATABASES_PATH = 'servers/{server_id}/databases'
+SERVERS_PATH = endpoint('server', 'list')
+SHARED_SERVERS_PATH = endpoint('server', 'shared')
+WEB_APPS_PATH = endpoint('web_app', 'list')
+DOMAINS_PATH = endpoint('domain', 'list')
+DATABASES_PATH = endpoint('database', 'list')
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
 
 
@@ -445,10 +446,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             connection = dict(options, **dict((name, self.get_option(name)) for name in
                                               ('validate_certs', 'ca_path', 'api_timeout', 'api_retries', 'api_retry_budget')))
-            return client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
-                                       pool_size=max(10, concurrency))
+            client = client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
+                                         pool_size=max(10, concurrency))
         except RunCloudError as error:
             raise AnsibleParserError('runcloud inventory: %s' % to_native(error))
+        for warning in client.warnings:
+            self.display.warning('runcloud inventory: %s' % warning)
+        return client
 
     def _fetch(self, options, query):
         """The raw API answers this inventory is built from (what the cache holds)."""

@@ -74,6 +74,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     client_from_options,
@@ -91,12 +92,7 @@ except ImportError:  # pragma: no cover - a future ansible-core without the modu
 
 display = Display()
 
-LISTS = {
-    'collations': 'static/databases/collations',
-    'timezones': 'static/timezones',
-    'installers': 'static/webapps/installers',
-    'ssl_protocols': 'static/ssl/protocols',
-}
+LISTS = dict((name, endpoint('static', name)) for name in ('collations', 'timezones', 'installers', 'ssl_protocols'))
 
 
 def connection_settings(given, environ):
@@ -140,6 +136,9 @@ class LookupModule(LookupBase):
     @staticmethod
     def create_client(settings):
         try:
-            return client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
+            client = client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
         except RunCloudError as error:
             raise AnsibleError('runcloud.cloud.static: %s' % to_native(error))
+        for warning in client.warnings:
+            display.warning('runcloud.cloud.static: %s' % warning)
+        return client

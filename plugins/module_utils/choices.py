@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import difflib
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import DEFAULT_VERSION, versioned_path
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import PHP_VERSION_NAME, PHP_VERSION_SPELLINGS
 # How many accepted values a message shows.
@@ -61,4 +62,6 @@ def accepted_values_note(client, path, wanted):
         ordered = close + [name for name in ordered if name not in close]
     shown = ordered[:SHOWN_VALUES]
     more = ' and %d more' % (len(ordered) - len(shown)) if len(ordered) > len(shown) else ''
-    return 'accepted values (GET %s): %s%s' % (path, ', '.join(shown), more)
+    # The path the request went to: API v3 has moved some (collations).
+    sent_to = versioned_path(path, getattr(client, 'api_version', DEFAULT_VERSION))
+    return 'accepted values (GET %s): %s%s' % (sent_to, ', '.join(shown), more)

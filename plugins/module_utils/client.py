@@ -26,6 +26,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import binascii
+import datetime
 import email.utils
 import json
 import math
@@ -36,9 +38,11 @@ import threading
 import time
 import traceback
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint, version_of_url, versioned_path
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
     AmbiguousMatchError,
     ConfigurationError,
+    QuotaExceededError,
     RunCloudError,
     TransportError,
     error_class_for_status,
@@ -63,6 +67,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, but the imp
 COLLECTION_VERSION = '0.1.0'
 DEFAULT_API_URL = 'https://manage.runcloud.io/api/v2'
 API_PATH = '/api/v2'
+API_PATHS = (API_PATH, '/api/v3')
 MAX_PER_PAGE = 40
 # The page sizes RunCloud uses when it ignores ``perPage`` (v2 reference: 15 observed; v3 reference:
 # 15 or 20 depending on the list, 20 for web applications and domains): a first page of exactly this
@@ -84,6 +89,10 @@ NOT_TRANSIENT_5XX = frozenset([501, 505])
 CONNECT_FAILURE_TRIES = 2
 # The first pause before re-reading the state again after an uncertain write; it doubles each time.
 SETTLE_FIRST_PAUSE = 1.0
+# A token that expires sooner than this is worth a warning (API v3 tokens are JWTs that carry ``exp``).
+TOKEN_EXPIRY_WARNING_SECONDS = 7 * 24 * 3600
+# Where RunCloud shows API keys, their allow-lists and the monthly call usage (API v3).
+API_MANAGEMENT = 'RunCloud panel: Workspace > Settings > API Management'
 
 # What an attempt's failure allows.
 FINAL = 'final'            # do not retry
@@ -154,6 +163,18 @@ def parse_rate_limit_reset(value, now=None):
     if number > 10 ** 9:
         return max(0.0, number - now)
     return max(0.0, number)
+
+
+QUOTA_WORDS = re.compile(r'\bquota\b', re.I)
+
+
+def is_quota_block(payload, headers):
+    """Whether a 429 is the spent monthly quota rather than the rate limit: it says so, or it comes
+    without ``Retry-After`` while the rate-limit window still has requests left."""
+    if QUOTA_WORDS.search(str(payload.get('message') or '')):
+        return True
+    remaining = _int_or_none(headers.get('X-RateLimit-Remaining'))
+    return headers.get('Retry-After') is None and remaining is not None and remaining > 0
 
 
 def split_list_body(data):
@@ -266,6 +287,30 @@ def check_credential(option, value):
                                  'HTTP header; check it was copied correctly' % option)
 
 
+def token_expiry(token):
+    """The ``exp`` claim (Unix time) of a JWT, read from its payload without checking the signature
+    (the API does that), or None when the token is no JWT or carries no readable ``exp``."""
+    parts = token.split('.') if isinstance(token, str) else []
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + '=' * (-len(parts[1]) % 4)).decode('utf-8'))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+    expiry = payload.get('exp') if isinstance(payload, dict) else None
+    if isinstance(expiry, bool) or not isinstance(expiry, (int, float)) or not math.isfinite(expiry):
+        return None
+    return expiry
+
+
+def utc_text(moment):
+    """'2026-12-07 14:52 UTC' for a Unix time."""
+    try:
+        return datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    except (OverflowError, OSError, ValueError):
+        return 'at Unix time %d' % moment
+
+
 def ca_bundle(ca_path, environ=None):
     """The CA bundle to verify the API's certificate with: ``ca_path``, else the first of
     CA_BUNDLE_ENVIRONMENT that is set, else None (the bundle that comes with requests)."""
@@ -347,13 +392,22 @@ class RunCloudClient:
     def __init__(self, api_url=DEFAULT_API_URL, api_token=None, api_key=None, api_secret=None,
                  validate_certs=True, timeout=30.0, retry_policy=None, log=None,
                  user_agent_suffix=None, sleep=time.sleep, clock=time.monotonic, rng=random.random,
-                 pool_size=10, ca_path=None, credential_origin=None):
+                 pool_size=10, ca_path=None, credential_origin=None, now=time.time):
         if not HAS_REQUESTS:
             raise ConfigurationError('the Python library "requests" is required by the RunCloud client')
         self.api_url = self._checked_url(api_url)
-        self._authorization = self._authorization_header(api_token, api_key, api_secret)
+        # The API version api_url names (.../api/v2 or .../api/v3); paths are translated to it.
+        self.api_version = version_of_url(self.api_url)
         # Which credential this is and where it came from (never its value), for a 401's message.
         self.credential_origin = credential_origin or ('the API token' if api_token else 'the API key and secret')
+        if self.api_version == V3 and (api_key or api_secret) and not api_token:
+            raise ConfigurationError(
+                'API v3 (api_url %s) accepts only a Bearer token: api_key and api_secret are for API v2. Set api_token '
+                '(RUNCLOUD_API_TOKEN) to a key made in the %s, or point api_url at .../api/v2' % (self.api_url, API_MANAGEMENT))
+        self._authorization = self._authorization_header(api_token, api_key, api_secret)
+        # What the caller should show its user (a token that expires soon), never holding a secret.
+        self.warnings = []
+        self._check_token_expiry(api_token, now())
         # No request has been answered yet: a 404 now more likely means a wrong api_url than a missing resource.
         self.answered = False
         self.validate_certs = validate_certs
@@ -435,6 +489,19 @@ class RunCloudClient:
             'no RunCloud credentials: set api_token (RUNCLOUD_API_TOKEN) or api_key and api_secret '
             '(RUNCLOUD_API_KEY, RUNCLOUD_API_SECRET)')
 
+    def _check_token_expiry(self, api_token, now):
+        """Refuse an expired JWT before any request; note one that expires within 7 days."""
+        expiry = token_expiry(api_token)
+        if expiry is None:
+            return
+        if expiry <= now:
+            raise ConfigurationError(
+                '%s expired on %s; nothing was sent. Make a new API key in the %s and set api_token to it'
+                % (self.credential_origin, utc_text(expiry), API_MANAGEMENT))
+        if expiry - now <= TOKEN_EXPIRY_WARNING_SECONDS:
+            self.warnings.append('%s expires on %s (in %.1f days); make a new API key in the %s before then'
+                                 % (self.credential_origin, utc_text(expiry), (expiry - now) / 86400.0, API_MANAGEMENT))
+
     # -- paths ---------------------------------------------------------------------------------
 
     @staticmethod
@@ -463,7 +530,7 @@ class RunCloudClient:
         return self.request('DELETE', path, body=body).data
 
     def ping(self):
-        return self.get('ping')
+        return self.get(endpoint('ping', 'item'))
 
     def request(self, method, path, params=None, body=None, on_uncertain=None, idempotent=None, resend_unconfirmed=True):
         """Send one API request with the retry rules; return an ``ApiResponse``.
@@ -480,6 +547,7 @@ class RunCloudClient:
         Errors of requests that may have been applied have ``maybe_applied`` set.
         """
         method = method.upper()
+        path = versioned_path(path, self.api_version)
         display_path = '/' + path.lstrip('/')
         policy = self.retry_policy
         if idempotent is None:
@@ -541,6 +609,10 @@ class RunCloudClient:
                      % (method, display_path, failure.message, tries + 1, policy.max_tries, retry_delay))
             self._sleep(retry_delay)
             waited += retry_delay
+
+    def pause(self, seconds):
+        """Sleep between reads that wait for a write to land (the client's sleep, so tests do not wait)."""
+        self._sleep(seconds)
 
     def note_write(self, uncertain=False):
         """Count a write that was applied (or may have been): a task that fails later still changed something."""
@@ -618,6 +690,11 @@ class RunCloudClient:
 
         error = self._error_from_answer(data, response, method, display_path, status)
         self._add_next_step(error)
+        if status == 429 and is_quota_block(error.body or {}, response.headers):
+            return QuotaExceededError(
+                'the monthly API call quota of this RunCloud account is spent (%s): every request is refused until the quota '
+                'resets, so it was not retried. The usage is shown in the %s (Analytics)' % (error.message.rstrip('.'), API_MANAGEMENT),
+                method, display_path, status, error.errors or None, body=error.body, details=error.details), FINAL, None
         if status == 429:
             return error, RETRY, self._rate_limit_delay(response.headers, attempt_number)
         if is_transient_status(status):
@@ -645,13 +722,17 @@ class RunCloudClient:
 
     def _add_next_step(self, error):
         """What to check, for the answers whose cause is usually the set-up rather than the request."""
-        if error.status == 401:
+        if error.status == 401 and self.api_version == V3:
+            step = ('API v3 refused %s. It is one of three causes: the token is wrong (not complete, or from another '
+                    'workspace), it expired, or this machine\'s IP address is not on the API key\'s allow-list. Check all three '
+                    'in the %s' % (self.credential_origin, API_MANAGEMENT))
+        elif error.status == 401:
             step = ('the API did not accept %s: check that it is current and complete (RunCloud panel: '
                     'Workspace > Settings > API Keys, or Settings > API Key for a key and secret) and that it '
                     'belongs to the API at %s' % (self.credential_origin, self.api_url))
-        elif error.status == 404 and not self.answered and not urlsplit(self.api_url).path.endswith(API_PATH):
-            step = ('check api_url: it is %s, but the RunCloud API v2 is under a path ending in %s (the default '
-                    'is %s)' % (self.api_url, API_PATH, DEFAULT_API_URL))
+        elif error.status == 404 and not self.answered and not urlsplit(self.api_url).path.endswith(API_PATHS):
+            step = ('check api_url: it is %s, but the RunCloud API is under a path ending in %s (v2, the default %s) or %s (v3)'
+                    % (self.api_url, API_PATHS[0], DEFAULT_API_URL, API_PATHS[1]))
         elif error.status == 404 and not self.answered:
             step = 'the first request of this run; if what it asks for exists, check api_url (%s)' % self.api_url
         else:

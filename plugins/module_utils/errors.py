@@ -94,6 +94,12 @@ class RateLimitedError(RunCloudError):
     kind = 'rate_limited'
 
 
+class QuotaExceededError(RateLimitedError):
+    """The account's monthly API call quota is spent (API v3): nothing works until it resets, so it is never retried."""
+
+    kind = 'quota_exceeded'
+
+
 class ServerError(RunCloudError):
     kind = 'server_error'
 

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import ParentRef
 
 # Request slug -> the name the API answers with.
@@ -23,7 +24,7 @@ SERVICES = {
 }
 SECRET_FIELDS = ('secret',)
 
-EXTERNAL_API = ParentRef('external_api', 'external_api_id', 'settings/externalapi', '3rd-party API key', field='label')
+EXTERNAL_API = ParentRef('external_api', 'external_api_id', endpoint('external_api_key', 'list'), '3rd-party API key', field='label')
 
 
 def service_slug(name):

@@ -10,9 +10,10 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import split_list_body
 
-BLOCKED_PATH = 'servers/{server_id}/security/fail2ban/blockedip'
+BLOCKED_PATH = endpoint('fail2ban', 'list')
 IP_FORM = 'an IPv4 or IPv6 address without a prefix (203.0.113.9, 2001:db8::1)'
 
 

@@ -16,8 +16,10 @@ __metaclass__ = type
 import ipaddress
 import re
 
-FIREWALL_PATH = 'servers/{server_id}/security/firewalls'
-RULE_PATH = FIREWALL_PATH + '/{id}'
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+
+FIREWALL_PATH = endpoint('firewall_rule', 'list')
+RULE_PATH = endpoint('firewall_rule', 'item')
 DEFAULT_SSH_PORT = 22
 
 RULE_TYPES = ('global', 'rich')

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ResourceModule
 
@@ -37,5 +38,5 @@ class JobModule(ResourceModule):
         user = self.params.get('user')
         if user is not None and is_id(user) and self.params.get('state') != 'absent' and not self.parents_predicted:
             # The API takes and answers the user's name; an id costs one request to learn it.
-            system_user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user)))
+            system_user = self.client.get(self.path(endpoint('system_user', 'item'), id=int(user)))
             self.params['user'] = system_user['username']

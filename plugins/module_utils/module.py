@@ -16,6 +16,8 @@ import threading
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     DEFAULT_API_URL,
     HAS_REQUESTS,
@@ -165,13 +167,13 @@ class ParentRef:
         self.searchable = searchable
 
 
-SERVER = ParentRef('server', 'server_id', 'servers', 'server')
-WEB_APP = ParentRef('web_app', 'web_app_id', 'servers/{server_id}/webapps', 'web application')
-SYSTEM_USER = ParentRef('system_user', 'system_user_id', 'servers/{server_id}/users', 'system user', field='username')
-DATABASE = ParentRef('database', 'database_id', 'servers/{server_id}/databases', 'database')
-DATABASE_USER = ParentRef('database_user', 'database_user_id', 'servers/{server_id}/databaseusers', 'database user', field='username')
+SERVER = ParentRef('server', 'server_id', endpoint('server', 'list'), 'server')
+WEB_APP = ParentRef('web_app', 'web_app_id', endpoint('web_app', 'list'), 'web application')
+SYSTEM_USER = ParentRef('system_user', 'system_user_id', endpoint('system_user', 'list'), 'system user', field='username')
+DATABASE = ParentRef('database', 'database_id', endpoint('database', 'list'), 'database')
+DATABASE_USER = ParentRef('database_user', 'database_user_id', endpoint('database_user', 'list'), 'database user', field='username')
 # The parents that check mode may take as predicted by an earlier task (option predicted_parents).
-PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
+PARENT_KINDS = catalogue.PARENT_KINDS
 
 
 # Options the action plugin fills in for the module (plugins/plugin_utils/action.py). They stay
@@ -333,6 +335,9 @@ def refuse_control_characters(module):
 class RunCloudModule:
     """An AnsibleModule with a RunCloud client, for every module of the collection."""
 
+    # Options only RunCloud API v3 has: refused before any request when api_url names v2.
+    v3_only_options = ()
+
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
@@ -347,6 +352,9 @@ class RunCloudModule:
             self.client = self._create_client()
         except RunCloudError as error:
             self.module.fail_json(msg=str(error), **error.to_dict())
+        for warning in self.client.warnings:
+            self.module.warn(warning)
+        self._refuse_options_of_another_version()
         self.resolved = {}
         # Parents that do not exist but that check mode assumes an earlier task creates.
         self.predicted_parents = []
@@ -356,6 +364,17 @@ class RunCloudModule:
         # Parents whose ids came from parent_ids, checked against what the API answers.
         self.remembered_parents = RememberedParents(self.client)
         self.client.watcher = self.remembered_parents
+
+    def _refuse_options_of_another_version(self):
+        """Fail before any request when the task sets an option that only API v3 has (``v3_only_options``)
+        and api_url names another version."""
+        if self.client.api_version >= catalogue.V3:
+            return
+        given = [option for option in self.v3_only_options if self.params.get(option) is not None]
+        if given:
+            self.module.fail_json(msg='%s only exists on RunCloud API v3, but api_url (%s) is API v%d; point api_url at '
+                                      '.../api/v3 (with a v3 API token) or leave %s unset'
+                                      % (' and '.join(given), self.client.api_url, self.client.api_version, ' and '.join(given)))
 
     def _create_client(self):
         return client_from_options(self.params, credentials(self.params), self._log,

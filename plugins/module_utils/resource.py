@@ -17,12 +17,16 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import type_of, value_type
 
 # A compared field the API's answer lacks, or holds in a shape the module cannot read: never a reason
 # to update, replace or fail (the real API may answer in any shape the reference leaves open).
+# Pauses between the reads that wait for a write API v3 only acknowledged: 1, 2, 4 ... at most 10 seconds.
+LANDING_FIRST_PAUSE = 1.0
+LANDING_MAX_PAUSE = 10.0
 UNKNOWN = type('Unknown', (object,), {'__repr__': lambda self: 'UNKNOWN'})()
 UNKNOWN_IN_DIFF = '(unknown: not in the API answer in a readable form)'
 # The proof of absence before a create reads the whole list without ``search``, up to this many pages.
@@ -169,6 +173,9 @@ class ResourceModule(RunCloudModule):
     # Options a replacement takes from the replaced resource when the user did not set them (their
     # current value must be a valid option value).
     carry_over = ()
+    # The path (from the catalogue) of the endpoint that changes on API v3 what v2 can only replace
+    # (cron jobs, domains); None where v3 cannot either.
+    in_place_update = None
     # The option that says whether write-only fields are sent to an existing resource.
     update_write_only_option = 'update_password'
     # Options needed to create the resource but not to find or delete it.
@@ -439,10 +446,35 @@ class ResourceModule(RunCloudModule):
             if error.maybe_applied and not self.resend_uncertain_create:
                 self.fail('%s; %s' % (error, self.uncertain_create_hint()), **error.to_dict())
             raise
+        if isinstance(created, list) and len(created) == 1:
+            # API v3 answers some creates (a firewall rule) with a one-element array holding the resource.
+            created = created[0]
         if not isinstance(created, dict) or created.get('id') is None:
-            # Some create endpoints answer {} or a message: read the resource back.
-            created = self.find_created() or self.predict_created(body)
+            # Some create endpoints answer {} or a message: read the resource back (on API v3 until it lands).
+            created = self.wait_for_landing(self.find_created, 'the new %s' % self.resource) or self.predict_created(body)
         return self.apply_updates(created, just_created=True)
+
+    def wait_for_landing(self, read, what):
+        """``read()``, and on API v3 with the module's ``wait`` option again after pauses of 1, 2, 4 ...
+        seconds (at most 10) until it finds what a write that was only acknowledged made, for at most
+        ``wait_timeout`` seconds. The write is never sent again; a result that does not show in time
+        fails the task, which still reports the change."""
+        found = read()
+        if found is not None or not self.params.get('wait') or self.client.api_version < V3:
+            return found
+        timeout = float(self.params.get('wait_timeout') or 0)
+        waited, pause = 0.0, LANDING_FIRST_PAUSE
+        while found is None and waited < timeout:
+            step = min(pause, timeout - waited)
+            self.client.pause(step)
+            waited += step
+            pause = min(pause * 2, LANDING_MAX_PAUSE)
+            found = read()
+        if found is None:
+            self.changed = True
+            self.fail('the API accepted the write, but %s did not show within wait_timeout (%ds); it was not sent again. '
+                      'RunCloud may still be applying it: run the task again later, or raise wait_timeout' % (what, timeout))
+        return found
 
     def found_by_search(self):
         return (self.identity is not None and bool(self.list_path) and not self.singleton_path
@@ -491,6 +523,8 @@ class ResourceModule(RunCloudModule):
         differing = self.immutable_differences(current)
         if not differing:
             return self.apply_updates(current)
+        if self.in_place_update is not None and self.client.api_version >= V3:
+            return self.update_in_place(current, differing)
         names = ', '.join(sorted(field.option for field in differing))
         policy = self.on_immutable_change
         if policy == 'replace' or (policy == 'option' and self.params.get('replace')):
@@ -501,6 +535,25 @@ class ResourceModule(RunCloudModule):
                   % (self.existing_description(current), names, self.differences_described(differing, current),
                      self.resource, names, self.identity or 'name', hint),
                   **{self.result_key: self.public(current)})
+
+    def update_in_place(self, current, differing):
+        """API v3 changes what v2 can only replace: one PATCH of ``in_place_update`` with
+        ``in_place_body``, then the resource read again (the answer is only a message)."""
+        self.changed = True
+        result = copy.deepcopy(current)
+        for field in differing:
+            value = self.desired(field)
+            self._store(result, field, field.predict(value) if field.predict else value)
+        if self.check_mode:
+            return result
+        self.client.patch(self.path(self.in_place_update, id=current['id']), self.in_place_body(current))
+        fresh = self.client.get(self.item_url(current))
+        return fresh if isinstance(fresh, dict) and fresh.get('id') == current.get('id') else result
+
+    def in_place_body(self, current):
+        """The body of an in-place update: the create body, with what the user did not set carried over."""
+        self.params.update(self.carried_over(current))
+        return self.create_body()
 
     def existing_description(self, current):
         """'server 'web-01' (id 12)': which existing resource a message is about."""
@@ -658,6 +711,10 @@ class ResourceModule(RunCloudModule):
                 continue
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
                                          idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
+            if not (isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer)) \
+                    and self.params.get('wait') and self.client.api_version >= V3:
+                # Only acknowledged (API v3): read until the new values show.
+                answer = self.wait_for_landing(lambda: self.reread_if_set(current, changed_fields), 'the change of the %s' % self.resource)
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
                 result = dict(answer)

@@ -181,6 +181,7 @@ resolved:
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.jobs import JobModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Action, Field, resource_argument_spec
 
@@ -315,8 +316,8 @@ def same_schedule(wanted, current):
 class CronJobModule(JobModule):
     resource = 'cron job'
     result_key = 'cron_job'
-    list_path = 'servers/{server_id}/cronjobs'
-    item_path = 'servers/{server_id}/cronjobs/{id}'
+    list_path = endpoint('cron_job', 'list')
+    item_path = endpoint('cron_job', 'item')
     # Cron allows two jobs with one label, so a replacement is created before the old job goes.
     replace_order = 'create_first'
     carry_over = ('user', 'command', 'schedule')
@@ -328,7 +329,9 @@ class CronJobModule(JobModule):
         Field('schedule', api='time', create_default=EVERY_MINUTE, matches=same_schedule),
     )
     created_defaults = {'created_at': None}
-    actions = (Action('rebuild', 'servers/{server_id}/cronjobs/rebuild'),)
+    actions = (Action('rebuild', endpoint('cron_job', 'rebuild')),)
+    # API v3 changes a job in place (the create fields, all of them); v2 replaces it.
+    in_place_update = endpoint('cron_job', 'update', V3)
 
     def validate(self):
         super(CronJobModule, self).validate()

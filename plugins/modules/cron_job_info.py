@@ -97,6 +97,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
@@ -108,7 +109,7 @@ class CronJobInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        jobs = self.read_children('servers/{server_id}/cronjobs', item_id=self.params['id'], field='label',
+        jobs = self.read_children(endpoint('cron_job', 'list'), item_id=self.params['id'], field='label',
                                   value=self.params['label'], search=self.params['search'], description='cron job')
         self.exit(changed=False, cron_jobs=jobs)
 

@@ -105,6 +105,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -119,13 +120,13 @@ class DatabaseModule(ResourceModule):
     parent_kind = 'database'
     created_defaults = {'collation': None, 'created_at': None}
     parents = (SERVER,)
-    list_path = 'servers/{server_id}/databases'
-    item_path = 'servers/{server_id}/databases/{id}'
+    list_path = endpoint('database', 'list')
+    item_path = endpoint('database', 'item')
     fields = (
         Field('name'),
         Field('collation'),
     )
-    accepted_values_from = {'collation': 'static/databases/collations'}
+    accepted_values_from = {'collation': endpoint('static', 'collations')}
 
     def delete_body(self, current):
         return {'deleteUser': True} if self.params['delete_users'] else None

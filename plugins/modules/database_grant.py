@@ -95,11 +95,12 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import DATABASE, DATABASE_USER, SERVER, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ResourceModule, resource_argument_spec
 
-GRANT_PATH = 'servers/{server_id}/databases/{database_id}/grant'
+GRANT_PATH = endpoint('database_grant', 'list')
 
 
 class DatabaseGrantModule(ResourceModule):

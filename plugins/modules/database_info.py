@@ -104,6 +104,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
@@ -115,11 +116,11 @@ class DatabaseInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        databases = self.read_children('servers/{server_id}/databases', item_id=self.params['id'], value=self.params['name'],
+        databases = self.read_children(endpoint('database', 'list'), item_id=self.params['id'], value=self.params['name'],
                                        search=self.params['search'], description='database')
         if self.params['grants']:
             for database in databases:
-                database['grants'] = self.client.list_all(self.path('servers/{server_id}/databases/{id}/grant', id=database['id']))
+                database['grants'] = self.client.list_all(self.path(endpoint('database_grant', 'list'), database_id=database['id']))
         self.exit(changed=False, databases=databases)
 
 

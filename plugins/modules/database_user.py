@@ -118,6 +118,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -133,8 +134,8 @@ class DatabaseUserModule(ResourceModule):
     parent_kind = 'database_user'
     created_defaults = {'created_at': None}
     parents = (SERVER,)
-    list_path = 'servers/{server_id}/databaseusers'
-    item_path = 'servers/{server_id}/databaseusers/{id}'
+    list_path = endpoint('database_user', 'list')
+    item_path = endpoint('database_user', 'item')
     identity = 'username'
     required_for_create = ('password',)
     fields = (
@@ -142,7 +143,7 @@ class DatabaseUserModule(ResourceModule):
         Field('password', write_only=True, update='password'),
     )
     update_groups = (
-        UpdateGroup('password', 'servers/{server_id}/databaseusers/{id}'),
+        UpdateGroup('password', endpoint('database_user', 'item')),
     )
 
 

@@ -141,6 +141,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, normalize, resource_argument_spec
 
@@ -153,8 +154,8 @@ class DomainModule(ResourceModule):
     result_key = 'domain'
     created_defaults = {'type': None, 'www': False, 'redirection': None, 'wildcard': False, 'dns_integration': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
-    list_path = 'servers/{server_id}/webapps/{web_app_id}/domains'
-    item_path = 'servers/{server_id}/webapps/{web_app_id}/domains/{id}'
+    list_path = endpoint('domain', 'list')
+    item_path = endpoint('domain', 'item')
     searchable = False
     on_immutable_change = 'option'
     fields = (
@@ -164,6 +165,13 @@ class DomainModule(ResourceModule):
         Field('www', kind='bool'),
         Field('redirection'),
     )
+
+    # API v3 changes type, www and redirection in place; v2 replaces the domain (option replace).
+    in_place_update = endpoint('domain', 'update', V3)
+
+    def in_place_body(self, current):
+        return dict((field.api, self.desired(field)) for field in self.fields
+                    if field.option != 'name' and self.params.get(field.option) is not None)
 
     def public(self, resource):
         shown = super(DomainModule, self).public(resource)

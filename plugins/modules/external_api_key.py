@@ -143,6 +143,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import SERVICES, key_view, service_slug
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -151,13 +152,13 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     resource_argument_spec,
 )
 
-ITEM = 'settings/externalapi/{id}'
+ITEM = endpoint('external_api_key', 'item')
 
 
 class ExternalApiKeyModule(ResourceModule):
     resource = '3rd-party API key'
     result_key = 'external_api_key'
-    list_path = 'settings/externalapi'
+    list_path = endpoint('external_api_key', 'list')
     item_path = ITEM
     identity = 'label'
     required_for_create = ('service', 'secret')

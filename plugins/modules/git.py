@@ -179,6 +179,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
@@ -189,7 +190,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import Enumeration
 
-GIT_PATH = 'servers/{server_id}/webapps/{web_app_id}/git/{id}'
+GIT_PATH = endpoint('git', 'item')
 
 
 def repository_path(address):
@@ -225,7 +226,7 @@ class GitModule(ResourceModule):
     result_key = 'git'
     created_defaults = {'gitHost': None, 'gitUser': None, 'autoDeploy': False, 'deployScript': None}
     parents = (SERVER, WEB_APP)
-    singleton_path = 'servers/{server_id}/webapps/{web_app_id}/git'
+    singleton_path = endpoint('git', 'singleton')
     item_path = GIT_PATH
     identity = None
     required_for_create = ('provider', 'repository', 'branch')
@@ -241,10 +242,10 @@ class GitModule(ResourceModule):
         Field('deploy_script', create=False, update='script'),
     )
     update_groups = (
-        UpdateGroup('branch', GIT_PATH + '/branch'),
-        UpdateGroup('script', GIT_PATH + '/script', send='all'),
+        UpdateGroup('branch', endpoint('git', 'branch')),
+        UpdateGroup('script', endpoint('git', 'script'), send='all'),
     )
-    actions = (Action('deploy', GIT_PATH + '/script', method='PUT'),)
+    actions = (Action('deploy', endpoint('git', 'script'), method='PUT'),)
 
     def creation_phrase(self):
         return 'clone a repository'

@@ -109,6 +109,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, resource_argument_spec
 
@@ -120,8 +121,8 @@ class ScriptInstallerModule(ResourceModule):
     result_key = 'script_installer'
     created_defaults = {'realName': None, 'created_at': None}
     parents = (SERVER, WEB_APP)
-    singleton_path = 'servers/{server_id}/webapps/{web_app_id}/installer'
-    item_path = 'servers/{server_id}/webapps/{web_app_id}/installer/{id}'
+    singleton_path = endpoint('script_installer', 'singleton')
+    item_path = endpoint('script_installer', 'item')
     identity = None
     on_immutable_change = 'option'
     fields = (

@@ -194,6 +194,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import php_version_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -202,8 +203,6 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     UpdateGroup,
     resource_argument_spec,
 )
-
-SERVER_PATH = 'servers/{id}'
 
 
 def ssh_field(option):
@@ -216,8 +215,8 @@ class ServerModule(ResourceModule):
     parent_kind = 'server'
     created_defaults = {'provider': None, 'phpCLIVersion': None, 'softwareUpdate': None, 'securityUpdate': None,
                         'connected': False, 'online': False, 'os': None, 'osVersion': None, 'agentVersion': None, 'created_at': None}
-    list_path = 'servers'
-    item_path = SERVER_PATH
+    list_path = endpoint('server', 'list')
+    item_path = endpoint('server', 'item')
     required_for_create = ('name', 'ip_address')
     fields = (
         Field('name', update='meta'),
@@ -230,13 +229,13 @@ class ServerModule(ResourceModule):
         Field('software_update', kind='bool', create=False, update='autoupdate'),
         Field('security_update', kind='bool', create=False, update='autoupdate'),
     )
-    readers = (Reader('ssh', SERVER_PATH + '/settings/ssh', 'ssh_settings'),)
+    readers = (Reader('ssh', endpoint('server', 'ssh_settings'), 'ssh_settings'),)
     update_groups = (
         # settings/meta requires the name even when only the provider changes: send both.
-        UpdateGroup('meta', SERVER_PATH + '/settings/meta', send='all'),
-        UpdateGroup('php_cli', SERVER_PATH + '/php/cli'),
-        UpdateGroup('ssh', SERVER_PATH + '/settings/ssh', send='all'),
-        UpdateGroup('autoupdate', SERVER_PATH + '/settings/autoupdate', send='all'),
+        UpdateGroup('meta', endpoint('server', 'meta'), send='all'),
+        UpdateGroup('php_cli', endpoint('server', 'php_cli')),
+        UpdateGroup('ssh', endpoint('server', 'ssh_settings'), send='all'),
+        UpdateGroup('autoupdate', endpoint('server', 'autoupdate'), send='all'),
     )
 
     # Server names are not unique: a create that landed late would leave two servers of one name.
@@ -259,7 +258,7 @@ class ServerModule(ResourceModule):
     def extra_result(self, resource):
         if not (self.params['return_installation_script'] and resource and resource.get('id') is not None):
             return {}
-        answer = self.client.get(self.path('servers/{id}/installationscript', id=resource['id']))
+        answer = self.client.get(self.path(endpoint('server', 'installation_script'), id=resource['id']))
         return dict(installation_script=answer.get('script') if isinstance(answer, dict) else None)
 
 

@@ -108,6 +108,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Action, ResourceModule
 
@@ -117,8 +118,8 @@ class ServerHealthModule(ResourceModule):
     result_key = 'health'
     parents = (SERVER,)
     identity = None
-    singleton_path = 'servers/{server_id}/health/latest'
-    actions = (Action('clean_disk', 'servers/{server_id}/health/diskcleaner'),)
+    singleton_path = endpoint('server_health', 'singleton')
+    actions = (Action('clean_disk', endpoint('server_health', 'clean_disk')),)
 
     def singleton_present(self, data):
         # A sample has no id; any object is the sample.

@@ -198,19 +198,13 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_log, read_resources
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import PHP_VERSION
 
-# option (and result key) -> endpoint under servers/{id}
-DETAILS = (
-    ('stats', 'stats'),
-    ('hardware', 'hardwareinfo'),
-    ('health', 'health/latest'),
-    ('php_versions', 'php/version'),
-    ('services', 'services'),
-    ('ssh_settings', 'settings/ssh'),
-)
+# option (and result key) -> the server's endpoint in the catalogue
+DETAILS = ('stats', 'hardware', 'health', 'php_versions', 'services', 'ssh_settings')
 
 
 class ServerInfoModule(RunCloudModule):
@@ -223,19 +217,19 @@ class ServerInfoModule(RunCloudModule):
             self.exit(changed=False, servers=[], ping=self.client.ping())
         if self.params['logs_limit'] < 1:
             self.fail('logs_limit must be a positive number of entries, not %d' % self.params['logs_limit'])
-        servers = read_resources(self.client, 'servers', item_id=self.params['id'], value=self.params['name'],
+        servers = read_resources(self.client, endpoint('server', 'list'), item_id=self.params['id'], value=self.params['name'],
                                  search=self.params['search'], description='server')
         if self.params['include_shared']:
             self.add_shared(servers)
-        wanted = [(option, endpoint) for option, endpoint in DETAILS if self.params[option]]
+        wanted = [option for option in DETAILS if self.params[option]]
         for server in servers:
-            for option, endpoint in wanted:
-                server[option] = self.client.get(self.path('servers/{id}/' + endpoint, id=server['id']))
+            for option in wanted:
+                server[option] = self.client.get(self.path(endpoint('server', option), id=server['id'], server_id=server['id']))
             if isinstance(server.get('php_versions'), list):
                 # A bare list of names (no field name tells their type): php82rc, also when answered as 8.2.
                 server['php_versions'] = [PHP_VERSION.read(version) for version in server['php_versions']]
             if self.params['logs']:
-                server['logs'] = read_log(self.client, self.path('servers/{id}/logs', id=server['id']), self.params['logs_limit'])
+                server['logs'] = read_log(self.client, self.path(endpoint('server', 'logs'), id=server['id']), self.params['logs_limit'])
         self.exit(changed=False, servers=servers)
 
     def add_shared(self, servers):
@@ -245,11 +239,11 @@ class ServerInfoModule(RunCloudModule):
         for server in servers:
             server['shared'] = False
         if self.params['id'] is not None:
-            shared = [server for server in self.client.list_all('servers/shared') if server.get('id') == self.params['id']]
+            shared = [server for server in self.client.list_all(endpoint('server', 'shared')) if server.get('id') == self.params['id']]
             for server in servers:
                 server['shared'] = bool(shared)
             return
-        shared = read_resources(self.client, 'servers/shared', value=self.params['name'], search=self.params['search'],
+        shared = read_resources(self.client, endpoint('server', 'shared'), value=self.params['name'], search=self.params['search'],
                                 description='shared server')
         servers.extend(dict(server, shared=True) for server in shared if server.get('id') not in own_ids)
 
@@ -260,7 +254,7 @@ def main():
         name=dict(type='str'),
         search=dict(type='str'),
     )
-    for option, _endpoint in DETAILS:
+    for option in DETAILS:
         options[option] = dict(type='bool', default=False)
     options.update(logs=dict(type='bool', default=False), logs_limit=dict(type='int', default=40),
                    include_shared=dict(type='bool', default=False), ping=dict(type='bool', default=False))

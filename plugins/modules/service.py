@@ -111,6 +111,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
@@ -136,7 +137,7 @@ class ServiceModule(RunCloudModule):
             running = self.params['name'] not in STOPPED_ON_A_NEW_SERVER
             changed = state in ('restarted', 'reloaded') or running != (state == 'started')
             self.exit(changed=changed, service=dict(key=self.params['name'], realName=None, name=None, version=None, running=state != 'stopped'))
-        path = self.path('servers/{server_id}/services')
+        path = self.path(endpoint('service', 'list'))
         services = self.client.get(path)
         key, before = self.pick(services)
         running = normalize('bool', before.get('running'))

@@ -43,6 +43,15 @@ options:
       - The public key in OpenSSH format, such as C(ssh-ed25519 AAAA... me@laptop).
       - Required to add a key. Compared without leading and trailing white space.
     type: str
+  temporary:
+    description:
+      - Add the key as a temporary key, which RunCloud removes by itself after some hours.
+      - Only RunCloud API v3 has temporary keys (O(api_url) ending in C(/api/v3)); on API v2 the task fails
+        before any request when this is set.
+      - Sent when the key is added; an existing key with the same label is not replaced because of it
+        (the API's list of keys does not say which keys are temporary).
+    type: bool
+    version_added: 0.2.0
   state:
     description:
       - V(present) adds the key (or replaces a different one), V(absent) removes it.
@@ -56,6 +65,8 @@ extends_documentation_fragment:
   - runcloud.cloud.attributes
 notes:
   - Replacing a key deletes it before adding the new one; if adding fails the old key is gone.
+  - On API v3 the keys live under C(/servers/{id}/ssh/credentials) and name their user instead of giving its id;
+    the module compares the user by name there, so the same task is idempotent on both versions.
 '''
 
 EXAMPLES = r'''
@@ -65,6 +76,15 @@ EXAMPLES = r'''
     label: alice-laptop
     system_user: shop
     public_key: "{{ lookup('ansible.builtin.file', '~/.ssh/id_ed25519.pub') }}"
+
+- name: Let a contractor in for today only (API v3)
+  runcloud.cloud.ssh_key:
+    api_url: https://manage.runcloud.io/api/v3
+    server: web-01
+    label: contractor-today
+    system_user: shop
+    public_key: "{{ contractor_public_key }}"
+    temporary: true
 
 - name: Remove the key
   runcloud.cloud.ssh_key:
@@ -88,9 +108,17 @@ ssh_key:
       type: str
       sample: alice-laptop
     user_id:
-      description: The id of the system user the key belongs to.
+      description: The id of the system user the key belongs to (API v2).
       type: int
       sample: 142
+    user:
+      description: The name of the system user the key belongs to (API v3, instead of RV(ssh_key.user_id)).
+      type: str
+      sample: shop
+    temporary:
+      description: Whether RunCloud removes the key by itself after some hours (API v3, when the key was read by its id).
+      type: bool
+      sample: false
     public_key:
       description: The public key.
       type: str
@@ -114,6 +142,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
@@ -131,8 +160,8 @@ class SshKeyModule(ResourceModule):
     result_key = 'ssh_key'
     created_defaults = {'created_at': None}
     parents = (SERVER,)
-    list_path = 'servers/{server_id}/sshcredentials'
-    item_path = 'servers/{server_id}/sshcredentials/{id}'
+    list_path = endpoint('ssh_key', 'list')
+    item_path = endpoint('ssh_key', 'item')
     identity = 'label'
     fields = (
         Field('label'),
@@ -141,6 +170,7 @@ class SshKeyModule(ResourceModule):
         Field('public_key', api='publicKey', to_api=lambda module, value: value.strip(), matches=same_key),
     )
     on_immutable_change = 'replace'
+    v3_only_options = ('temporary',)
 
     def __init__(self, argument_spec, **kwargs):
         super(SshKeyModule, self).__init__(argument_spec, **kwargs)
@@ -166,11 +196,15 @@ class SshKeyModule(ResourceModule):
         self.replaced = current
         # Read the user's name before the old key goes: a failing read must leave the key in place.
         if self.system_user_name is None and self.immutable_differences(current):
-            self.use_system_user(self.resolved.get(SYSTEM_USER.key) or current['user_id'])
+            if self.resolved.get(SYSTEM_USER.key) is None and current.get('user_id') is None and current.get('user'):
+                # API v3 names the key's user instead of giving its id.
+                self.system_user_name = current['user']
+            else:
+                self.use_system_user(self.resolved.get(SYSTEM_USER.key) or current['user_id'])
         return super(SshKeyModule, self).converge_existing(current)
 
     def use_system_user(self, user_id):
-        user = self.client.get(self.path('servers/{server_id}/users/{id}', id=int(user_id)))
+        user = self.client.get(self.path(endpoint('system_user', 'item'), id=int(user_id)))
         if not isinstance(user, dict) or user.get('id') is None:
             self.fail('system user %s: the API answered without a user' % user_id)
         self.resolved[SYSTEM_USER.key] = user['id']
@@ -185,14 +219,25 @@ class SshKeyModule(ResourceModule):
         self.fail_unless_set(('system_user', 'public_key'), dict(system_user=self.system_user_name or user_id, public_key=public_key))
         if self.system_user_name is None:
             self.use_system_user(user_id)
-        return {'label': self.params['label'], 'username': self.system_user_name, 'publicKey': public_key.strip()}
+        body = {'label': self.params['label'], 'username': self.system_user_name, 'publicKey': public_key.strip()}
+        if self.params['temporary'] is not None:
+            body['temporary'] = self.params['temporary']
+        return body
 
     def predict_created(self, body):
         predicted = super(SshKeyModule, self).predict_created(body)
         predicted['user_id'] = self.resolved[SYSTEM_USER.key]
+        # What API v3 answers instead of (or besides) the id.
+        predicted['user'] = None if self.system_user_name is None else str(self.system_user_name)
+        predicted['temporary'] = bool(self.params['temporary'])
         return predicted
 
     def current_value(self, field, current):
+        if field.option == 'system_user' and 'user_id' not in current and isinstance(current.get('user'), str):
+            # API v3 answers with the user's name: compare names (an id given is read once for its name).
+            if self.system_user_name is None:
+                self.use_system_user(self.resolved[SYSTEM_USER.key])
+            return self.params['system_user'] if current['user'] == str(self.system_user_name) else current['user']
         if field.option == 'system_user':
             # The key holds the user's id; the option is a name or an id, resolved to an id before.
             return self.params['system_user'] if current.get('user_id') == self.resolved.get(SYSTEM_USER.key) else current.get('user_id')
@@ -207,6 +252,7 @@ def main():
             id=dict(type='int'),
             system_user=dict(type='raw'),
             public_key=dict(type='str', no_log=False),
+            temporary=dict(type='bool'),
         ),
         supports_check_mode=True,
     ).main()

@@ -180,10 +180,11 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.jobs import JobModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Action, Field, resource_argument_spec
 
-BINARIES_PATH = 'servers/{server_id}/supervisors/binaries'
+BINARIES_PATH = endpoint('supervisor_job', 'binaries')
 
 
 def split_command(stored, command):
@@ -214,8 +215,8 @@ def same_directory(wanted, current):
 class SupervisorJobModule(JobModule):
     resource = 'supervisor job'
     result_key = 'supervisor_job'
-    list_path = 'servers/{server_id}/supervisors'
-    item_path = 'servers/{server_id}/supervisors/{id}'
+    list_path = endpoint('supervisor_job', 'list')
+    item_path = endpoint('supervisor_job', 'item')
     created_defaults = {'directory': '/', 'autoStart': True, 'autoRestart': True, 'created_at': None}
     carry_over = ('user', 'processes', 'directory', 'auto_start', 'auto_restart')
     fields = (
@@ -230,8 +231,8 @@ class SupervisorJobModule(JobModule):
         Field('auto_restart', kind='bool'),
     )
     actions = (
-        Action('rebuild', 'servers/{server_id}/supervisors/rebuild'),
-        Action('reload', 'servers/{server_id}/supervisors/{id}/reload'),
+        Action('rebuild', endpoint('supervisor_job', 'rebuild')),
+        Action('reload', endpoint('supervisor_job', 'reload')),
     )
 
     def __init__(self, argument_spec, **kwargs):

@@ -137,6 +137,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import list_info_argument_spec
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
@@ -157,13 +158,13 @@ class SupervisorJobInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        jobs = self.read_children('servers/{server_id}/supervisors', item_id=self.params['id'], field='label',
+        jobs = self.read_children(endpoint('supervisor_job', 'list'), item_id=self.params['id'], field='label',
                                   value=self.params['label'], search=self.params['search'], description='supervisor job')
         result = dict(changed=False, supervisor_jobs=jobs)
         if self.parents_predicted:
             # A server that check mode only predicted has no jobs and no list of binaries to read.
             self.exit(**dict(result, binaries=[]) if self.params['binaries'] else result)
-        list_path = self.path('servers/{server_id}/supervisors')
+        list_path = self.path(endpoint('supervisor_job', 'list'))
         if self.params['status']:
             rows = self.client.get(list_path + '/status')
             rows = rows if isinstance(rows, list) else []

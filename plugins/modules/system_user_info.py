@@ -95,6 +95,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 
 
@@ -105,7 +106,7 @@ class SystemUserInfoModule(RunCloudModule):
 
     def _read(self):
         self.resolve_parent(SERVER)
-        users = self.read_children('servers/{server_id}/users', item_id=self.params['id'],
+        users = self.read_children(endpoint('system_user', 'list'), item_id=self.params['id'],
                                    field='username', value=self.params['username'], description='system user')
         self.exit(changed=False, system_users=users)
 

@@ -317,6 +317,7 @@ resolved:
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import names_in, php_version_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, SYSTEM_USER, ParentRef, is_id
@@ -330,8 +331,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 )
 
 DEFAULT_PHP_VERSION = 'php82rc'
-ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', 'servers/{server_id}/webapps', 'web application', kind='web_app')
-APP_PATH = 'servers/{server_id}/webapps/{id}'
+ALIAS_PARENT = ParentRef('alias_of', 'alias_parent_id', endpoint('web_app', 'list'), 'web application', kind='web_app')
 # RunCloud places every application in /home/<owner>/webapps/<name>.
 ROOT_PATH_OWNER = re.compile(r'^/home/([^/]+)/webapps/')
 
@@ -377,13 +377,13 @@ class WebAppModule(ResourceModule):
     parent_kind = 'web_app'
     created_defaults = {'rootPath': None, 'publicPath': None, 'type': 'custom', 'defaultApp': False, 'alias': None, 'created_at': None}
     parents = (SERVER,)
-    list_path = 'servers/{server_id}/webapps'
-    item_path = APP_PATH
-    create_path = 'servers/{server_id}/webapps/custom'
+    list_path = endpoint('web_app', 'list')
+    item_path = endpoint('web_app', 'item')
+    create_path = endpoint('web_app', 'create')
     required_for_create = ('domain_name', 'system_user')
     hidden_fields = WEB_APP_SECRET_FIELDS
     timezone_checked = False
-    accepted_values_from = {'php_version': 'servers/{server_id}/php/version', 'timezone': 'static/timezones'}
+    accepted_values_from = {'php_version': endpoint('server', 'php_versions'), 'timezone': endpoint('static', 'timezones')}
     fields = (
         Field('name'),
         Field('domain_name', kind='domain'),
@@ -415,15 +415,15 @@ class WebAppModule(ResourceModule):
         settings_field('allow_url_fopen', 'bool', True),
         Field('default_app', kind='bool', create=False, update='default_app'),
     )
-    readers = (Reader('settings', APP_PATH + '/settings', 'settings'),)
+    readers = (Reader('settings', endpoint('web_app', 'settings'), 'settings'),)
     update_groups = (
-        UpdateGroup('php', APP_PATH + '/settings/php'),
+        UpdateGroup('php', endpoint('web_app', 'php')),
         # Whether the endpoint merges a partial body is not documented: always send the whole set.
-        UpdateGroup('fpmnginx', APP_PATH + '/settings/fpmnginx', send='all'),
-        UpdateGroup('default_app', APP_PATH + '/default', method='POST', send='none'),
-        UpdateGroup('default_app_off', APP_PATH + '/default', method='DELETE', send='none'),
+        UpdateGroup('fpmnginx', endpoint('web_app', 'fpmnginx'), send='all'),
+        UpdateGroup('default_app', endpoint('web_app', 'default'), method='POST', send='none'),
+        UpdateGroup('default_app_off', endpoint('web_app', 'default'), method='DELETE', send='none'),
     )
-    actions = (Action('rebuild', APP_PATH + '/rebuild'),)
+    actions = (Action('rebuild', endpoint('web_app', 'rebuild')),)
 
     def validate(self):
         self.fail_unless_within(SETTING_LIMITS)
@@ -439,7 +439,7 @@ class WebAppModule(ResourceModule):
         wanted = self.params.get('timezone')
         if wanted is None or self.timezone_checked:
             return
-        names = names_in(self.client.get('static/timezones'))
+        names = names_in(self.client.get(endpoint('static', 'timezones')))
         self.timezone_checked = True
         if names and wanted not in names:
             close = sorted(name for name in names if name.lower() == wanted.lower() or name.split('/')[-1].lower() == wanted.split('/')[-1].lower())
@@ -454,7 +454,7 @@ class WebAppModule(ResourceModule):
         self.check_timezone()
         if self.is_set('alias_of'):
             self.resolve_parent(ALIAS_PARENT)
-            self.create_path = 'servers/{server_id}/webapps/{alias_parent_id}/alias'
+            self.create_path = endpoint('web_app', 'create_alias')
         body = super(WebAppModule, self).create_body()
         body['user'] = self.resolve_parent(SYSTEM_USER)
         return body

@@ -177,13 +177,22 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import git_webhook_url, read_log, without_secrets
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 
-APPS = 'servers/{server_id}/webapps'
-APP = APPS + '/{id}'
+# option -> the detail read for each web application
+DETAILS = dict(
+    settings=endpoint('web_app', 'settings'),
+    domains=endpoint('domain', 'list'),
+    ssl=endpoint('web_app_ssl', 'singleton'),
+    ssl_mode=endpoint('web_app_ssl', 'mode'),
+    git=endpoint('git', 'singleton'),
+    installer=endpoint('script_installer', 'singleton'),
+    log=endpoint('web_app', 'log'),
+)
 
 
 class WebAppInfoModule(RunCloudModule):
@@ -205,36 +214,39 @@ class WebAppInfoModule(RunCloudModule):
         self.exit(changed=False, web_apps=apps)
 
     def select(self):
-        return self.read_children(APPS, item_id=self.params['id'], value=self.params['name'],
+        return self.read_children(endpoint('web_app', 'list'), item_id=self.params['id'], value=self.params['name'],
                                   description='web application')
 
     def get_or_none(self, template, app):
         try:
-            return self.client.get(self.path(template, id=app['id']))
+            return self.client.get(self.app_path(template, app))
         except NotFoundError:
             return None
 
+    def app_path(self, template, app):
+        return self.path(template, id=app['id'], web_app_id=app['id'])
+
     def add_details(self, app):
         if self.params['settings']:
-            app['settings'] = self.client.get(self.path(APP + '/settings', id=app['id']))
+            app['settings'] = self.client.get(self.app_path(DETAILS['settings'], app))
         if self.params['domains']:
-            domains = self.client.list_all(self.path(APP + '/domains', id=app['id']))
+            domains = self.client.list_all(self.app_path(DETAILS['domains'], app))
             for domain in domains:
                 for key in ('www', 'wildcard'):
                     if key in domain:
                         domain[key] = normalize('bool', domain[key])
             app['domains'] = domains
         if self.params['ssl']:
-            ssl = self.get_or_none(APP + '/ssl', app)
+            ssl = self.get_or_none(DETAILS['ssl'], app)
             # No certificate is answered as {"message": "SSL not installed!"}.
             app['ssl'] = dict((key, value) for key, value in ssl.items() if key != 'privateKey') if ssl and ssl.get('id') else None
-            app['ssl_mode'] = self.get_or_none(APP + '/ssl/advanced', app)
+            app['ssl_mode'] = self.get_or_none(DETAILS['ssl_mode'], app)
         if self.params['git']:
-            app['git'] = self.get_or_none(APP + '/git', app)
+            app['git'] = self.get_or_none(DETAILS['git'], app)
         if self.params['installer']:
-            app['installer'] = self.get_or_none(APP + '/installer', app)
+            app['installer'] = self.get_or_none(DETAILS['installer'], app)
         if self.params['log']:
-            app['log'] = read_log(self.client, self.path(APP + '/log', id=app['id']), self.params['log_limit'])
+            app['log'] = read_log(self.client, self.app_path(DETAILS['log'], app), self.params['log_limit'])
 
 
 def main():

@@ -101,6 +101,23 @@ options:
         differ and install a new one.
     type: bool
     default: false
+  wait:
+    description:
+      - On RunCloud API v3 a certificate for a domain name (O(domain)) is installed or changed after the API
+        answered. With V(true) the task reads it until it shows (pauses of 1, 2, 4 ... seconds, at most 10), for
+        at most O(wait_timeout) seconds; the request is never sent again. With V(false) the task ends after the
+        answer and reports what it asked for.
+      - API v2 answers with the result; this option changes nothing there.
+    type: bool
+    default: true
+    version_added: 0.2.0
+  wait_timeout:
+    description:
+      - How many seconds O(wait) reads at most. When the result has not shown by then the task fails (and
+        reports a change); running it again later finds the certificate.
+    type: int
+    default: 120
+    version_added: 0.2.0
   state:
     description:
       - V(present) installs the certificate, V(absent) removes it (the mode options still apply).
@@ -230,6 +247,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
@@ -241,10 +259,10 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     resource_argument_spec,
 )
 
-APP_SSL = 'servers/{server_id}/webapps/{web_app_id}/ssl'
-DOMAIN_SSL = 'servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl'
-MODE_PATH = 'servers/{server_id}/webapps/{web_app_id}/ssl/advanced'
-DOMAIN = ParentRef('domain', 'domain_id', 'servers/{server_id}/webapps/{web_app_id}/domains', 'domain name', searchable=False)
+APP_SSL = endpoint('web_app_ssl', 'singleton')
+DOMAIN_SSL = endpoint('domain_ssl', 'singleton')
+MODE_PATH = endpoint('web_app_ssl', 'mode')
+DOMAIN = ParentRef('domain', 'domain_id', endpoint('domain', 'list'), 'domain name', searchable=False)
 MODE_OPTIONS = (('advanced_ssl', 'advancedSSL'), ('auto_ssl', 'autoSSL'))
 
 
@@ -396,6 +414,8 @@ def main():
             auto_ssl=dict(type='bool'),
             renew=dict(type='bool', default=False),
             replace=dict(type='bool', default=False),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=120),
         ),
         required_if=[('provider', 'custom', ['certificate', 'private_key']), ('authorization_method', 'dns-01', ['external_api'])],
         supports_check_mode=True,

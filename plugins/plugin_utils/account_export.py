@@ -28,6 +28,7 @@ import re
 import yaml
 
 from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign_hostnames
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
@@ -57,27 +58,34 @@ SITE_WEB_APP_OPTIONS = ('name', 'domain_name', 'system_user', 'php_version', 'pu
 DYNAMIC_ONLY = ('process_manager_start_servers', 'process_manager_min_spare_servers', 'process_manager_max_spare_servers')
 
 SERVER_LISTS = dict(
-    ssh='servers/{server_id}/settings/ssh',
-    services='servers/{server_id}/services',
-    users='servers/{server_id}/users',
-    ssh_keys='servers/{server_id}/sshcredentials',
-    databases='servers/{server_id}/databases',
-    database_users='servers/{server_id}/databaseusers',
-    web_apps='servers/{server_id}/webapps',
-    cron_jobs='servers/{server_id}/cronjobs',
-    supervisor_jobs='servers/{server_id}/supervisors',
-    firewall='servers/{server_id}/security/firewalls',
+    ssh=endpoint('server', 'ssh_settings'),
+    services=endpoint('service', 'list'),
+    users=endpoint('system_user', 'list'),
+    ssh_keys=endpoint('ssh_key', 'list'),
+    databases=endpoint('database', 'list'),
+    database_users=endpoint('database_user', 'list'),
+    web_apps=endpoint('web_app', 'list'),
+    cron_jobs=endpoint('cron_job', 'list'),
+    supervisor_jobs=endpoint('supervisor_job', 'list'),
+    firewall=endpoint('firewall_rule', 'list'),
 )
 LISTED = ('users', 'ssh_keys', 'databases', 'database_users', 'web_apps', 'cron_jobs', 'supervisor_jobs', 'firewall')
 APP_READS = dict(
-    settings='servers/{server_id}/webapps/{web_app_id}/settings',
-    domains='servers/{server_id}/webapps/{web_app_id}/domains',
-    ssl='servers/{server_id}/webapps/{web_app_id}/ssl',
-    git='servers/{server_id}/webapps/{web_app_id}/git',
-    installer='servers/{server_id}/webapps/{web_app_id}/installer',
+    settings=endpoint('web_app', 'settings'),
+    domains=endpoint('domain', 'list'),
+    ssl=endpoint('web_app_ssl', 'singleton'),
+    git=endpoint('git', 'singleton'),
+    installer=endpoint('script_installer', 'singleton'),
 )
-GRANTS_PATH = 'servers/{server_id}/databases/{database_id}/grant'
-EXTERNAL_API_PATH = 'settings/externalapi'
+GRANTS_PATH = endpoint('database_grant', 'list')
+EXTERNAL_API_PATH = endpoint('external_api_key', 'list')
+
+
+def key_user(key, users):
+    """The name of an SSH key's user: API v2 gives its id (``user_id``), API v3 its name (``user``)."""
+    if key.get('user_id') is None and key.get('user') is not None:
+        return key['user']
+    return users.get(key.get('user_id'), {}).get('username', key.get('user_id'))
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ class AccountReader:
             return None
 
     def servers(self, wanted=None, search=None):
-        servers = self.client.list_all('servers', params={'search': search} if search else None, concurrency=self.concurrency)
+        servers = self.client.list_all(endpoint('server', 'list'), params={'search': search} if search else None, concurrency=self.concurrency)
         if not wanted:
             return servers
         chosen = []
@@ -116,7 +124,7 @@ class AccountReader:
     def read(self, servers):
         """{server id: {kind: answer}}, web apps carrying ``_reads`` and databases ``_grants``."""
         jobs = [(server['id'], kind) for server in servers for kind in sorted(SERVER_LISTS)]
-        answers = map_concurrently(lambda job: self._read(SERVER_LISTS[job[1]], job[1] in LISTED, server_id=job[0]),
+        answers = map_concurrently(lambda job: self._read(SERVER_LISTS[job[1]], job[1] in LISTED, server_id=job[0], id=job[0]),
                                    jobs, self.concurrency)
         data = dict((server['id'], {'server': server}) for server in servers)
         for (server_id, kind), answer in zip(jobs, answers):
@@ -132,7 +140,7 @@ class AccountReader:
             what, server_id, item, kind = job
             if what == 'grants':
                 return self._read(GRANTS_PATH, True, server_id=server_id, database_id=item['id'])
-            return self._read(APP_READS[kind], kind == 'domains', server_id=server_id, web_app_id=item['id'])
+            return self._read(APP_READS[kind], kind == 'domains', server_id=server_id, web_app_id=item['id'], id=item['id'])
 
         for (what, server_id, item, kind), answer in zip(detail_jobs, map_concurrently(detail, detail_jobs, self.concurrency)):
             if what == 'grants':
@@ -351,8 +359,7 @@ class AccountExport:
                                           ('username',))
                                   for user in sorted(users.values(), key=lambda item: item.get('username'))
                                   if user.get('username') != BUILT_IN_USER and user['id'] not in claimed.users]
-        values['ssh_keys'] = [ordered(dict(options_of(SshKeyModule, key, skip=('system_user',)),
-                                           system_user=users.get(key.get('user_id'), {}).get('username', key.get('user_id'))), ('label',))
+        values['ssh_keys'] = [ordered(dict(options_of(SshKeyModule, key, skip=('system_user',)), system_user=key_user(key, users)), ('label',))
                               for key in sorted(account['ssh_keys'], key=lambda item: str(item.get('label')))]
         values['databases'] = [ordered(self.database_values(database), ()) for database in sorted(account['databases'], key=lambda d: d['name'])
                                if database['id'] not in claimed.databases]

@@ -26,22 +26,15 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import PARENT_OPTIONS
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import choose_credentials, credentials_in_environment
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import api_url_in_use, is_id
 from ansible_collections.runcloud.cloud.plugins.plugin_utils import controller_run, id_memory
 
 display = Display()
 
-# Options naming a parent, in the order they are resolved, and the kind of resource they name.
-# Servers are keyed by name alone, everything else by the server's id and its name.
-PARENT_OPTIONS = (
-    ('server', 'server'),
-    ('web_app', 'web_app'),
-    ('system_user', 'system_user'),
-    ('database', 'database'),
-    ('database_user', 'database_user'),
-    ('alias_of', 'web_app'),
-)
+# Servers are keyed by name alone, everything else by the server's id and its name
+# (PARENT_OPTIONS, from the catalogue, names the options and the kinds).
 REMEMBERED_KINDS = frozenset(kind for _option, kind in PARENT_OPTIONS)
 
 

@@ -382,3 +382,26 @@ def test_a_snapshot_under_lists_without_a_page_count_is_complete(sim, variants):
         control(sim, 'POST', '/variants', {'variants': []})
     assert len(snapshot['servers']) == 24 and snapshot['servers_complete']
     assert [record['connected'] for record in snapshot['servers'].values()].count(False) == 1
+
+
+@pytest.mark.parametrize('variant', [None, 'no-pagination-meta', 'bare-lists', 'laravel-pagination'])
+def test_the_source_lists_through_the_client_in_every_list_shape(sim, variant):
+    # Before the event source listed through the client, an answer without a page count failed
+    # every poll with a TypeError.
+    control(sim, 'POST', '/reset')
+    control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
+    if variant:
+        control(sim, 'POST', '/variants', {'variants': [variant]})
+    current = sim_settings(sim)
+    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
+    assert len(picture['servers']) == 42 and picture['servers_complete']
+    assert all(record['web_apps'] for record in picture['servers'].values())
+
+
+def test_the_source_reads_api_v3_with_the_same_settings(sim):
+    control(sim, 'POST', '/reset')
+    control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
+    current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3)
+    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
+    assert len(picture['servers']) == 42 and picture['servers_complete']
+    assert all(record['web_apps'] for record in picture['servers'].values())

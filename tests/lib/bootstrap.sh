@@ -218,7 +218,7 @@ rc_stop_simulator() {
 # rc_sim_requests PYTHON API_URL METHOD -> "<GETs> <writes>" from the simulator's request log;
 # METHOD DELETE clears the log (and prints "0 0").
 rc_sim_requests() {
-    "$1" - "${2%/api/v2}/__sim__/requests" "$3" <<'PYTHON'
+    "$1" - "${2%/api/v[23]}/__sim__/requests" "$3" <<'PYTHON'
 import json, sys, urllib.request
 answer = json.load(urllib.request.urlopen(urllib.request.Request(sys.argv[1], method=sys.argv[2]), timeout=10))
 counters = answer.get("counters", {})

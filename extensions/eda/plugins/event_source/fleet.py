@@ -154,7 +154,7 @@ def _collection_imports():
     """The collection's client, also when ansible-rulebook runs this file by path (``runpy``), from a
     collections directory that is not on ``sys.path``."""
     try:
-        from ansible_collections.runcloud.cloud.plugins.module_utils import client, errors
+        from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue, client, errors
     except ImportError:
         # <dir>/ansible_collections/runcloud/cloud/extensions/eda/plugins/event_source/fleet.py
         namespace_dir = os.path.abspath(__file__)
@@ -164,19 +164,19 @@ def _collection_imports():
             raise ImportError('runcloud.cloud.fleet must run from an installed collection '
                               '(.../ansible_collections/runcloud/cloud/extensions/eda/plugins/event_source)')
         sys.path.insert(0, os.path.dirname(namespace_dir))
-        from ansible_collections.runcloud.cloud.plugins.module_utils import client, errors
-    return client, errors
+        from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue, client, errors
+    return catalogue, client, errors
 
 
-client_module, errors_module = _collection_imports()
+catalogue_module, client_module, errors_module = _collection_imports()
 RunCloudError = errors_module.RunCloudError
 ConfigurationError = errors_module.ConfigurationError
 
 SOURCE_NAME = 'runcloud.cloud.fleet'
-SERVERS_PATH = 'servers'
-HEALTH_PATH = 'servers/{server_id}/health/latest'
-WEB_APPS_PATH = 'servers/{server_id}/webapps'
-SSL_PATH = 'servers/{server_id}/webapps/{web_app_id}/ssl'
+SERVERS_PATH = catalogue_module.path('server', 'list')
+HEALTH_PATH = catalogue_module.path('server_health', 'singleton')
+WEB_APPS_PATH = catalogue_module.path('web_app', 'list')
+SSL_PATH = catalogue_module.path('web_app_ssl', 'singleton')
 # Answers for one item that leave that item unknown instead of failing the poll: the item went away
 # between two requests, or this account may not read it.
 ITEM_UNKNOWN_STATUSES = frozenset([403, 404, 422])
@@ -258,8 +258,11 @@ def settings_from(args, environ):
 
 def create_client(settings):
     credentials = settings.get('credentials') or (settings['api_token'], settings['api_key'], settings['api_secret'])
-    return client_module.client_from_options(settings, credentials, logger.debug, 'eda-source',
-                                             pool_size=max(10, settings['concurrency']))
+    client = client_module.client_from_options(settings, credentials, logger.debug, 'eda-source',
+                                               pool_size=max(10, settings['concurrency']))
+    for warning in client.warnings:
+        logger.warning('%s: %s', SOURCE_NAME, warning)
+    return client
 
 
 # -- reading the account (synchronous: runs in a worker thread) ----------------------------------
@@ -317,7 +320,11 @@ def read_list(client, path, params=None, concurrency=1):
         # the links and the full pages; reading the first page again costs one request.
         return _without_repeats(path, client.list_all(path, params=params))
     result = list(items)
-    if pages > 1 and items:
+    if pages is None:
+        # An answer that does not say how many pages there are: the client walks them as it does for
+        # the modules (until a short page or a page that only repeats).
+        result = client.list_all(path, params=params)
+    elif pages > 1 and items:
         more = client_module.map_concurrently(lambda page: client.get_page(path, page, params=params)[0],
                                               range(2, pages + 1), concurrency)
         for page_items in more:

@@ -13,6 +13,10 @@
 # to "none" for the default shape only. string-scalars is not in the rotation: the targets assert
 # on the API's values in results (true, 5), which that variant changes by design; the variant runs
 # of the examples (tests/variants/run-variants.sh) cover it.
+# RUNCLOUD_SIM_API_VERSION: the API version the target runs against, 2 or 3 (RUNCLOUD_API_URL ends in
+# /api/v3 and RUNCLOUD_API_TOKEN is the simulator's JWT). It rotates like the variant: one version per
+# target and day (another checksum of the same two), so both versions are covered over the targets;
+# set it yourself to pick one.
 
 _sim_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 _sim_script="${RUNCLOUD_SIM_SCRIPT:-}"
@@ -32,11 +36,16 @@ if [ -z "${RUNCLOUD_SIM_VARIANT:-}" ]; then
     RUNCLOUD_SIM_VARIANT="${_sim_variants[$((_sim_pick % ${#_sim_variants[@]}))]}"
 fi
 [ "${RUNCLOUD_SIM_VARIANT}" = none ] && RUNCLOUD_SIM_VARIANT=""
+if [ -z "${RUNCLOUD_SIM_API_VERSION:-}" ]; then
+    _sim_pick="$(printf 'api %s %s' "$(basename "$(pwd)")" "$(date -u +%F)" | cksum | cut -d' ' -f1)"
+    RUNCLOUD_SIM_API_VERSION=$((2 + _sim_pick % 2))
+fi
+export RUNCLOUD_SIM_API_VERSION
 export RUNCLOUD_SIM_VARIANT
 [ -z "${RUNCLOUD_SIM_VARIANT}" ] || echo "setup_simulator: converge checks answer in the variant ${RUNCLOUD_SIM_VARIANT}"
 
 _sim_dir="$(mktemp -d)"
-"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 "$@" >"${_sim_dir}/stdout" 2>"${_sim_dir}/stderr" &
+"${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 --api-version "${RUNCLOUD_SIM_API_VERSION:-2}" "$@" >"${_sim_dir}/stdout" 2>"${_sim_dir}/stderr" &
 RUNCLOUD_SIM_PID=$!
 
 _sim_stop() {
@@ -47,7 +56,8 @@ _sim_stop() {
 trap _sim_stop EXIT
 
 for _ in $(seq 1 100); do
-    if grep -q '^RUNCLOUD_API_URL=' "${_sim_dir}/stdout" 2>/dev/null; then
+    # With --api-version 3 the token follows on the second line.
+    if grep -q "^RUNCLOUD_API_$([ "${RUNCLOUD_SIM_API_VERSION:-2}" = 3 ] && echo TOKEN || echo URL)=" "${_sim_dir}/stdout" 2>/dev/null; then
         break
     fi
     if ! kill -0 "${RUNCLOUD_SIM_PID}" 2>/dev/null; then
@@ -65,6 +75,10 @@ if [ -z "${RUNCLOUD_API_URL}" ]; then
 fi
 export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN="runcloud-sim-token"
-export RUNCLOUD_SIM_CONTROL="${RUNCLOUD_API_URL%/api/v2}/__sim__"
+if [ "${RUNCLOUD_SIM_API_VERSION:-2}" = 3 ]; then
+    RUNCLOUD_API_TOKEN="$(sed -n 's/^RUNCLOUD_API_TOKEN=//p' "${_sim_dir}/stdout" | head -n 1)"
+    echo "setup_simulator: API v3 at ${RUNCLOUD_API_URL}"
+fi
+export RUNCLOUD_SIM_CONTROL="${RUNCLOUD_API_URL%/api/v[23]}/__sim__"
 ANSIBLE_ROLES_PATH="$(dirname "${_sim_here}")${ANSIBLE_ROLES_PATH:+:${ANSIBLE_ROLES_PATH}}"
 export ANSIBLE_ROLES_PATH

@@ -103,3 +103,19 @@ def test_api_errors_become_lookup_errors(scripted):
     scripted([Exchange('GET', '/static/databases/collations', answer(401, {'message': 'Unauthenticated.'}))])
     with pytest.raises(AnsibleLookupError, match='runcloud.cloud.static: GET /static/databases/collations: HTTP 401'):
         static.read_lists(new_client('wrong'), ['collations'], 'nginx')
+
+
+def test_every_list_on_api_v3_of_the_simulator():
+    # API v3 has collations per engine only: the lookup reads the MariaDB list there.
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator'))
+    from runcloud_sim import Simulator  # pylint: disable=import-outside-toplevel
+    with Simulator(token='v2-token') as sim:
+        results = {}
+        for url, token in ((sim.url, 'v2-token'), (sim.url_v3, sim.token_v3)):
+            client = client_module.RunCloudClient(api_url=url, api_token=token, retry_policy=client_module.RetryPolicy(budget=0))
+            results[url] = static.read_lists(client, ['collations', 'timezones', 'installers', 'ssl_protocols'], 'nginx')
+    v2, v3 = results[sim.url], results[sim.url_v3]
+    assert all(v3) and v3[1:] == v2[1:]
+    assert isinstance(v3[0], list) and v3[0]

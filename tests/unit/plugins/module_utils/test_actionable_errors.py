@@ -32,15 +32,15 @@ def scripted_client(api_url, script, chosen=None):
     return client
 
 
-@pytest.mark.parametrize('api_url', ['https://manage.runcloud.io/api/v3', 'https://manage.runcloud.io',
+@pytest.mark.parametrize('api_url', ['https://manage.runcloud.io/api/v4', 'https://manage.runcloud.io',
                                      'https://manage.runcloud.io/api'])
-def test_a_404_on_the_first_request_of_a_url_without_api_v2_says_to_check_api_url(api_url):
+def test_a_404_on_the_first_request_of_a_url_without_an_api_version_says_to_check_api_url(api_url):
     client = scripted_client(api_url, [Exchange('GET', '/servers', answer(404, {'message': 'Not found'}))])
     with pytest.raises(NotFoundError) as caught:
         client.get('servers')
     message = str(caught.value)
     assert message.startswith('GET /servers: HTTP 404: Not found; check api_url: it is %s' % api_url)
-    assert 'ending in /api/v2' in message and 'https://manage.runcloud.io/api/v2' in message
+    assert 'ending in /api/v2' in message and 'https://manage.runcloud.io/api/v2' in message and '/api/v3 (v3)' in message
 
 
 def test_a_404_on_the_first_request_of_a_right_looking_url_still_mentions_api_url():

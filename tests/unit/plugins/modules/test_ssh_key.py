@@ -89,7 +89,8 @@ def test_check_mode_replacement_writes_nothing(monkeypatch):
         Exchange('GET', '/servers/3/users/7', answer(200, SHOP)),
     ], check_mode=True)
     assert result['changed'] is True
-    assert result['ssh_key'] == {'id': None, 'label': 'alice', 'user_id': 7, 'public_key': KEY_B, 'created_at': None}
+    assert result['ssh_key'] == {'id': None, 'label': 'alice', 'user_id': 7, 'user': 'shop', 'temporary': False,
+                                 'public_key': KEY_B, 'created_at': None}
     session.assert_done()
 
 

@@ -186,3 +186,19 @@ def test_cron_and_supervisor_jobs_are_claimed_by_kind():
     assert variables['laravel_app_apps'][0]['scheduler'] is False
     assert variables['server_baseline_cron_jobs'] == [dict(label='backup', command='/usr/local/bin/backup', schedule='0 3 * * *', user='root')]
     assert 'server_baseline_supervisor_jobs' not in variables
+
+
+def test_api_v3_exports_the_same_account_as_v2():
+    # One account seen through both versions: the same variables (v3 names an SSH key's user instead of its id).
+    with Simulator(token=TOKEN) as sim:
+        account_generator.build_account(RunCloudClient(api_url=sim.url, api_token=TOKEN), sim.control_url, 3, 'medium')
+        exports = []
+        for url, token in ((sim.url, TOKEN), (sim.url_v3, sim.token_v3)):
+            reader = AccountReader(RunCloudClient(api_url=url, api_token=token), 2)
+            exports.append(AccountExport().files(reader.read(reader.servers()), reader.external_api_keys()))
+    v2, v3 = exports
+    assert sorted(v2) == sorted(v3)
+    assert any('server_baseline_ssh_keys' in text and 'system_user' in text for name, text in v2.items() if name.startswith('host_vars/'))
+    for name in v2:
+        if name != 'runcloud.yml':
+            assert v3[name] == v2[name], name

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The catalogue of RunCloud resources: where each lives in every API version.
+
+This is the one file of the collection that holds endpoint paths (a unit test checks it). Modules,
+info modules, the action plugin, the inventory plugin, the lookup, the account export and the
+event source take their paths from here; the client turns a path of API v2 into the path of the
+version it talks to (``versioned_path``), so a caller names an endpoint once for both versions.
+
+Paths are templates relative to the API root (``servers/{server_id}/webapps``). A resource's own
+paths use ``{id}``; the ids of its parents are named ``{server_id}``, ``{web_app_id}`` ... as the
+modules resolve them. Like the client, this file never imports Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+V2, V3 = 2, 3
+VERSIONS = (V2, V3)
+DEFAULT_VERSION = V2
+
+
+class Resource:
+    """One RunCloud resource.
+
+    ``paths`` maps a role (``list``, ``item``, ``create``, ``singleton``, an update endpoint, an
+    action, a detail read) to the path of API v2; ``moved`` holds the roles whose path differs on
+    API v3; ``only`` holds roles that exist on API v3 alone (v3-only updates). ``identity`` is the API
+    field that names the resource, ``parent`` the resource it lives under, ``versions`` the API
+    versions that have it.
+    """
+
+    def __init__(self, name, paths, identity=None, parent=None, versions=VERSIONS, moved=None, only=None):
+        self.name = name
+        self.identity = identity
+        self.parent = parent
+        self.versions = tuple(versions)
+        self.paths = {V2: dict(paths), V3: dict(paths, **(moved or {}))}
+        self.paths[V3].update(only or {})
+        self.v3_only_roles = frozenset(only or ())
+
+    def path(self, role, version=DEFAULT_VERSION):
+        """The path template of ``role`` on API ``version``; KeyError when that version has none."""
+        return self.paths[version][role]
+
+    def has(self, role, version):
+        return version in self.versions and role in self.paths[version]
+
+
+RESOURCES = dict((resource.name, resource) for resource in (
+    Resource('ping', dict(item='ping')),
+    Resource('server', identity='name', paths=dict(
+        list='servers',
+        item='servers/{id}',
+        shared='servers/shared',
+        installation_script='servers/{id}/installationscript',
+        meta='servers/{id}/settings/meta',
+        ssh_settings='servers/{id}/settings/ssh',
+        autoupdate='servers/{id}/settings/autoupdate',
+        php_cli='servers/{id}/php/cli',
+        php_versions='servers/{server_id}/php/version',
+        stats='servers/{id}/stats',
+        hardware='servers/{id}/hardwareinfo',
+        health='servers/{id}/health/latest',
+        services='servers/{id}/services',
+        logs='servers/{id}/logs',
+    )),
+    Resource('server_health', parent='server', paths=dict(
+        singleton='servers/{server_id}/health/latest',
+        clean_disk='servers/{server_id}/health/diskcleaner',
+    )),
+    Resource('service', identity='realName', parent='server', paths=dict(list='servers/{server_id}/services')),
+    Resource('system_user', identity='username', parent='server', paths=dict(
+        list='servers/{server_id}/users',
+        item='servers/{server_id}/users/{id}',
+        password='servers/{server_id}/users/{id}/password',
+        deployment_key='servers/{server_id}/users/{id}/deploymentkey',
+    )),
+    Resource('ssh_key', identity='label', parent='server', paths=dict(
+        list='servers/{server_id}/sshcredentials',
+        item='servers/{server_id}/sshcredentials/{id}',
+    ), moved=dict(
+        list='servers/{server_id}/ssh/credentials',
+        item='servers/{server_id}/ssh/credentials/{id}',
+    )),
+    Resource('database', identity='name', parent='server', paths=dict(
+        list='servers/{server_id}/databases',
+        item='servers/{server_id}/databases/{id}',
+    )),
+    Resource('database_user', identity='username', parent='server', paths=dict(
+        list='servers/{server_id}/databaseusers',
+        item='servers/{server_id}/databaseusers/{id}',
+    )),
+    Resource('database_grant', parent='database', paths=dict(list='servers/{server_id}/databases/{database_id}/grant')),
+    Resource('cron_job', identity='label', parent='server', paths=dict(
+        list='servers/{server_id}/cronjobs',
+        item='servers/{server_id}/cronjobs/{id}',
+        rebuild='servers/{server_id}/cronjobs/rebuild',
+    ), only=dict(update='servers/{server_id}/cronjobs/{id}')),
+    Resource('supervisor_job', identity='label', parent='server', paths=dict(
+        list='servers/{server_id}/supervisors',
+        item='servers/{server_id}/supervisors/{id}',
+        binaries='servers/{server_id}/supervisors/binaries',
+        rebuild='servers/{server_id}/supervisors/rebuild',
+        reload='servers/{server_id}/supervisors/{id}/reload',
+    )),
+    Resource('firewall_rule', parent='server', paths=dict(
+        list='servers/{server_id}/security/firewalls',
+        item='servers/{server_id}/security/firewalls/{id}',
+    )),
+    Resource('fail2ban', parent='server', paths=dict(list='servers/{server_id}/security/fail2ban/blockedip')),
+    Resource('web_app', identity='name', parent='server', paths=dict(
+        list='servers/{server_id}/webapps',
+        item='servers/{server_id}/webapps/{id}',
+        create='servers/{server_id}/webapps/custom',
+        create_alias='servers/{server_id}/webapps/{alias_parent_id}/alias',
+        settings='servers/{server_id}/webapps/{id}/settings',
+        php='servers/{server_id}/webapps/{id}/settings/php',
+        fpmnginx='servers/{server_id}/webapps/{id}/settings/fpmnginx',
+        rebuild='servers/{server_id}/webapps/{id}/rebuild',
+        default='servers/{server_id}/webapps/{id}/default',
+        log='servers/{server_id}/webapps/{id}/log',
+    )),
+    Resource('domain', identity='name', parent='web_app', paths=dict(
+        list='servers/{server_id}/webapps/{web_app_id}/domains',
+        item='servers/{server_id}/webapps/{web_app_id}/domains/{id}',
+    ), only=dict(update='servers/{server_id}/webapps/{web_app_id}/domains/{id}/meta')),
+    Resource('web_app_ssl', parent='web_app', paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/ssl',
+        item='servers/{server_id}/webapps/{web_app_id}/ssl/{id}',
+        mode='servers/{server_id}/webapps/{web_app_id}/ssl/advanced',
+    )),
+    Resource('domain_ssl', parent='domain', paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl',
+        item='servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl/{id}',
+    )),
+    Resource('git', parent='web_app', paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/git',
+        item='servers/{server_id}/webapps/{web_app_id}/git/{id}',
+        branch='servers/{server_id}/webapps/{web_app_id}/git/{id}/branch',
+        script='servers/{server_id}/webapps/{web_app_id}/git/{id}/script',
+    )),
+    Resource('script_installer', parent='web_app', paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/installer',
+        item='servers/{server_id}/webapps/{web_app_id}/installer/{id}',
+    )),
+    Resource('external_api_key', identity='label', paths=dict(
+        list='settings/externalapi',
+        item='settings/externalapi/{id}',
+    )),
+    # Lists every account has (the runcloud.cloud.static lookup, accepted values of options). API v3
+    # has collations per database engine only; RunCloud installs MariaDB, so its list stands in.
+    Resource('static', paths=dict(
+        collations='static/databases/collations',
+        timezones='static/timezones',
+        installers='static/webapps/installers',
+        ssl_protocols='static/ssl/protocols',
+    ), moved=dict(collations='static/databases/collations/mariadb')),
+))
+
+# The resources modules name as parents (the option is the kind), in the order they are resolved;
+# the action plugin remembers their ids and check mode may take them as predicted.
+PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')
+# Options naming a parent and the kind they name (alias_of names a web application).
+PARENT_OPTIONS = tuple((kind, kind) for kind in PARENT_KINDS) + (('alias_of', 'web_app'),)
+
+
+def path(resource, role, version=DEFAULT_VERSION):
+    """The path template of a resource's ``role`` (API v2 unless ``version`` says otherwise)."""
+    return RESOURCES[resource].path(role, version)
+
+
+def all_paths(version):
+    """Every (resource, role, path template) of API ``version``."""
+    return [(resource.name, role, template)
+            for resource in RESOURCES.values() if version in resource.versions
+            for role, template in sorted(resource.paths[version].items())]
+
+
+def version_of_url(api_url):
+    """The API version an ``api_url`` names (its last path segment ``v2`` or ``v3``); v2 for any other URL."""
+    match = re.search(r'/v(\d+)/*$', api_url or '')
+    if match and int(match.group(1)) in VERSIONS:
+        return int(match.group(1))
+    return DEFAULT_VERSION
+
+
+def _template_pattern(template):
+    parts = re.split(r'(\{[a-z_]+\})', template)
+    return re.compile('^' + ''.join('([^/]+)' if part.startswith('{') else re.escape(part) for part in parts) + '(?=/|$)')
+
+
+def _moves(version):
+    """(v2 pattern, template on ``version``) of every path that moved, longest first."""
+    moves = []
+    for resource in RESOURCES.values():
+        for role, template in resource.paths[V2].items():
+            moved = resource.paths[version].get(role)
+            if moved and moved != template:
+                moves.append((len(template), _template_pattern(template), moved, re.findall(r'\{([a-z_]+)\}', template)))
+    return [(pattern, moved, names) for _length, pattern, moved, names in sorted(moves, key=lambda move: -move[0])]
+
+
+MOVES = dict((version, _moves(version)) for version in VERSIONS if version != V2)
+
+
+def versioned_path(filled_path, version):
+    """A filled path of API v2 (``servers/7/sshcredentials/3``) as API ``version`` spells it
+    (``servers/7/ssh/credentials/3``); unchanged where both versions agree."""
+    if version == V2:
+        return filled_path
+    relative = filled_path.lstrip('/')
+    for pattern, moved, names in MOVES.get(version, ()):
+        match = pattern.match(relative)
+        if match:
+            values = dict(zip(names, match.groups()))
+            return moved.format(**values) + relative[match.end():]
+    return relative
