@@ -347,12 +347,15 @@ class RunCloudClient:
         self._lock = threading.Lock()
         self._pause_until = 0.0
         self.rate_limit = {}
+        # Every try sent (retries too), and the tries of writes among them: what the monthly quota counts.
         self.request_count = 0
+        self.write_requests = 0
         self.writes = 0
         self.uncertain_writes = 0
         user_agent = 'runcloud.cloud/%s (Ansible collection) python-requests/%s' % (COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             user_agent += ' ' + user_agent_suffix
+        self.pool_size = pool_size
         self.session = requests.Session()
         self.session.trust_env = True
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
@@ -509,6 +512,27 @@ class RunCloudClient:
             self._sleep(retry_delay)
             waited += retry_delay
 
+    def concurrently(self, calls):
+        """``[call() for call in calls]``, the calls running at the same time (at most ``pool_size``)
+        through this client's connection pool: for independent requests of one task (a server and its
+        SSH settings). Each call sends its requests with this client, so every retry rule and the
+        shared rate-limit pause apply to each. The results come in the order of ``calls``; when calls
+        fail, the error of the first of them in that order is raised once all have finished."""
+        return map_concurrently(lambda call: call(), calls, self.pool_size)
+
+    def get_many(self, paths):
+        """The decoded answers of GET requests to ``paths``, sent concurrently (``concurrently``)."""
+        return self.concurrently([lambda path=path: self.get(path) for path in paths])
+
+    def usage(self):
+        """What this client cost of the API quota so far: ``requests`` (every try sent, retries
+        included), ``writes`` (the tries that were not GET or HEAD, whatever their answer) and
+        ``rate_limit`` (the last ``X-RateLimit-Limit`` and ``X-RateLimit-Remaining`` the API sent,
+        None when it sent none). No credential, no path: safe to show."""
+        with self._lock:
+            return dict(requests=self.request_count, writes=self.write_requests,
+                        rate_limit=dict(limit=self.rate_limit.get('limit'), remaining=self.rate_limit.get('remaining')))
+
     def note_write(self, uncertain=False):
         """Count a write that was applied (or may have been): a task that fails later still changed something."""
         with self._lock:
@@ -543,6 +567,8 @@ class RunCloudClient:
         """One HTTP exchange. Returns (response, None, None) or (error, disposition, retry delay)."""
         with self._lock:
             self.request_count += 1
+            if method not in ('GET', 'HEAD'):
+                self.write_requests += 1
         try:
             response = self.session.request(
                 method, self.url_for(path), params=params,
