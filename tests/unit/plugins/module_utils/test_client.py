@@ -453,3 +453,49 @@ def test_two_exact_matches_ask_for_the_id():
 
 def test_path_quotes_values():
     assert RunCloudClient.path('servers/{server_id}/users', server_id='a/b') == 'servers/a%2Fb/users'
+
+
+def test_get_many_keeps_the_order_and_retries_each_request_by_the_rules():
+    client, clock, _logs = make_client([
+        Exchange('GET', '/servers/4/settings/ssh', answer(429, {'message': 'Too Many Attempts.'}, {'Retry-After': '2'})),
+        Exchange('GET', '/servers/4', answer(200, {'id': 4})),
+        Exchange('GET', '/servers/4/settings/ssh', answer(200, {'useDns': False})),
+    ])
+    assert client.get_many(['servers/4/settings/ssh', 'servers/4']) == [{'useDns': False}, {'id': 4}]
+    assert 2.0 in clock.sleeps
+    assert client.usage()['requests'] == 3
+    client.session.assert_done()
+
+
+def test_concurrently_raises_the_first_failure_in_order_after_every_call_ran():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/4', answer(200, {'id': 4})),
+        Exchange('GET', '/servers/4/settings/ssh', answer(404, {'message': 'Not found'})),
+        Exchange('GET', '/servers/4/services', answer(500, {'message': 'Server Error'})),
+    ], policy=RetryPolicy(max_tries=1, budget=0))
+    ran = []
+
+    def read(path):
+        ran.append(path)
+        return client.get(path)
+
+    with pytest.raises(NotFoundError):
+        client.concurrently([lambda: read('servers/4'), lambda: read('servers/4/settings/ssh'), lambda: read('servers/4/services')])
+    assert sorted(ran) == ['servers/4', 'servers/4/services', 'servers/4/settings/ssh']
+    client.session.assert_done()
+
+
+def test_usage_counts_every_try_and_every_write_try_but_no_secret():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(503, {'message': 'busy'})),
+        Exchange('GET', '/servers', answer(200, {'data': []}, {'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '58'})),
+        Exchange('POST', '/servers', answer(422, {'message': 'The name has already been taken.'})),
+        Exchange('PATCH', '/servers/4/settings/meta', answer(200, {'id': 4}, {'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '56'})),
+    ])
+    client.get('servers')
+    with pytest.raises(ValidationError):
+        client.post('servers', {'name': 'web'})
+    client.patch('servers/4/settings/meta', {'name': 'web'})
+    usage = client.usage()
+    assert usage == {'requests': 4, 'writes': 2, 'rate_limit': {'limit': 60, 'remaining': 56}}
+    assert TOKEN not in json.dumps(usage)

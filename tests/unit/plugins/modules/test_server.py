@@ -6,12 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 import requests
 
 from ansible_collections.runcloud.cloud.plugins.modules import server
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
-from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import API_URL, run_module, run_module_with_args
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, ScriptedSession, absence_proof, answer, listing
 
 WEB = {'id': 42, 'name': 'web', 'provider': 'Hetzner', 'ipAddress': '203.0.113.10', 'phpCLIVersion': 'php81rc',
        'softwareUpdate': False, 'securityUpdate': True, 'connected': False}
@@ -153,4 +155,46 @@ def test_a_server_create_that_landed_late_is_found_by_the_re_read(monkeypatch):
         absence_proof('/servers', created),
     ], extra_args=dict(api_timeout=3, api_retry_budget=30))
     assert result['failed'] is False and result['server']['id'] == 42
+    session.assert_done()
+
+
+class MeetingSession(ScriptedSession):
+    """Answers a GET only once another GET is under way too: sent one after the other, they time out."""
+
+    def __init__(self, base_url, script):
+        super(MeetingSession, self).__init__(base_url, script)
+        self.meeting = threading.Barrier(2, timeout=5)
+
+    def request(self, method, url, **kwargs):
+        if method == 'GET':
+            self.meeting.wait()
+        return super(MeetingSession, self).request(method, url, **kwargs)
+
+
+def test_a_server_by_id_and_its_ssh_settings_are_read_at_the_same_time(monkeypatch):
+    session = MeetingSession(API_URL, [
+        Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),
+        Exchange('GET', '/servers/42', answer(200, WEB)),
+    ])
+    args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0, id=42, use_dns=False, security_update=True)
+    result = run_module_with_args(monkeypatch, server.main, args, session, False, False)
+    assert result['changed'] is False
+    assert result['server']['ssh_settings'] == snake_case_keys(SSH)
+    assert result['api']['requests'] == 2
+    session.assert_done()
+
+
+def test_a_server_by_id_without_ssh_options_reads_no_ssh_settings(monkeypatch):
+    result, session = run_module(monkeypatch, server.main, dict(id=42, security_update=True), [
+        Exchange('GET', '/servers/42', answer(200, WEB)),
+    ])
+    assert result['changed'] is False
+    session.assert_done()
+
+
+def test_a_deleted_server_by_id_reads_no_ssh_settings(monkeypatch):
+    result, session = run_module(monkeypatch, server.main, dict(id=42, state='absent', use_dns=True), [
+        Exchange('GET', '/servers/42', answer(404, {'message': 'Not found'})),
+    ])
+    assert result['changed'] is False
     session.assert_done()
