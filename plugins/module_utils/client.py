@@ -518,7 +518,29 @@ class RunCloudClient:
         SSH settings). Each call sends its requests with this client, so every retry rule and the
         shared rate-limit pause apply to each. The results come in the order of ``calls``; when calls
         fail, the error of the first of them in that order is raised once all have finished."""
-        return map_concurrently(lambda call: call(), calls, self.pool_size)
+        calls = list(calls)
+        if len(calls) > self.pool_size:
+            return map_concurrently(lambda call: call(), calls, self.pool_size)
+        outcomes = [None] * len(calls)
+
+        def run(index):
+            try:
+                outcomes[index] = (True, calls[index]())
+            except BaseException as error:  # pylint: disable=broad-except
+                outcomes[index] = (False, error)
+
+        # The first call runs in this thread: one thread fewer to start (a few ms each on a busy machine).
+        helpers = [threading.Thread(target=run, args=(index,)) for index in range(1, len(calls))]
+        for helper in helpers:
+            helper.start()
+        if calls:
+            run(0)
+        for helper in helpers:
+            helper.join()
+        for succeeded, value in outcomes:
+            if not succeeded:
+                raise value
+        return [value for _succeeded, value in outcomes]
 
     def get_many(self, paths):
         """The decoded answers of GET requests to ``paths``, sent concurrently (``concurrently``)."""

@@ -42,6 +42,18 @@ PROFILE = 'legacy' if hasattr(common_json, 'get_module_encoder') else None
 MODULES_PACKAGE = 'ansible_collections.runcloud.cloud.plugins.modules'
 
 
+def preload(action_plugin_name):
+    """Import the module that the action plugin file ``action_plugin_name`` (its ``__name__``) stands in
+    front of. Ansible loads a task's action plugin in its main process before it forks the task's
+    workers, so they inherit the module and its module_utils imported: the collection loader compiles
+    a collection's Python source on every import, which cost a worker 15-35 ms per module task."""
+    try:
+        importlib.import_module('%s.%s' % (MODULES_PACKAGE, action_plugin_name.rsplit('.', 1)[-1]))
+    except ImportError:
+        # Without requests (or on a controller that cannot import it): the task reports it when it runs.
+        pass
+
+
 def requests_available():
     try:
         import requests  # noqa: F401 pylint: disable=unused-import
@@ -65,8 +77,13 @@ def environment(values):
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        # Back to what it was, touching only what differs: clearing and refilling the whole
+        # environment costs a putenv per variable, several milliseconds a task on a busy machine.
+        for key in [key for key in os.environ if key not in saved]:
+            del os.environ[key]
+        for key, value in saved.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
 
 
 def run_module_code(short_name, module_args, task_environment):
