@@ -38,7 +38,7 @@ options:
       - An empty list changes nothing and sends no request.
     type: list
     elements: str
-    version_added: 0.2.0
+    version_added: 0.1.0
   state:
     description:
       - V(started) and V(stopped) start or stop each service only when it is not already in that state.
