@@ -18,7 +18,7 @@ description:
     plugin and the total of the run.
   - RunCloud meters API calls per month and blocks every request once the quota is used up; this is what
     a run spends of it.
-  - The numbers come from the RV(api) block that every module of the collection returns (and
+  - The numbers come from the C(api) block that every module of the collection returns (and
     M(runcloud.cloud.account_export)); a request is counted once it was sent, retries included, whatever
     its answer. A host is the inventory host of the task, also when the task is delegated.
   - A task with C(no_log) hides its result, and with it what the task cost; such results are counted
