@@ -57,25 +57,26 @@ def run_fleet(simulator, tmp_path):
 
 
 def shown(output):
-    """{label: (requests, writes)} of the play's and the run's blocks, and (remaining, limit) last shown."""
-    play, run = output.split('RUNCLOUD API USAGE: Keep every server', 1)[1].split('RUNCLOUD API USAGE: the run', 1)
-    lines = dict((match.group('label'), (int(match.group('requests')), int(match.group('writes')))) for match in LINE.finditer(play))
-    lines.update(('run ' + match.group('label'), (int(match.group('requests')), int(match.group('writes'))))
-                 for match in LINE.finditer(run))
-    rate = [(int(match.group('remaining')), int(match.group('limit'))) for match in RATE_LINE.finditer(run)]
-    return lines, rate[-1]
+    """[(title, {label: (requests, writes)}, (remaining, limit))] of the blocks the callback showed, in order."""
+    parts = re.split(r'^RUNCLOUD API USAGE: (.*?) \*+$', output, flags=re.MULTILINE)
+    blocks = []
+    for title, body in zip(parts[1::2], parts[2::2]):
+        lines = dict((match.group('label'), (int(match.group('requests')), int(match.group('writes')))) for match in LINE.finditer(body))
+        rate = RATE_LINE.search(body)
+        blocks.append((title, lines, (int(rate.group('remaining')), int(rate.group('limit')))))
+    return blocks
 
 
 def logged_per_host(log):
     """{host: (requests, writes)} from the simulator's log: a request under /servers/N belongs to the host
-    of server N (web-0N), the account check (/ping) to the first host; the list of servers is the inventory's."""
+    of server N (web-0N), the account check (/ping) to localhost, the list of servers to the inventory."""
     counts = {}
     for entry in log:
         match = re.match(r'^/servers/(\d+)(/|$)', entry['path'])
         if match:
             host = 'web-%02d' % int(match.group(1))
         elif entry['path'] == '/ping':
-            host = 'web-01'
+            host = 'localhost'
         else:
             assert entry['path'] == '/servers' and entry['method'] == 'GET', entry
             host = 'inventory plugin'
@@ -86,16 +87,24 @@ def logged_per_host(log):
 
 def check_shown_against_the_log(simulator, output, log):
     """Assert what the callback showed is what the simulator logged; return the log per host."""
-    lines, (remaining, limit) = shown(output)
+    blocks = shown(output)
+    assert [title for title, _lines, _rate in blocks] == [
+        'Check the API connection and the credentials once per run', 'Keep every server of the fleet on the baseline', 'the run']
     logged = logged_per_host(log)
     writes = sum(1 for entry in log if entry['method'] != 'GET')
-    assert lines['run run total'] == (len(log), writes)
-    assert lines['run inventory plugin'] == logged.pop('inventory plugin')
-    assert lines['play total'] == (len(log) - lines['run inventory plugin'][0], writes)
-    assert dict((host, lines[host]) for host in logged) == logged
-    assert len(logged) == SERVERS
+    hosts = {}
+    for _title, lines, _rate in blocks[:-1]:
+        play_hosts = dict((label, counts) for label, counts in lines.items() if label != 'play total')
+        assert lines['play total'] == (sum(counts[0] for counts in play_hosts.values()), sum(counts[1] for counts in play_hosts.values()))
+        hosts.update(play_hosts)
+    run = blocks[-1][1]
+    assert run['run total'] == (len(log), writes)
+    assert run['inventory plugin'] == logged.pop('inventory plugin')
+    assert hosts == logged
+    assert len(hosts) == SERVERS + 1
+    # The headroom after the run's last answer: every request of the test so far counted against the limit.
     simulator.logged_before += len(log)
-    assert (remaining, limit) == (RATE_LIMIT - simulator.logged_before, RATE_LIMIT)
+    assert blocks[-1][2] == blocks[-2][2] == (RATE_LIMIT - simulator.logged_before, RATE_LIMIT)
     assert harness.TOKEN not in output
     return logged
 
@@ -114,5 +123,7 @@ def test_the_callback_shows_what_the_simulator_logged(simulator, tmp_path):
     # firewall rules; the account check once per run, one page of the inventory - and no write.
     output, log = run_fleet(simulator, tmp_path)
     logged = check_shown_against_the_log(simulator, output, log)
-    assert logged == dict(('web-%02d' % number, (5 if number == 1 else 4, 0)) for number in range(1, SERVERS + 1))
-    assert shown(output)[0]['run inventory plugin'] == (1, 0)
+    expected = dict(('web-%02d' % number, (4, 0)) for number in range(1, SERVERS + 1))
+    expected['localhost'] = (1, 0)
+    assert logged == expected
+    assert shown(output)[-1][1]['inventory plugin'] == (1, 0)
