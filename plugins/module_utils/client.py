@@ -26,7 +26,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import copy
 import email.utils
+import hashlib
 import json
 import math
 import os
@@ -82,6 +84,20 @@ NOT_TRANSIENT_5XX = frozenset([501, 505])
 CONNECT_FAILURE_TRIES = 2
 # The first pause before re-reading the state again after an uncertain write; it doubles each time.
 SETTLE_FIRST_PAUSE = 1.0
+
+# Lists that the items of one looped task share (``share_list_reads``): off unless the process runs
+# such a task. {(account, path, query): the whole list, or None when it is longer than one page}.
+_SHARED_LISTS = {'enabled': False, 'lists': {}}
+
+
+def share_list_reads():
+    """Let ``find_by_field`` answer every item of a looped task from one read of each list: the first
+    item reads the whole list (when it fits in one page; else every item searches as usual) and the
+    items after it find their resource there. Any write of the process forgets every shared list, so
+    an item never misses what an earlier one created. For the process of one task only (the action
+    plugin's worker of a task with a loop and without ``until``); never in a process that outlives it."""
+    _SHARED_LISTS['enabled'] = True
+
 
 # What an attempt's failure allows.
 FINAL = 'final'            # do not retry
@@ -591,6 +607,7 @@ class RunCloudClient:
             self.request_count += 1
             if method not in ('GET', 'HEAD'):
                 self.write_requests += 1
+                _SHARED_LISTS['lists'].clear()
         try:
             response = self.session.request(
                 method, self.url_for(path), params=params,
@@ -778,16 +795,34 @@ class RunCloudClient:
         replaces the exact string comparison (domain names, where case does not matter).
         """
         same = same or _same
-        query = dict(params or {})
-        if searchable:
-            query['search'] = value
-        matches = [item for item in self.iter_items(path, query, max_pages=max_pages) if isinstance(item, dict) and same(item.get(field), value)]
+        # Shared by the items of a looped task; a limited read (a proof of absence) is always fresh.
+        candidates = self._shared_list(path, params) if _SHARED_LISTS['enabled'] and max_pages is None else None
+        if candidates is None:
+            query = dict(params or {})
+            if searchable:
+                query['search'] = value
+            candidates = self.iter_items(path, query, max_pages=max_pages)
+        matches = [item for item in candidates if isinstance(item, dict) and same(item.get(field), value)]
         if len(matches) > 1:
             raise AmbiguousMatchError(
                 '%d %ss have %s %r (ids %s); give the id instead of the name'
                 % (len(matches), description, field, value, ', '.join(str(item.get('id')) for item in matches)),
                 'GET', '/' + path.lstrip('/'))
         return matches[0] if matches else None
+
+
+    def _shared_list(self, path, params):
+        """The whole list at ``path`` as read once for the items of the looped task (a copy: callers
+        change what they find), or None when it did not fit in one page."""
+        account = hashlib.sha256(('%s %s' % (self.api_url, self._authorization)).encode('utf-8')).hexdigest()
+        key = (account, '/' + path.lstrip('/'), json.dumps(params or {}, sort_keys=True))
+        lists = _SHARED_LISTS['lists']
+        if key not in lists:
+            items, pagination = self.get_page(path, 1, MAX_PER_PAGE, params)
+            pages = total_pages_of(pagination)
+            whole = pages == 1 if pages is not None else not _page_may_continue(1, len(items), len(items), MAX_PER_PAGE)
+            lists[key] = list(items) if whole else None
+        return copy.deepcopy(lists[key])
 
 
 BOOLEAN_WORDS = {'y': True, 'yes': True, 'on': True, '1': True, 'true': True, 't': True,

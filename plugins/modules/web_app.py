@@ -41,6 +41,14 @@ options:
         C(/home/<user>/webapps/<name>).
     type: str
     required: true
+  id:
+    description:
+      - The id of the application (as RV(web_app.id) returns it, or the web applications of the
+        inventory plugin with O(runcloud.cloud.runcloud#inventory:include_web_apps)). It is then read
+        directly, at the same time as its settings when an option of those is set, instead of being
+        searched by name; it must carry O(name).
+    type: int
+    version_added: 0.1.0
   domain_name:
     description:
       - The first domain name of the application. Required to create it.
@@ -529,6 +537,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             name=dict(type='str', required=True),
+            id=dict(type='int'),
             domain_name=dict(type='str'),
             system_user=dict(type='raw'),
             alias_of=dict(type='raw'),

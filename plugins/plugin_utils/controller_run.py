@@ -36,6 +36,8 @@ except ImportError:  # ansible-core >= 2.20: results are objects that clean them
 
 from ansible.module_utils.common import json as common_json
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import client
+
 # ansible-core >= 2.19: module arguments and results travel with a serialization profile.
 PROFILE = 'legacy' if hasattr(common_json, 'get_module_encoder') else None
 
@@ -131,8 +133,16 @@ def parsed_result(action, low_level):
     return parsed
 
 
+def items_share_reads(task):
+    """Whether the items of ``task`` may read each list once for all of them: they run one after the
+    other in this worker when the task has a loop, but not with ``until`` (a retry must see the state anew)."""
+    return bool(task.loop is not None or task.loop_with) and not task.until
+
+
 def execute_in_worker(action, short_name, module_args, task_vars):
     """``action._execute_module()`` for a module of this collection, without a module process."""
+    if items_share_reads(action._task):
+        client.share_list_reads()
     args = dict(module_args)
     action._update_module_args(action._task.action, args, task_vars)
     task_environment = {}

@@ -14,9 +14,9 @@
    - ``ansible.builtin.debug`` tasks, as many as the scenario has (Ansible's own floor),
    and prints the median wall time and the requests of each.
 2. examples/fleet.yml, converged, with 4, 20 and 100 connected servers, interleaved ``--fleet-pairs`` times
-   with its floor playbook (the same inventory and ``serial``, and as many ansible.builtin.debug tasks
-   per host as ran for each host of the fleet): requests and writes per server, median wall time and
-   its ratio to the floor's.
+   with its floor playbook (the same plays, inventory and ``serial``, and as many ansible.builtin.debug
+   tasks for each host as ran for it in the fleet, skipped ones not counted): requests and writes per
+   server, median wall time and its ratio to the floor's.
 
     python tests/benchmark/task_benchmark.py [--latency-ms 100] [--pairs 5] [--others 100] [--fleet 4,20,100]
                                              [--fleet-pairs 5] [--module-processes] [--skip-scenario]
@@ -184,21 +184,30 @@ FLEET_MAX_FLOOR_RATIO = 1.8
 
 
 def tasks_per_host(output):
-    """The fewest tasks that ran for one host (``ok=`` of the PLAY RECAP; skipped ones not counted)."""
-    counts = [int(match) for match in re.findall(r'^\S+\s+:\s+ok=(\d+)', output.split('PLAY RECAP', 1)[-1], re.MULTILINE)]
+    """{host: tasks that ran for it} from the PLAY RECAP (``ok=``, which counts changed ones; skipped ones not)."""
+    counts = dict((host, int(count)) for host, count in
+                  re.findall(r'^(\S+)\s+:\s+ok=(\d+)', output.split('PLAY RECAP', 1)[-1], re.MULTILINE))
     if not counts:
         raise SystemExit('no PLAY RECAP in the output:\n%s' % output[-4000:])
-    return min(counts)
+    return counts
 
 
-def write_floor_playbook(path, tasks):
-    """Ansible's own cost of the fleet: the same hosts (the inventory plugin), the same ``serial``, and
-    ``tasks`` ansible.builtin.debug tasks per host: as many as ran for each host of the fleet."""
-    debug = [{'name': 'debug %d' % number, 'ansible.builtin.debug': {'msg': 'task %d of {{ inventory_hostname }}' % number}}
-             for number in range(tasks)]
+def write_floor_playbook(path, counts):
+    """Ansible's own cost of the fleet: the same plays - the account check on localhost, the servers of
+    the inventory plugin with the same ``serial`` - with as many ansible.builtin.debug tasks for each
+    host as ran for it in the fleet; returns the number per server."""
+    per_server = min(count for host, count in counts.items() if host != 'localhost')
+
+    def debug(tasks):
+        return [{'name': 'debug %d' % number, 'ansible.builtin.debug': {'msg': 'task %d of {{ inventory_hostname }}' % number}}
+                for number in range(tasks)]
+    plays = []
+    if counts.get('localhost'):
+        plays.append(dict(name='account check', hosts='localhost', gather_facts=False, tasks=debug(counts['localhost'])))
+    plays.append(dict(name='floor', hosts='runcloud', gather_facts=False, serial='{{ fleet_batch | default(5) }}', tasks=debug(per_server)))
     with open(path, 'w') as handle:
-        json.dump([dict(name='floor', hosts='runcloud', gather_facts=False, serial='{{ fleet_batch | default(5) }}', tasks=debug)],
-                  handle, indent=1)
+        json.dump(plays, handle, indent=1)
+    return per_server
 
 
 def fleet(runner, sizes, latency_ms, pairs, module_processes=False):
@@ -216,9 +225,8 @@ def fleet(runner, sizes, latency_ms, pairs, module_processes=False):
         runner.playbook(FLEET, '-i', FLEET_INVENTORY)
         runner.allow_changes = False
         _seconds, _requests, output = runner.playbook_output(FLEET, '-i', FLEET_INVENTORY)
-        tasks = tasks_per_host(output)
         floor_playbook = os.path.join(runner.workdir, 'floor-%d.json' % size)
-        write_floor_playbook(floor_playbook, tasks)
+        tasks = write_floor_playbook(floor_playbook, tasks_per_host(output))
         session.set_latency(latency_ms)
         variants = [('fleet.yml', FLEET, ()), ('floor (debug tasks)', floor_playbook, ())]
         if module_processes:

@@ -89,6 +89,20 @@ class ScriptedSession:
         assert not self.script, 'expected requests were not sent: %s' % ', '.join('%s %s' % (s.method, s.path) for s in self.script)
 
 
+class MeetingSession(ScriptedSession):
+    """A ScriptedSession that answers a GET only once another GET is under way too: reads that the
+    client sends one after the other time out (``threading.BrokenBarrierError``) instead of meeting."""
+
+    def __init__(self, base_url, script, readers=2):
+        super(MeetingSession, self).__init__(base_url, script)
+        self.meeting = threading.Barrier(readers, timeout=5)
+
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        if method == 'GET':
+            self.meeting.wait()
+        return super(MeetingSession, self).request(method, url, params=params, data=data, headers=headers, **kwargs)
+
+
 def listing(*items, **pagination):
     """A canned list answer in the API's envelope; ``page`` and ``total_pages`` default to 1 of 1."""
     current = pagination.get('page', 1)

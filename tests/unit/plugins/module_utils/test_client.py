@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     RetryPolicy,
     RunCloudClient,
@@ -499,3 +500,71 @@ def test_usage_counts_every_try_and_every_write_try_but_no_secret():
     usage = client.usage()
     assert usage == {'requests': 4, 'writes': 2, 'rate_limit': {'limit': 60, 'remaining': 56}}
     assert TOKEN not in json.dumps(usage)
+
+
+# -- lists shared by the items of a looped task -----------------------------------------------------
+
+@pytest.fixture
+def shared_lists(monkeypatch):
+    monkeypatch.setitem(client_module._SHARED_LISTS, 'enabled', True)
+    monkeypatch.setitem(client_module._SHARED_LISTS, 'lists', {})
+
+
+def users(*names, **pagination):
+    return answer(200, {'data': [{'id': number, 'username': name} for number, name in enumerate(names, 1)],
+                        'meta': {'pagination': dict({'total_pages': 1}, **pagination)}})
+
+
+def test_loop_items_find_their_resources_in_one_read_of_the_list(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice', 'bob'), query={'search': None, 'page': 1}),
+    ])
+    alice = client.find_by_field('servers/1/users', 'alice', 'username')
+    alice['changed by the caller'] = True
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 2
+    assert 'changed by the caller' not in client.find_by_field('servers/1/users', 'alice', 'username')
+    assert client.find_by_field('servers/1/users', 'carol', 'username') is None
+    client.session.assert_done()
+
+
+def test_a_write_makes_the_next_item_read_the_list_again(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+        Exchange('POST', '/servers/1/users', answer(200, {'id': 2, 'username': 'bob'})),
+        Exchange('GET', '/servers/1/users', users('alice', 'bob'), query={'search': None}),
+    ])
+    assert client.find_by_field('servers/1/users', 'bob', 'username') is None
+    client.post('servers/1/users', {'username': 'bob'})
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 2
+    client.session.assert_done()
+
+
+def test_a_list_longer_than_a_page_is_searched_by_each_item(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice', total_pages=3), query={'search': None}),
+        Exchange('GET', '/servers/1/users', users('bob'), query={'search': 'bob'}),
+        Exchange('GET', '/servers/1/users', users('carol'), query={'search': 'carol'}),
+    ])
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 1
+    assert client.find_by_field('servers/1/users', 'carol', 'username')['id'] == 1
+    client.session.assert_done()
+
+
+def test_a_proof_of_absence_is_never_answered_from_a_shared_list(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+    ])
+    client.find_by_field('servers/1/users', 'bob', 'username')
+    assert client.find_by_field('servers/1/users', 'bob', 'username', searchable=False, max_pages=25) is None
+    client.session.assert_done()
+
+
+def test_without_a_loop_every_find_searches():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': 'alice'}),
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': 'alice'}),
+    ])
+    client.find_by_field('servers/1/users', 'alice', 'username')
+    client.find_by_field('servers/1/users', 'alice', 'username')
+    client.session.assert_done()

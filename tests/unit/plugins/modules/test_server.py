@@ -6,14 +6,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-
 import requests
 
 from ansible_collections.runcloud.cloud.plugins.modules import server
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import API_URL, run_module, run_module_with_args
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, ScriptedSession, absence_proof, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, MeetingSession, absence_proof, answer, listing
 
 WEB = {'id': 42, 'name': 'web', 'provider': 'Hetzner', 'ipAddress': '203.0.113.10', 'phpCLIVersion': 'php81rc',
        'softwareUpdate': False, 'securityUpdate': True, 'connected': False}
@@ -157,18 +155,6 @@ def test_a_server_create_that_landed_late_is_found_by_the_re_read(monkeypatch):
     assert result['failed'] is False and result['server']['id'] == 42
     session.assert_done()
 
-
-class MeetingSession(ScriptedSession):
-    """Answers a GET only once another GET is under way too: sent one after the other, they time out."""
-
-    def __init__(self, base_url, script):
-        super(MeetingSession, self).__init__(base_url, script)
-        self.meeting = threading.Barrier(2, timeout=5)
-
-    def request(self, method, url, **kwargs):
-        if method == 'GET':
-            self.meeting.wait()
-        return super(MeetingSession, self).request(method, url, **kwargs)
 
 
 def test_a_server_by_id_and_its_ssh_settings_are_read_at_the_same_time(monkeypatch):

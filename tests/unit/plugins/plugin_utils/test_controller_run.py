@@ -11,6 +11,9 @@ __metaclass__ = type
 import importlib
 import os
 import sys
+import types
+
+import pytest
 
 from ansible_collections.runcloud.cloud.plugins.plugin_utils import controller_run
 
@@ -36,3 +39,14 @@ def test_an_action_plugin_file_imports_its_module_where_ansible_loads_it(monkeyp
     monkeypatch.delitem(sys.modules, module, raising=False)
     importlib.import_module(action)
     assert module in sys.modules
+
+
+@pytest.mark.parametrize('loop, loop_with, until, shared', [
+    (None, None, [], False),
+    ('{{ domains }}', None, [], True),
+    (None, 'items', [], True),
+    ('{{ domains }}', None, ['result is success'], False),
+])
+def test_only_the_items_of_a_loop_without_until_share_their_reads(loop, loop_with, until, shared):
+    task = types.SimpleNamespace(loop=loop, loop_with=loop_with, until=until)
+    assert controller_run.items_share_reads(task) is shared
