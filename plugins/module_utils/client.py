@@ -810,7 +810,6 @@ class RunCloudClient:
                 'GET', '/' + path.lstrip('/'))
         return matches[0] if matches else None
 
-
     def _shared_list(self, path, params):
         """The whole list at ``path`` as read once for the items of the looped task (a copy: callers
         change what they find), or None when it did not fit in one page."""
