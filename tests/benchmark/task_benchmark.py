@@ -215,8 +215,8 @@ def fleet(runner, sizes, latency_ms, pairs, module_processes=False):
     session = runner.session
     rows = []
     print('\nexamples/fleet.yml, converged, %d ms latency, 5 forks, median of %d interleaved runs' % (latency_ms, pairs))
-    print('%-8s %-20s %9s %7s %11s %10s %8s %12s %11s' % ('servers', 'variant', 'requests', 'writes', 'per server',
-                                                         'tasks/host', 'wall s', 's per server', 'vs floor'))
+    print('%-8s %-20s %9s %7s %11s %10s %8s %12s %11s'
+          % ('servers', 'variant', 'requests', 'writes', 'per server', 'tasks/host', 'wall s', 's per server', 'vs floor'))
     for size in sizes:
         session.reset()
         session.seed(servers=size, connected=True)
@@ -245,8 +245,8 @@ def fleet(runner, sizes, latency_ms, pairs, module_processes=False):
         for name, _playbook, _extra in variants:
             median = statistics.median(times[name])
             requests, writes = counts[name]
-            print('%-8d %-20s %9d %7d %11.2f %10d %8.2f %12.3f %10.2fx' % (size, name, requests, writes, requests / float(size), tasks,
-                                                                         median, median / size, median / floor))
+            print('%-8d %-20s %9d %7d %11.2f %10d %8.2f %12.3f %10.2fx'
+                  % (size, name, requests, writes, requests / float(size), tasks, median, median / size, median / floor))
             rows.append(dict(servers=size, variant=name, requests=requests, writes=writes, seconds=median, ratio=median / floor,
                              runs=sorted(round(value, 2) for value in times[name])))
     return rows

@@ -156,7 +156,6 @@ def test_a_server_create_that_landed_late_is_found_by_the_re_read(monkeypatch):
     session.assert_done()
 
 
-
 def test_a_server_by_id_and_its_ssh_settings_are_read_at_the_same_time(monkeypatch):
     session = MeetingSession(API_URL, [
         Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),

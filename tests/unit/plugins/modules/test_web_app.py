@@ -208,7 +208,6 @@ def test_a_listed_timezone_is_sent(monkeypatch):
     session.assert_done()
 
 
-
 def test_an_app_by_id_and_its_settings_are_read_at_the_same_time(monkeypatch):
     session = MeetingSession(API_URL, [
         Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
