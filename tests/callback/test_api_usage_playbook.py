@@ -42,7 +42,7 @@ def simulator():
         session.close()
 
 
-def run_fleet(simulator, tmp_path):
+def run_fleet(simulator, tmp_path, *extra):
     simulator.clear_log()
     env = dict((name, value) for name, value in os.environ.items() if not name.startswith(('RUNCLOUD_', 'ANSIBLE_')))
     env.update(ANSIBLE_COLLECTIONS_PATH=harness.collections_path(), ANSIBLE_CALLBACKS_ENABLED='runcloud.cloud.api_usage',
@@ -50,7 +50,7 @@ def run_fleet(simulator, tmp_path):
                ANSIBLE_LOCALHOST_WARNING='false', RUNCLOUD_API_URL=simulator.url, RUNCLOUD_API_TOKEN=harness.TOKEN)
     # One fork: the last answer of the run is the last request of the log.
     completed = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', FLEET_INVENTORY, FLEET,
-                                '-f', '1', '-e', 'fleet_batch=2'], cwd=str(tmp_path), env=env, stdout=subprocess.PIPE,
+                                '-f', '1', '-e', 'fleet_batch=2'] + list(extra), cwd=str(tmp_path), env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, universal_newlines=True, check=False, timeout=600)
     assert completed.returncode == 0, completed.stdout[-4000:]
     return completed.stdout, simulator.request_log()['requests']
@@ -127,3 +127,14 @@ def test_the_callback_shows_what_the_simulator_logged(simulator, tmp_path):
     expected['localhost'] = (1, 0)
     assert logged == expected
     assert shown(output)[-1][1]['inventory plugin'] == (1, 0)
+
+
+def test_the_callback_counts_modules_that_run_as_processes_too(simulator, tmp_path):
+    # A task interpreter that is not the controller's own Python makes the action plugin run each
+    # module as a process of its own (the path of a remote host); its api block is the same.
+    wrapper = tmp_path / 'python'
+    wrapper.write_text('#!/bin/sh\nexec %s "$@"\n' % sys.executable)
+    wrapper.chmod(0o755)
+    output, log = run_fleet(simulator, tmp_path, '-e', 'ansible_python_interpreter=%s' % wrapper, '-vvv')
+    assert 'in the controller process' not in output and 'AnsiballZ_server.py' in output
+    check_shown_against_the_log(simulator, output, log)
