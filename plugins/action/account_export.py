@@ -98,7 +98,7 @@ class ActionModule(ActionBase):
             changed_files=sorted(path for path, _before, _after in changes),
             servers=sorted(str(server.get('name')) for server in chosen),
             vault_variables=sorted(export.vault.entries),
-            api=dict(requests=client.request_count, seconds=round(time.monotonic() - started, 3)),
+            api=dict(client.usage(), seconds=round(time.monotonic() - started, 3)),
         )
         if api_log and self._display.verbosity >= 3:
             result['api_log'] = api_log

@@ -9,3 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.runcloud.cloud.plugins.plugin_utils.action import ActionModule  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.controller_run import preload
+
+# Imported once in Ansible's main process, the module is there in every task worker it forks.
+preload(__name__)

@@ -263,6 +263,9 @@ WEB_APPS_PATH = endpoint('web_app', 'list')
 DOMAINS_PATH = endpoint('domain', 'list')
 DATABASES_PATH = endpoint('database', 'list')
 TEMPLATED_OPTIONS = ('api_url', 'api_token', 'api_key', 'api_secret', 'search')
+# What each read of the API cost in this process (client.usage()), for the runcloud.cloud.api_usage
+# callback: ansible-playbook reads the inventory in the process its callbacks run in.
+API_USAGE = []
 
 
 def _names_this_plugin(path):
@@ -471,6 +474,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except RunCloudError as error:
             raise AnsibleParserError('runcloud inventory: %s' % to_native(error))
         seconds = time.monotonic() - started
+        API_USAGE.append(client.usage())
         self.api_stats = dict(requests=client.request_count, seconds=seconds, servers=len(servers), cached=False)
         self.display.vv('runcloud inventory: %d servers, %d API requests, API phase %.3fs'
                         % (len(servers), client.request_count, seconds))

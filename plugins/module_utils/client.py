@@ -27,8 +27,10 @@ __metaclass__ = type
 
 import base64
 import binascii
+import copy
 import datetime
 import email.utils
+import hashlib
 import json
 import math
 import os
@@ -93,6 +95,20 @@ SETTLE_FIRST_PAUSE = 1.0
 TOKEN_EXPIRY_WARNING_SECONDS = 7 * 24 * 3600
 # Where RunCloud shows API keys, their allow-lists and the monthly call usage (API v3).
 API_MANAGEMENT = 'RunCloud panel: Workspace > Settings > API Management'
+
+# Lists that the items of one looped task share (``share_list_reads``): off unless the process runs
+# such a task. {(account, path, query): the whole list, or None when it is longer than one page}.
+_SHARED_LISTS = {'enabled': False, 'lists': {}}
+
+
+def share_list_reads():
+    """Let ``find_by_field`` answer every item of a looped task from one read of each list: the first
+    item reads the whole list (when it fits in one page; else every item searches as usual) and the
+    items after it find their resource there. Any write of the process forgets every shared list, so
+    an item never misses what an earlier one created. For the process of one task only (the action
+    plugin's worker of a task with a loop and without ``until``); never in a process that outlives it."""
+    _SHARED_LISTS['enabled'] = True
+
 
 # What an attempt's failure allows.
 FINAL = 'final'            # do not retry
@@ -423,17 +439,20 @@ class RunCloudClient:
         self._lock = threading.Lock()
         self._pause_until = 0.0
         self.rate_limit = {}
+        # Every try sent (retries too), and the tries of writes among them: what the monthly quota counts.
         self.request_count = 0
         # An object told of what the client does with ids a module did not get from the user (the ids an
         # earlier task remembered, module.RememberedParents): ``before_write(method, path)`` before a write
         # is sent, ``not_found(method, path)`` on a 404 and ``answered(method, path, data)`` on a GET's
         # success. Each may raise StaleParentIdError, which then replaces whatever the request gave.
         self.watcher = None
+        self.write_requests = 0
         self.writes = 0
         self.uncertain_writes = 0
         user_agent = 'runcloud.cloud/%s (Ansible collection) python-requests/%s' % (COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             user_agent += ' ' + user_agent_suffix
+        self.pool_size = pool_size
         self.session = requests.Session()
         self.session.trust_env = True
         adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
@@ -614,6 +633,49 @@ class RunCloudClient:
         """Sleep between reads that wait for a write to land (the client's sleep, so tests do not wait)."""
         self._sleep(seconds)
 
+    def concurrently(self, calls):
+        """``[call() for call in calls]``, the calls running at the same time (at most ``pool_size``)
+        through this client's connection pool: for independent requests of one task (a server and its
+        SSH settings). Each call sends its requests with this client, so every retry rule and the
+        shared rate-limit pause apply to each. The results come in the order of ``calls``; when calls
+        fail, the error of the first of them in that order is raised once all have finished."""
+        calls = list(calls)
+        if len(calls) > self.pool_size:
+            return map_concurrently(lambda call: call(), calls, self.pool_size)
+        outcomes = [None] * len(calls)
+
+        def run(index):
+            try:
+                outcomes[index] = (True, calls[index]())
+            except BaseException as error:  # pylint: disable=broad-except
+                outcomes[index] = (False, error)
+
+        # The first call runs in this thread: one thread fewer to start (a few ms each on a busy machine).
+        helpers = [threading.Thread(target=run, args=(index,)) for index in range(1, len(calls))]
+        for helper in helpers:
+            helper.start()
+        if calls:
+            run(0)
+        for helper in helpers:
+            helper.join()
+        for succeeded, value in outcomes:
+            if not succeeded:
+                raise value
+        return [value for _succeeded, value in outcomes]
+
+    def get_many(self, paths):
+        """The decoded answers of GET requests to ``paths``, sent concurrently (``concurrently``)."""
+        return self.concurrently([lambda path=path: self.get(path) for path in paths])
+
+    def usage(self):
+        """What this client cost of the API quota so far: ``requests`` (every try sent, retries
+        included), ``writes`` (the tries that were not GET or HEAD, whatever their answer) and
+        ``rate_limit`` (the last ``X-RateLimit-Limit`` and ``X-RateLimit-Remaining`` the API sent,
+        None when it sent none). No credential, no path: safe to show."""
+        with self._lock:
+            return dict(requests=self.request_count, writes=self.write_requests,
+                        rate_limit=dict(limit=self.rate_limit.get('limit'), remaining=self.rate_limit.get('remaining')))
+
     def note_write(self, uncertain=False):
         """Count a write that was applied (or may have been): a task that fails later still changed something."""
         with self._lock:
@@ -648,6 +710,9 @@ class RunCloudClient:
         """One HTTP exchange. Returns (response, None, None) or (error, disposition, retry delay)."""
         with self._lock:
             self.request_count += 1
+            if method not in ('GET', 'HEAD'):
+                self.write_requests += 1
+                _SHARED_LISTS['lists'].clear()
         try:
             response = self.session.request(
                 method, self.url_for(path), params=params,
@@ -860,10 +925,14 @@ class RunCloudClient:
         list, gets the ``field`` of every item read (for a "did you mean" without another request).
         """
         same = same or _same
-        query = dict(params or {})
-        if searchable:
-            query['search'] = value
-        items = [item for item in self.iter_items(path, query, max_pages=max_pages) if isinstance(item, dict)]
+        # Shared by the items of a looped task; a limited read (a proof of absence) is always fresh.
+        candidates = self._shared_list(path, params) if _SHARED_LISTS['enabled'] and max_pages is None else None
+        if candidates is None:
+            query = dict(params or {})
+            if searchable:
+                query['search'] = value
+            candidates = self.iter_items(path, query, max_pages=max_pages)
+        items = [item for item in candidates if isinstance(item, dict)]
         if seen is not None:
             seen.extend(item.get(field) for item in items if item.get(field) is not None)
         matches = [item for item in items if same(item.get(field), value)]
@@ -873,6 +942,19 @@ class RunCloudClient:
                 % (len(matches), description, field, value, ', '.join(str(item.get('id')) for item in matches)),
                 'GET', '/' + path.lstrip('/'))
         return matches[0] if matches else None
+
+    def _shared_list(self, path, params):
+        """The whole list at ``path`` as read once for the items of the looped task (a copy: callers
+        change what they find), or None when it did not fit in one page."""
+        account = hashlib.sha256(('%s %s' % (self.api_url, self._authorization)).encode('utf-8')).hexdigest()
+        key = (account, '/' + path.lstrip('/'), json.dumps(params or {}, sort_keys=True))
+        lists = _SHARED_LISTS['lists']
+        if key not in lists:
+            items, pagination = self.get_page(path, 1, MAX_PER_PAGE, params)
+            # A next link, a page count or a full page: more may follow, so the items search as usual.
+            whole = not _more_pages(pagination, 1, len(items), len(items), MAX_PER_PAGE)
+            lists[key] = list(items) if whole else None
+        return copy.deepcopy(lists[key])
 
 
 BOOLEAN_WORDS = {'y': True, 'yes': True, 'on': True, '1': True, 'true': True, 't': True,

@@ -501,6 +501,10 @@ class RunCloudModule:
 
     def _with_log(self, result):
         result.setdefault('resolved', list(getattr(self, 'resolved_entries', [])))
+        client = getattr(self, 'client', None)
+        if client is not None:
+            # What the task cost of the API quota: the runcloud.cloud.api_usage callback adds it up.
+            result['api'] = client.usage()
         if self.api_log and getattr(self.module, '_verbosity', 0) >= 3:
             result['api_log'] = list(self.api_log)
         return result

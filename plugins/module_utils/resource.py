@@ -350,12 +350,18 @@ class ResourceModule(RunCloudModule):
             return self.read_singleton()
         if self.params.get('id') is not None:
             self.read_from = self.path(self.item_path, id=self.params['id'])
+            readers = self.readers_to_compare()
             try:
-                current = self.client.get(self.read_from)
+                # The readers' paths are known from the id: they are read at the same time as the resource.
+                answers = self.client.get_many([self.read_from] + [self.path(reader.path, id=self.params['id']) for reader in readers])
             except NotFoundError:
                 if self.params.get('state') == 'absent':
                     return None
                 raise
+            current = answers[0]
+            if isinstance(current, dict):
+                for reader, answer in zip(readers, answers[1:]):
+                    self.keep_read(reader, current, answer)
             self.check_identity_of(current)
             return current
         identity = self.field(self.identity)
@@ -671,11 +677,21 @@ class ResourceModule(RunCloudModule):
             if current.get('id') is None:
                 self._reads[cache_key] = {}
             else:
-                answer = self.client.get(self.path(reader.path, id=current['id']))
-                # An answer of another shape holds nothing readable: every field of it is unknown.
-                self._reads[cache_key] = answer if isinstance(answer, dict) else {}
+                self.keep_read(reader, current, self.client.get(self.path(reader.path, id=current['id'])))
         current[reader.key] = self._reads[cache_key]
         return self._reads[cache_key]
+
+    def keep_read(self, reader, current, answer):
+        # An answer of another shape holds nothing readable: every field of it is unknown.
+        self._reads[(reader.name, current.get('id'))] = answer if isinstance(answer, dict) else {}
+
+    def readers_to_compare(self):
+        """The readers whose fields the task sets: a present resource's comparison reads them."""
+        if self.params.get('state') == 'absent':
+            return []
+        names = set(field.reader for field in self.fields
+                    if field.reader is not None and not field.write_only and self.params.get(field.option) is not None)
+        return [reader for reader in self.readers if reader.name in names]
 
     def wants_write_only_update(self, field):
         return self.params.get(self.update_write_only_option, 'on_create') == 'always'

@@ -132,6 +132,19 @@ api:
     requests:
       description: API requests sent (retries included).
       type: int
+    writes:
+      description: API requests sent that were not reads (none; the export only reads).
+      type: int
+    rate_limit:
+      description: The last C(X-RateLimit-Limit) and C(X-RateLimit-Remaining) headers the API sent (each null when it sent none).
+      type: dict
+      contains:
+        limit:
+          description: Requests allowed per window.
+          type: int
+        remaining:
+          description: Requests left in the window.
+          type: int
     seconds:
       description: Wall time of reading and writing.
       type: float

@@ -94,6 +94,33 @@ script_installer:
       description: When the script was installed, in server time.
       type: str
       sample: '2024-07-09 07:02:13'
+api:
+  description:
+    - What the task cost of the RunCloud API quota, as the client counted it (the
+      P(runcloud.cloud.api_usage#callback) callback adds it up per host and run).
+  returned: always, unless the task failed before it could send a request (an option refused locally)
+  type: dict
+  contains:
+    requests:
+      description: API requests sent, every retry included.
+      type: int
+      sample: 2
+    writes:
+      description: Of those, the requests that were not reads (whatever their answer).
+      type: int
+      sample: 0
+    rate_limit:
+      description: The last C(X-RateLimit-Limit) and C(X-RateLimit-Remaining) headers the API sent (each null when it sent none).
+      type: dict
+      contains:
+        limit:
+          description: Requests allowed per window.
+          type: int
+          sample: 60
+        remaining:
+          description: Requests left in the window.
+          type: int
+          sample: 58
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a

@@ -26,12 +26,23 @@ options:
     description:
       - The service, either by its RunCloud key (V(nginx), V(mariadb), V(redis), ...) or by its
         system name (V(nginx-rc), V(mysql), V(redis-server), ...).
+      - Exactly one of O(name) and O(names) is required.
     type: str
-    required: true
+  names:
+    description:
+      - Several services of the server, each named as in O(name), all brought to O(state).
+      - The services of a server are one list in the API, so the task reads it once for all of them,
+        where a loop over O(name) reads it once per item. The services that must change are changed
+        one after the other, in the order given; a service named twice (by key and by system name) is
+        changed once.
+      - An empty list changes nothing and sends no request.
+    type: list
+    elements: str
+    version_added: 0.1.0
   state:
     description:
-      - V(started) and V(stopped) start or stop the service only when it is not already in that state.
-      - V(restarted) and V(reloaded) restart or reload it on every run and always report a change.
+      - V(started) and V(stopped) start or stop each service only when it is not already in that state.
+      - V(restarted) and V(reloaded) restart or reload them on every run and always report a change.
     type: str
     choices: [started, stopped, restarted, reloaded]
     required: true
@@ -47,7 +58,7 @@ attributes:
       - V(restarted) and V(reloaded) are actions, not states; they are not idempotent.
   diff_mode:
     details:
-      - The diff shows whether the service runs before and after.
+      - The diff shows whether the service runs before and after; with O(names), for each service by the name given.
 '''
 
 EXAMPLES = r'''
@@ -68,12 +79,18 @@ EXAMPLES = r'''
     server: 42
     name: memcached
     state: stopped
+
+- name: Keep the web stack running (one read of the services for all three)
+  runcloud.cloud.service:
+    server: 42
+    names: [nginx, mariadb, supervisor]
+    state: started
 '''
 
 RETURN = r'''
 service:
   description: The service after the task, as the API describes it, plus its key.
-  returned: success
+  returned: when O(name) is given, on success
   type: dict
   contains:
     key:
@@ -96,6 +113,39 @@ service:
       description: The installed version.
       type: str
       sample: 1.25.3
+services:
+  description: With O(names), each service after the task as RV(service) describes it, in the order of O(names) (each once).
+  returned: when O(names) is given, on success
+  type: list
+  elements: dict
+  sample: [{key: nginx, real_name: nginx-rc, name: NGiNX, running: true, version: 1.25.3}]
+api:
+  description:
+    - What the task cost of the RunCloud API quota, as the client counted it (the
+      P(runcloud.cloud.api_usage#callback) callback adds it up per host and run).
+  returned: always, unless the task failed before it could send a request (an option refused locally)
+  type: dict
+  contains:
+    requests:
+      description: API requests sent, every retry included.
+      type: int
+      sample: 2
+    writes:
+      description: Of those, the requests that were not reads (whatever their answer).
+      type: int
+      sample: 0
+    rate_limit:
+      description: The last C(X-RateLimit-Limit) and C(X-RateLimit-Remaining) headers the API sent (each null when it sent none).
+      type: dict
+      contains:
+        limit:
+          description: Requests allowed per window.
+          type: int
+          sample: 60
+        remaining:
+          description: Requests left in the window.
+          type: int
+          sample: 58
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
@@ -127,34 +177,56 @@ class ServiceModule(RunCloudModule):
         self.run(self._converge)
 
     def subject(self):
+        if self.params['names'] is not None:
+            return 'the services %s' % ', '.join(repr(name) for name in self.params['names'])
         return 'the service %r' % self.params['name']
 
     def _converge(self):
+        names = self.params['names'] if self.params['names'] is not None else [self.params['name']]
+        if not names:
+            self.exit(changed=False, services=[])
         self.resolve_parent(SERVER)
         state = self.params['state']
+        path = self.path(endpoint('service', 'list'))
         if self.parents_predicted:
             # A server check mode only predicted: its services will be as on every new server.
-            running = self.params['name'] not in STOPPED_ON_A_NEW_SERVER
-            changed = state in ('restarted', 'reloaded') or running != (state == 'started')
-            self.exit(changed=changed, service=dict(key=self.params['name'], realName=None, name=None, version=None, running=state != 'stopped'))
-        path = self.path(endpoint('service', 'list'))
-        services = self.client.get(path)
-        key, before = self.pick(services)
-        running = normalize('bool', before.get('running'))
-        changed = state in ('restarted', 'reloaded') or running != (state == 'started')
-        after = dict(before, running=state != 'stopped')
-        if changed and not self.check_mode:
-            answer = self.client.patch(path, {'action': ACTIONS[state], 'realName': before['realName']})
-            if isinstance(answer, dict) and isinstance(answer.get(key), dict):
-                after = dict(answer[key], key=key)
-        result = dict(changed=changed, service=after)
+            services = dict((name, dict(realName=None, name=None, version=None, running=name not in STOPPED_ON_A_NEW_SERVER))
+                            for name in names)
+        else:
+            services = self.client.get(path)
+        # One read for every name; a service named twice (key and system name) acts once.
+        chosen = []
+        for name in names:
+            key, before = self.pick(services, name)
+            if key not in [picked[0] for picked in chosen]:
+                chosen.append((key, before))
+        changed = False
+        results = {}
+        diff = dict(before={}, after={})
+        for key, before in chosen:
+            running = normalize('bool', before.get('running'))
+            acts = state in ('restarted', 'reloaded') or running != (state == 'started')
+            after = dict(before, running=state != 'stopped')
+            if acts and not self.check_mode and not self.parents_predicted:
+                answer = self.client.patch(path, {'action': ACTIONS[state], 'realName': before['realName']})
+                if isinstance(answer, dict) and isinstance(answer.get(key), dict):
+                    after = dict(answer[key], key=key)
+            changed = changed or acts
+            results[key] = after
+            diff['before'][key] = {'running': running}
+            diff['after'][key] = {'running': normalize('bool', after.get('running'))}
+        if self.params['names'] is not None:
+            result = dict(changed=changed, services=[results[key] for key, _before in chosen])
+        else:
+            key = chosen[0][0]
+            result = dict(changed=changed, service=results[key])
+            diff = dict(before=diff['before'][key], after=diff['after'][key])
         if self.module._diff:
-            result['diff'] = dict(before={'running': running}, after={'running': normalize('bool', after.get('running'))})
+            result['diff'] = diff
         self.exit(**result)
 
-    def pick(self, services):
+    def pick(self, services, name):
         """(key, service with its key) of the service named by key or by system name."""
-        name = self.params['name']
         services = services if isinstance(services, dict) else {}
         for key, service in services.items():
             if isinstance(service, dict) and name in (key, service.get('realName')):
@@ -167,9 +239,12 @@ def main():
     ServiceModule(
         argument_spec=dict(
             server=dict(type='raw', required=True),
-            name=dict(type='str', required=True),
+            name=dict(type='str'),
+            names=dict(type='list', elements='str'),
             state=dict(type='str', required=True, choices=['started', 'stopped', 'restarted', 'reloaded']),
         ),
+        required_one_of=[('name', 'names')],
+        mutually_exclusive=[('name', 'names')],
         supports_check_mode=True,
     ).main()
 

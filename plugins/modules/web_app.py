@@ -41,6 +41,14 @@ options:
         C(/home/<user>/webapps/<name>).
     type: str
     required: true
+  id:
+    description:
+      - The id of the application (as RV(web_app.id) returns it, or the web applications of the
+        inventory plugin with O(runcloud.cloud.runcloud#inventory:include_web_apps)). It is then read
+        directly, at the same time as its settings when an option of those is set, instead of being
+        searched by name; it must carry O(name).
+    type: int
+    version_added: 0.1.0
   domain_name:
     description:
       - The first domain name of the application. Required to create it.
@@ -300,6 +308,33 @@ web_app:
       description: When the application was created, in server time.
       type: str
       sample: '2024-07-09 07:02:13'
+api:
+  description:
+    - What the task cost of the RunCloud API quota, as the client counted it (the
+      P(runcloud.cloud.api_usage#callback) callback adds it up per host and run).
+  returned: always, unless the task failed before it could send a request (an option refused locally)
+  type: dict
+  contains:
+    requests:
+      description: API requests sent, every retry included.
+      type: int
+      sample: 2
+    writes:
+      description: Of those, the requests that were not reads (whatever their answer).
+      type: int
+      sample: 0
+    rate_limit:
+      description: The last C(X-RateLimit-Limit) and C(X-RateLimit-Remaining) headers the API sent (each null when it sent none).
+      type: dict
+      contains:
+        limit:
+          description: Requests allowed per window.
+          type: int
+          sample: 60
+        remaining:
+          description: Requests left in the window.
+          type: int
+          sample: 58
 api_log:
   description:
     - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
@@ -502,6 +537,7 @@ def main():
         argument_spec=resource_argument_spec(
             server=dict(type='raw', required=True),
             name=dict(type='str', required=True),
+            id=dict(type='int'),
             domain_name=dict(type='str'),
             system_user=dict(type='raw'),
             alias_of=dict(type='raw'),

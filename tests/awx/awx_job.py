@@ -20,7 +20,9 @@ API simulator (docs/awx.md). Run by tests/awx/run-awx-job.sh, which builds the t
 4. Jobs: the stored inventory written as AWX writes it for a job (an executable inventory script,
    the hosts of a slice chosen as AWX chooses them), then ansible-runner with a private data
    directory per job: a job with the token credential and a 3-slice job (run in parallel) with the
-   key/secret credential, each run twice. The second runs must report changed=0 and send no write.
+   key/secret credential, each run twice. The second runs must report changed=0 and send no write,
+   and the request and write totals the runcloud.cloud.api_usage callback shows at the end of the jobs'
+   output must add up to what the simulator logged.
 
 A server is named like a template (a pipe lookup that would create a file): nothing may run it.
 """
@@ -135,8 +137,11 @@ def write_project(path, tarball, with_ansible_cfg):
             handle.write(ANSIBLE_CFG)
 
 
-# The project's ansible.cfg of docs/awx.md (section "The collection on ansible-core 2.19+").
-ANSIBLE_CFG = '[defaults]\ncollections_path = collections\n'
+# The project's ansible.cfg of docs/awx.md (sections "The collection on ansible-core 2.19+" and
+# "What a job cost of the API quota").
+ANSIBLE_CFG = '[defaults]\ncollections_path = collections\ncallbacks_enabled = runcloud.cloud.api_usage\n'
+# The runcloud.cloud.api_usage callback's total at the end of a job's output.
+RUN_TOTAL = re.compile(r'^run total\s+: requests=(\d+)\s+writes=(\d+)', re.MULTILINE)
 
 
 def project_sync(projects_root, env):
@@ -346,9 +351,12 @@ def run_job(pdd, env, ident):
             stats = event['event_data']
     if stats is None:
         raise Failure('job %s: no playbook_on_stats event' % ident)
-    hosts = sorted(set().union(*(stats.get(key) or {} for key in ('ok', 'changed', 'failures', 'dark', 'skipped'))))
+    hosts = set().union(*(stats.get(key) or {} for key in ('ok', 'changed', 'failures', 'dark', 'skipped')))
+    # The account check is a play of its own on localhost, once in every job (every slice).
+    if 'localhost' not in hosts:
+        raise Failure('job %s: the account check on localhost did not run\n%s' % (ident, stdout))
     totals = dict((key, sum((stats.get(key) or {}).values())) for key in ('changed', 'failures', 'dark'))
-    return totals, hosts, stdout
+    return totals, sorted(hosts - set(['localhost'])), stdout
 
 
 def read_text(path):
@@ -365,9 +373,27 @@ def run_jobs(jobs, simulator):
     simulator.clear_log()
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         results = list(pool.map(lambda job: run_job(job[1], job[2], job[0]), jobs))
-    writes = simulator.request_log()['counters'].get('writes', 0)
+    logged = simulator.request_log()
+    writes = logged['counters'].get('writes', 0)
     totals = dict((key, sum(result[0][key] for result in results)) for key in ('changed', 'failures', 'dark'))
+    check_usage_shown(jobs, results, len(logged['requests']), writes)
     return totals, [result[1] for result in results], writes, results
+
+
+def check_usage_shown(jobs, results, requests, writes):
+    """Each job's output ends with the api_usage callback's run total; together they are what the API
+    logged (the jobs read no inventory: AWX gives them the stored one)."""
+    shown = []
+    for (name, _pdd, _env), (_totals, _hosts, stdout) in zip(jobs, results):
+        found = RUN_TOTAL.findall(stdout)
+        if len(found) != 1:
+            raise Failure('job %s: the output does not end with one run total of runcloud.cloud.api_usage:\n%s' % (name, stdout[-3000:]))
+        shown.append((int(found[0][0]), int(found[0][1])))
+        if harness.TOKEN in stdout or API_SECRET in stdout:
+            raise Failure('job %s: a credential is in the output' % name)
+    total = (sum(count for count, _writes in shown), sum(written for _count, written in shown))
+    if total != (requests, writes):
+        raise Failure('the jobs showed %d requests and %d writes, the API logged %d and %d' % (total + (requests, writes)))
 
 
 def converge_twice(label, jobs_for_run, simulator, all_hosts):

@@ -32,6 +32,8 @@ LABELS = {
                                        'Ansible Configuration Settings'),
     # The "action" attribute of a module links to the page on action plugins.
     'action_plugins': ('plugins/action.html#action-plugins', 'Action plugins'),
+    # The page of an aggregate callback (runcloud.cloud.api_usage) links to the page on callback plugins.
+    'callback_plugins': ('plugins/callback.html#callback-plugins', 'Callback plugins'),
 }
 
 

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import json
 import re
+import threading
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -45,15 +46,31 @@ class ScriptedSession:
         self.base_url = base_url.rstrip('/')
         self.script = list(script)
         self.sent = []
+        # The client sends independent reads from several threads (``RunCloudClient.concurrently``).
+        self.lock = threading.Lock()
+
+    def _next_step(self, method, path, params):
+        """The index of the step this request plays: the first one, or - for a GET - the first of the
+        GETs that follow one another at the head of the script that it matches (reads sent at the
+        same time arrive in any order; a write is never taken out of order)."""
+        if method != 'GET':
+            return 0
+        for index, step in enumerate(self.script):
+            if step.method != 'GET':
+                break
+            if re.match('^%s$' % step.path, path) and all((params or {}).get(key) == value for key, value in (step.query or {}).items()):
+                return index
+        return 0
 
     def request(self, method, url, params=None, data=None, headers=None, **kwargs):
         if kwargs.get('json') is not None:
             # What requests puts on the wire for ``json=``.
             data = json.dumps(kwargs.pop('json'))
-        self.sent.append(dict(method=method, url=url, params=params, data=data, headers=headers, kwargs=kwargs))
-        assert self.script, 'unexpected request %s %s' % (method, url)
-        step = self.script.pop(0)
         path = url[len(self.base_url):]
+        with self.lock:
+            self.sent.append(dict(method=method, url=url, params=params, data=data, headers=headers, kwargs=kwargs))
+            assert self.script, 'unexpected request %s %s' % (method, url)
+            step = self.script.pop(self._next_step(method, path, params))
         assert method == step.method, 'expected %s %s, got %s %s' % (step.method, step.path, method, path)
         assert re.match('^%s$' % step.path, path), 'expected %s %s, got %s %s' % (step.method, step.path, method, path)
         if step.query is not None:
@@ -70,6 +87,20 @@ class ScriptedSession:
 
     def assert_done(self):
         assert not self.script, 'expected requests were not sent: %s' % ', '.join('%s %s' % (s.method, s.path) for s in self.script)
+
+
+class MeetingSession(ScriptedSession):
+    """A ScriptedSession that answers a GET only once another GET is under way too: reads that the
+    client sends one after the other time out (``threading.BrokenBarrierError``) instead of meeting."""
+
+    def __init__(self, base_url, script, readers=2):
+        super(MeetingSession, self).__init__(base_url, script)
+        self.meeting = threading.Barrier(readers, timeout=5)
+
+    def request(self, method, url, params=None, data=None, headers=None, **kwargs):
+        if method == 'GET':
+            self.meeting.wait()
+        return super(MeetingSession, self).request(method, url, params=params, data=data, headers=headers, **kwargs)
 
 
 def listing(*items, **pagination):

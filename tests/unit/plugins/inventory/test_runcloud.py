@@ -83,6 +83,9 @@ class FakeClient:
         self.request_count += 1
         return copy.deepcopy(self.lists.get(path, []))
 
+    def usage(self):
+        return dict(requests=self.request_count, writes=0, rate_limit=dict(limit=None, remaining=None))
+
 
 def make_plugin(**options):
     plugin = InventoryModule()
@@ -357,6 +360,8 @@ def test_fetch_reads_servers_concurrently_then_apps_domains_and_databases():
     assert data['web_apps'] == {'1': [{'web_app': {'id': 10, 'name': 'shop'}, 'domains': [{'id': 20, 'name': 'shop.example.com'}]}]}
     assert data['databases'] == {'1': [{'id': 30, 'name': 'shop_db'}]}
     assert plugin.api_stats['requests'] == 4
+    # For the runcloud.cloud.api_usage callback, which runs in this process.
+    assert runcloud.API_USAGE[-1] == {'requests': 4, 'writes': 0, 'rate_limit': {'limit': None, 'remaining': None}}
 
 
 def test_shared_servers_are_added_on_request_and_marked():
@@ -421,9 +426,11 @@ def test_cache_hit_makes_no_request_reapplies_grouping_and_leaves_the_cache_unch
     assert first.clients_created == 1 and len(client.calls) == 1
     stored = copy.deepcopy(cache['runcloud_test_key'])
 
+    reads = len(runcloud.API_USAGE)
     second = parse_with_cache(cache, client, cache=True, hostvars_prefix='rc_', compose={'tier': "'gold'"},
                               keyed_groups=[{'key': 'rc_php_cli_version', 'prefix': 'php'}])
     assert second.clients_created == 0 and len(client.calls) == 1
+    assert len(runcloud.API_USAGE) == reads
     assert second.api_stats['cached'] is True
     assert hosts_of(second, 'php_php81rc') == ['a', 'b']
     assert 'p_hetzner' not in second.inventory.groups

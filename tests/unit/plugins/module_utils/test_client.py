@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     RetryPolicy,
     RunCloudClient,
@@ -453,3 +454,117 @@ def test_two_exact_matches_ask_for_the_id():
 
 def test_path_quotes_values():
     assert RunCloudClient.path('servers/{server_id}/users', server_id='a/b') == 'servers/a%2Fb/users'
+
+
+def test_get_many_keeps_the_order_and_retries_each_request_by_the_rules():
+    client, clock, _logs = make_client([
+        Exchange('GET', '/servers/4/settings/ssh', answer(429, {'message': 'Too Many Attempts.'}, {'Retry-After': '2'})),
+        Exchange('GET', '/servers/4', answer(200, {'id': 4})),
+        Exchange('GET', '/servers/4/settings/ssh', answer(200, {'useDns': False})),
+    ])
+    assert client.get_many(['servers/4/settings/ssh', 'servers/4']) == [{'useDns': False}, {'id': 4}]
+    assert 2.0 in clock.sleeps
+    assert client.usage()['requests'] == 3
+    client.session.assert_done()
+
+
+def test_concurrently_raises_the_first_failure_in_order_after_every_call_ran():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/4', answer(200, {'id': 4})),
+        Exchange('GET', '/servers/4/settings/ssh', answer(404, {'message': 'Not found'})),
+        Exchange('GET', '/servers/4/services', answer(500, {'message': 'Server Error'})),
+    ], policy=RetryPolicy(max_tries=1, budget=0))
+    ran = []
+
+    def read(path):
+        ran.append(path)
+        return client.get(path)
+
+    with pytest.raises(NotFoundError):
+        client.concurrently([lambda: read('servers/4'), lambda: read('servers/4/settings/ssh'), lambda: read('servers/4/services')])
+    assert sorted(ran) == ['servers/4', 'servers/4/services', 'servers/4/settings/ssh']
+    client.session.assert_done()
+
+
+def test_usage_counts_every_try_and_every_write_try_but_no_secret():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers', answer(503, {'message': 'busy'})),
+        Exchange('GET', '/servers', answer(200, {'data': []}, {'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '58'})),
+        Exchange('POST', '/servers', answer(422, {'message': 'The name has already been taken.'})),
+        Exchange('PATCH', '/servers/4/settings/meta', answer(200, {'id': 4}, {'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '56'})),
+    ])
+    client.get('servers')
+    with pytest.raises(ValidationError):
+        client.post('servers', {'name': 'web'})
+    client.patch('servers/4/settings/meta', {'name': 'web'})
+    usage = client.usage()
+    assert usage == {'requests': 4, 'writes': 2, 'rate_limit': {'limit': 60, 'remaining': 56}}
+    assert TOKEN not in json.dumps(usage)
+
+
+# -- lists shared by the items of a looped task -----------------------------------------------------
+
+@pytest.fixture
+def shared_lists(monkeypatch):
+    monkeypatch.setitem(client_module._SHARED_LISTS, 'enabled', True)
+    monkeypatch.setitem(client_module._SHARED_LISTS, 'lists', {})
+
+
+def users(*names, **pagination):
+    return answer(200, {'data': [{'id': number, 'username': name} for number, name in enumerate(names, 1)],
+                        'meta': {'pagination': dict({'total_pages': 1}, **pagination)}})
+
+
+def test_loop_items_find_their_resources_in_one_read_of_the_list(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice', 'bob'), query={'search': None, 'page': 1}),
+    ])
+    alice = client.find_by_field('servers/1/users', 'alice', 'username')
+    alice['changed by the caller'] = True
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 2
+    assert 'changed by the caller' not in client.find_by_field('servers/1/users', 'alice', 'username')
+    assert client.find_by_field('servers/1/users', 'carol', 'username') is None
+    client.session.assert_done()
+
+
+def test_a_write_makes_the_next_item_read_the_list_again(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+        Exchange('POST', '/servers/1/users', answer(200, {'id': 2, 'username': 'bob'})),
+        Exchange('GET', '/servers/1/users', users('alice', 'bob'), query={'search': None}),
+    ])
+    assert client.find_by_field('servers/1/users', 'bob', 'username') is None
+    client.post('servers/1/users', {'username': 'bob'})
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 2
+    client.session.assert_done()
+
+
+def test_a_list_longer_than_a_page_is_searched_by_each_item(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice', total_pages=3), query={'search': None}),
+        Exchange('GET', '/servers/1/users', users('bob'), query={'search': 'bob'}),
+        Exchange('GET', '/servers/1/users', users('carol'), query={'search': 'carol'}),
+    ])
+    assert client.find_by_field('servers/1/users', 'bob', 'username')['id'] == 1
+    assert client.find_by_field('servers/1/users', 'carol', 'username')['id'] == 1
+    client.session.assert_done()
+
+
+def test_a_proof_of_absence_is_never_answered_from_a_shared_list(shared_lists):
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': None}),
+    ])
+    client.find_by_field('servers/1/users', 'bob', 'username')
+    assert client.find_by_field('servers/1/users', 'bob', 'username', searchable=False, max_pages=25) is None
+    client.session.assert_done()
+
+
+def test_without_a_loop_every_find_searches():
+    client, _clock, _logs = make_client([
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': 'alice'}),
+        Exchange('GET', '/servers/1/users', users('alice'), query={'search': 'alice'}),
+    ])
+    client.find_by_field('servers/1/users', 'alice', 'username')
+    client.find_by_field('servers/1/users', 'alice', 'username')
+    client.session.assert_done()

@@ -10,8 +10,8 @@ import requests
 
 from ansible_collections.runcloud.cloud.plugins.modules import server
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case_keys
-from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import API_URL, run_module, run_module_with_args
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, MeetingSession, absence_proof, answer, listing
 
 WEB = {'id': 42, 'name': 'web', 'provider': 'Hetzner', 'ipAddress': '203.0.113.10', 'phpCLIVersion': 'php81rc',
        'softwareUpdate': False, 'securityUpdate': True, 'connected': False}
@@ -153,4 +153,33 @@ def test_a_server_create_that_landed_late_is_found_by_the_re_read(monkeypatch):
         absence_proof('/servers', created),
     ], extra_args=dict(api_timeout=3, api_retry_budget=30))
     assert result['failed'] is False and result['server']['id'] == 42
+    session.assert_done()
+
+
+def test_a_server_by_id_and_its_ssh_settings_are_read_at_the_same_time(monkeypatch):
+    session = MeetingSession(API_URL, [
+        Exchange('GET', '/servers/42/settings/ssh', answer(200, SSH)),
+        Exchange('GET', '/servers/42', answer(200, WEB)),
+    ])
+    args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0, id=42, use_dns=False, security_update=True)
+    result = run_module_with_args(monkeypatch, server.main, args, session, False, False)
+    assert result['changed'] is False
+    assert result['server']['ssh_settings'] == snake_case_keys(SSH)
+    assert result['api']['requests'] == 2
+    session.assert_done()
+
+
+def test_a_server_by_id_without_ssh_options_reads_no_ssh_settings(monkeypatch):
+    result, session = run_module(monkeypatch, server.main, dict(id=42, security_update=True), [
+        Exchange('GET', '/servers/42', answer(200, WEB)),
+    ])
+    assert result['changed'] is False
+    session.assert_done()
+
+
+def test_a_deleted_server_by_id_reads_no_ssh_settings(monkeypatch):
+    result, session = run_module(monkeypatch, server.main, dict(id=42, state='absent', use_dns=True), [
+        Exchange('GET', '/servers/42', answer(404, {'message': 'Not found'})),
+    ])
+    assert result['changed'] is False
     session.assert_done()

@@ -89,3 +89,66 @@ def test_under_a_predicted_server_check_mode_predicts_a_new_servers_services(mon
     assert result['changed'] is changed
     assert result['service']['running'] is (state != 'stopped')
     session.assert_done()
+
+
+REDIS = {'realName': 'redis-server', 'name': 'Redis', 'running': False, 'version': '7.2'}
+
+
+def test_names_read_the_services_once_and_change_only_what_differs(monkeypatch):
+    services = dict(SERVICES, redis=REDIS)
+    result, session = run_module(monkeypatch, service.main, dict(server=3, names=['nginx', 'memcached', 'redis-server'], state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, services)),
+        Exchange('PATCH', '/servers/3/services', answer(200, dict(services, memcached=dict(MEMCACHED, running=True))),
+                 body={'action': 'start', 'realName': 'memcached'}),
+        Exchange('PATCH', '/servers/3/services', answer(200, {'message': 'ok'}), body={'action': 'start', 'realName': 'redis-server'}),
+    ], diff=True)
+    assert result['changed'] is True
+    assert [entry['key'] for entry in result['services']] == ['nginx', 'memcached', 'redis']
+    assert [entry['running'] for entry in result['services']] == [True, True, True]
+    assert 'service' not in result
+    assert result['diff'] == {'before': {'nginx': {'running': True}, 'memcached': {'running': False}, 'redis': {'running': False}},
+                              'after': {'nginx': {'running': True}, 'memcached': {'running': True}, 'redis': {'running': True}}}
+    assert result['api'] == {'requests': 3, 'writes': 2, 'rate_limit': {'limit': None, 'remaining': None}}
+    session.assert_done()
+
+
+def test_names_all_converged_is_one_read_and_no_write(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, names=['nginx', 'nginx-rc'], state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES, headers={'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '41'})),
+    ])
+    assert result['changed'] is False
+    # Named twice (key and system name): one service.
+    assert result['services'] == [snake_case_keys(dict(NGINX, key='nginx'))]
+    assert result['api'] == {'requests': 1, 'writes': 0, 'rate_limit': {'limit': 60, 'remaining': 41}}
+    session.assert_done()
+
+
+def test_names_with_an_unknown_service_fail_before_any_write(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, names=['memcached', 'postgres'], state='started'), [
+        Exchange('GET', '/servers/3/services', answer(200, SERVICES)),
+    ])
+    assert result['failed'] is True
+    assert result['msg'].startswith("the server has no service 'postgres'")
+    session.assert_done()
+
+
+def test_empty_names_send_nothing(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server='web-01', names=[], state='started'), [])
+    assert result['changed'] is False
+    assert result['services'] == []
+    session.assert_done()
+
+
+def test_names_under_a_predicted_server_are_predicted_in_check_mode(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server='web-new', names=['nginx', 'memcached'], state='started',
+                                                                 predicted_parents=['server']), [], check_mode=True)
+    assert result['changed'] is True
+    assert [entry['running'] for entry in result['services']] == [True, True]
+    session.assert_done()
+
+
+def test_name_and_names_together_are_refused(monkeypatch):
+    result, session = run_module(monkeypatch, service.main, dict(server=3, name='nginx', names=['redis'], state='started'), [])
+    assert result['failed'] is True
+    assert 'mutually exclusive' in result['msg']
+    session.assert_done()

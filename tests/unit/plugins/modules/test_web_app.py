@@ -11,8 +11,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
-from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module
-from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, absence_proof, answer, listing
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import API_URL, run_module, run_module_with_args
+from ansible_collections.runcloud.cloud.tests.unit.scripted_http import Exchange, MeetingSession, absence_proof, answer, listing
 
 APP = {'id': 9, 'server_user_id': 7, 'name': 'shop', 'rootPath': '/home/shop/webapps/shop', 'publicPath': '/home/shop/webapps/shop',
        'phpVersion': 'php82rc', 'stack': 'hybrid', 'stackMode': 'production', 'type': 'custom', 'defaultApp': False, 'alias': None}
@@ -221,4 +221,26 @@ def test_a_listed_timezone_is_sent(monkeypatch):
         Exchange('PATCH', '/servers/3/webapps/9/settings/fpmnginx', answer(200, APP)),
     ])
     assert result['failed'] is False and result['changed'] is True
+    session.assert_done()
+
+
+def test_an_app_by_id_and_its_settings_are_read_at_the_same_time(monkeypatch):
+    session = MeetingSession(API_URL, [
+        Exchange('GET', '/servers/3/webapps/9/settings', answer(200, SETTINGS)),
+        Exchange('GET', '/servers/3/webapps/9', answer(200, APP)),
+    ])
+    args = dict(api_url=API_URL, api_token='unit-test-token', api_retry_budget=0, server=3, id=9, name='shop', memory_limit=256)
+    result = run_module_with_args(monkeypatch, web_app.main, args, session, False, False)
+    assert result['changed'] is False
+    assert result['web_app']['settings']['memory_limit'] == 256
+    assert result['api']['requests'] == 2
+    session.assert_done()
+
+
+def test_an_app_by_id_must_carry_its_name(monkeypatch):
+    result, session = run_module(monkeypatch, web_app.main, dict(server=3, id=9, name='blog', php_version='php82rc'), [
+        Exchange('GET', '/servers/3/webapps/9', answer(200, APP)),
+    ])
+    assert result['failed'] is True
+    assert result['msg'] == "the web application with id 9 has name 'shop', not 'blog'"
     session.assert_done()
