@@ -82,8 +82,9 @@ def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulato
 
 
 @pytest.mark.parametrize('mistake, expected', [
-    ('url-without-api-v2', 'check api_url: it is http://127.0.0.1:{port}, but the RunCloud API v2 is under a path ending in /api/v2'),
-    ('url-with-api-v3', 'check api_url: it is http://127.0.0.1:{port}/api/v3, but the RunCloud API v2 is under a path ending in /api/v2'),
+    ('url-without-api-v2', 'check api_url: it is http://127.0.0.1:{port}, but the RunCloud API is under a path ending in /api/v2'),
+    # API v3 takes only a workspace token (a JWT): the simulator's v2 token is refused there, with the three causes named.
+    ('v2-token-on-api-v3', 'API v3 refused the API token (environment variable RUNCLOUD_API_TOKEN). It is one of three causes'),
     ('stale-token', 'the API did not accept the API token (environment variable RUNCLOUD_API_TOKEN): check that it is current'),
     ('both-kinds', 'both kinds of credentials are set in the environment: RUNCLOUD_API_TOKEN and RUNCLOUD_API_KEY and RUNCLOUD_API_SECRET'),
 ])
@@ -93,7 +94,7 @@ def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, col
     port = simulator.url.split(':')[2].split('/')[0]
     environment = {
         'url-without-api-v2': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')]),
-        'url-with-api-v3': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')] + '/api/v3'),
+        'v2-token-on-api-v3': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')] + '/api/v3'),
         'stale-token': dict(RUNCLOUD_API_TOKEN='revoked-token-value'),
         'both-kinds': dict(RUNCLOUD_API_KEY='key-value', RUNCLOUD_API_SECRET='secret-value'),
     }[mistake]

@@ -104,7 +104,8 @@ def run_user_playbook(collections, home, playbook_text, *args, **environment):
 
 
 def test_the_quick_start_runs_from_the_installed_collection(installed, readme_simulator, tmp_path):
-    exported = dict(re.findall(r'(RUNCLOUD_API_\w+)=(\S+)', readme_command('export RUNCLOUD_API_URL=')))
+    # The simulator's line (the one before it points a real account at API v3).
+    exported = dict(re.findall(r'(RUNCLOUD_API_\w+)=(\S+)', readme_command('export RUNCLOUD_API_URL=http://127.0.0.1')))
     assert exported['RUNCLOUD_API_URL'] == 'http://127.0.0.1:8089/api/v2'
     output = run_user_playbook(installed, tmp_path, first_yaml_block('README.md', '## Quick start'),
                                RUNCLOUD_API_URL=readme_simulator, RUNCLOUD_API_TOKEN=exported['RUNCLOUD_API_TOKEN'])
