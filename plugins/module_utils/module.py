@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import os
 import re
+import warnings
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
@@ -174,6 +175,23 @@ class _ArgumentCheckingModule(AnsibleModule):
         super(_ArgumentCheckingModule, self)._log_invocation()
 
 
+def report_python_warnings(warn):
+    """Make the Python warnings that libraries issue during the module's run (urllib3's
+    InsecureRequestWarning when ``validate_certs`` is false) warnings of the task's result, each text
+    once, through ``warn``. Written to stderr, as Python does by default, they would be dropped by
+    Ansible for a module process that succeeds, and printed on the terminal for a module that runs in
+    the controller's process."""
+    reported = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):  # pylint: disable=unused-argument
+        text = '%s: %s' % (category.__name__, message)
+        if text not in reported:
+            reported.add(text)
+            warn(text)
+
+    warnings.showwarning = show
+
+
 def refuse_control_characters(module):
     """Fail ``module`` when a single-line option holds what must never be sent, before any request
     (on a server such a value becomes a second line of a config file)."""
@@ -189,6 +207,7 @@ class RunCloudModule:
         spec = api_argument_spec()
         spec.update(argument_spec)
         self.module = _ArgumentCheckingModule(argument_spec=spec, **kwargs)
+        report_python_warnings(self.module.warn)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
