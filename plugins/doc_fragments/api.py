@@ -91,6 +91,8 @@ notes:
   - Credentials are only sent in the C(Authorization) header and are never part of a result or an
     error message. Credentials holding whitespace, control characters or characters outside printable
     ASCII are refused before any request.
+  - With ansible-core 2.22 and later, the credentials a task uses, from its options or the environment,
+    are registered with Ansible's secret masking, which hides them in all output.
   - Text options other than scripts, certificates and keys must be a single line; a value with a NUL,
     carriage return or line feed character is refused before any request, naming the option.
   - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
@@ -154,7 +156,8 @@ options:
     default: {}
 '''
 
-    # The same options for plugins that read Ansible configuration (the inventory plugin).
+    # The same options for plugins that read Ansible configuration (the inventory plugin). The
+    # credentials are marked secret: ansible-core 2.22 and later mask their values in all output.
     PLUGIN = r'''
 options:
   api_url:
@@ -172,18 +175,21 @@ options:
         inventory file win over environment variables of the other kind; empty environment variables
         count as unset.
     type: str
+    secret: true
     env:
       - name: RUNCLOUD_API_TOKEN
   api_key:
     description:
       - Legacy API key (personal space), sent with O(api_secret) as HTTP Basic authentication.
     type: str
+    secret: true
     env:
       - name: RUNCLOUD_API_KEY
   api_secret:
     description:
       - Legacy API secret that goes with O(api_key).
     type: str
+    secret: true
     env:
       - name: RUNCLOUD_API_SECRET
   validate_certs:

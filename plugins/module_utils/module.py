@@ -26,6 +26,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import accepted_values_note
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.masking import register_credentials
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 
@@ -226,7 +227,10 @@ class RunCloudModule:
         self.resolved_entries = []
 
     def _create_client(self):
-        return client_from_options(self.params, credentials(self.params), self._log,
+        chosen = credentials(self.params)
+        # Also those from the environment, which no_log does not know: masked by ansible-core >= 2.22.
+        register_credentials(chosen)
+        return client_from_options(self.params, chosen, self._log,
                                    'ansible-core/%s' % getattr(self.module, 'ansible_version', 'unknown'))
 
     def _log(self, message):

@@ -12,7 +12,9 @@ Fails, saying where, unless
 - every task that sent a request reports urllib3's InsecureRequestWarning as a warning of its result, once;
 - each loop item and each until retry reports only its own warnings;
 - no Python warning, traceback or "sent data directly to stderr" reached stderr, and both runs wrote the
-  same lines there.
+  same lines there;
+- no result of the collection holds the API token, and from ansible-core 2.22 on (secret masking) the
+  callbacks see the token only masked, even where a task shows the environment variable.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +23,7 @@ __metaclass__ = type
 
 import collections
 import json
+import os
 import re
 import sys
 
@@ -39,9 +42,13 @@ def fail(message):
     failures.append(message)
 
 
-def collection_records(path):
+def all_records(path):
     with open(path) as handle:
-        records = json.load(handle)
+        return json.load(handle)
+
+
+def collection_records(path):
+    records = all_records(path)
     kept = []
     for record in records:
         if not record['action'].startswith('runcloud.cloud.'):
@@ -111,6 +118,20 @@ def check_warnings(records, label):
             fail('%s: attempt %s of until does not report exactly its own warnings: %s' % (label, record['result'].get('attempts'), warnings))
 
 
+def check_token(records, label):
+    token = os.environ['RUNCLOUD_API_TOKEN']
+    for record in records:
+        text = json.dumps(record)
+        if record['action'].startswith('runcloud.cloud.') and token in text:
+            fail('%s: %s (%s) holds the API token' % (label, record['task'], record['event']))
+    shown = [record['result'].get('msg', '') for record in records if record['task'] == 'The API token, as a task shows it']
+    match = re.match(r'ansible-core (\d+)\.(\d+), token (.*)$', shown[0] if len(shown) == 1 else '')
+    if not match:
+        fail('%s: the task that shows the token did not run: %s' % (label, shown))
+    elif (int(match.group(1)), int(match.group(2))) >= (2, 22) and (token in match.group(3) or '$REDACTED$' not in match.group(3)):
+        fail('%s: ansible-core %s.%s did not mask the token the modules registered: %s' % (label, match.group(1), match.group(2), match.group(3)))
+
+
 def stderr_lines(path, label):
     with open(path) as handle:
         lines = [line.rstrip('\n') for line in handle if not RUN_NOISE.search(line)]
@@ -126,6 +147,8 @@ def main(controller_json, controller_stderr, module_json, module_stderr):
     compare(controller, module)
     check_warnings(controller, 'controller process')
     check_warnings(module, 'module process')
+    check_token(all_records(controller_json), 'controller process')
+    check_token(all_records(module_json), 'module process')
     in_controller = stderr_lines(controller_stderr, 'controller process')
     in_module = stderr_lines(module_stderr, 'module process')
     if in_controller != in_module:
