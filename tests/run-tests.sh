@@ -44,19 +44,25 @@ MATRIX=(
     "2.16|3.11|.venvs/ansible-2.16|tests/requirements-2.16.txt"
     "2.19|3.11|.venv|tests/requirements.txt"
     "2.21|3.13|.venvs/ansible-2.21|tests/requirements-2.21.txt"
+    "2.22|3.13|.venvs/ansible-2.22|tests/requirements-2.22.txt"
 )
 MAIN_VERSION="2.19"
 # sanity takes ~2 minutes per version; the full run tests both ends of the supported range (quick
 # mode and an explicit `sanity-2.19` run it on the main version).
-SANITY_VERSIONS=" 2.16 2.21 "
-# Integration costs ~0.5 s per module task per version; to keep the full run well under 20 minutes
-# on 2 cores it too runs on both ends of the range (quick mode and `integration-2.19` run 2.19).
-INTEGRATION_VERSIONS=" 2.16 2.21 "
+SANITY_VERSIONS=" 2.16 2.22 "
+# Integration costs ~0.5 s per module task per version in module processes, ~0.05 s in the controller's
+# process; to keep the full run under 20 minutes on 2 cores it runs on both ends of the range and on
+# 2.21 (quick mode and `integration-2.19` run 2.19), and the execution path rotates: the lanes of
+# MODULE_PROCESS_VERSIONS run every module task as a module process (run_on_controller=false, the
+# path of remote and become tasks), the others in the controller's process. The execution_paths
+# target runs both paths on every lane.
+INTEGRATION_VERSIONS=" 2.16 2.21 2.22 "
+MODULE_PROCESS_VERSIONS=" 2.22 "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
-INVENTORY_VERSIONS=" 2.16 2.21 "
+INVENTORY_VERSIONS=" 2.16 2.22 "
 # The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range.
-ADOPT_VERSIONS=" 2.16 2.21 "
+ADOPT_VERSIONS=" 2.16 2.22 "
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|COMMAND
 #   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
@@ -71,6 +77,7 @@ STAGES=(
     "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
     "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
     "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
+    "examples-2.22|side|tests/requirements-2.22.txt|bash tests/examples/run-examples.sh --core 2.22"
     "variants|side|tests/requirements.txt|bash tests/variants/run-variants.sh"
     "lint|after|tests/requirements-lint.txt|ansible_lint"
     "pytest|after|tests/requirements.txt|pytest_stage"
@@ -474,6 +481,10 @@ run_lane() {
         fi
     fi
     if [ "$want_integration" = 1 ]; then
+        if [[ "$MODULE_PROCESS_VERSIONS" == *" $version "* ]]; then
+            # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
+            printf 'false\n' > "$copy/tests/integration/run_on_controller"
+        fi
         if has_integration_targets; then
             run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
         else

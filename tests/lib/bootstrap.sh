@@ -5,7 +5,8 @@
 # Virtual environments (all at the repository root, ignored by git and by the collection build):
 #   .venv                Python 3.11 + tests/requirements.txt       (ansible-core 2.19, main venv)
 #   .venvs/ansible-2.16  Python 3.11 + tests/requirements-2.16.txt  (oldest supported ansible-core)
-#   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt  (newest ansible-core)
+#   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt
+#   .venvs/ansible-2.22  Python 3.13 + tests/requirements-2.22.txt  (newest ansible-core)
 #   .venvs/docs          Python 3.11 + tests/requirements-docs.txt  (galaxy-importer, antsibull-docs)
 # A venv is reused while its stamp (Python version + hash of its requirements file) is unchanged.
 
@@ -112,6 +113,18 @@ args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-whee
 if args:
     subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + args)
 PY
+}
+
+# rc_core_venv VERSION -> "VENV PYTHON REQUIREMENTS" (relative to the repository root) of the venv
+# that tests ansible-core VERSION, as in the MATRIX of tests/run-tests.sh; fails for another version.
+rc_core_venv() {
+    case "$1" in
+        2.16) echo ".venvs/ansible-2.16 3.11 tests/requirements-2.16.txt" ;;
+        2.19) echo ".venv 3.11 tests/requirements.txt" ;;
+        2.21) echo ".venvs/ansible-2.21 3.13 tests/requirements-2.21.txt" ;;
+        2.22) echo ".venvs/ansible-2.22 3.13 tests/requirements-2.22.txt" ;;
+        *) return 1 ;;
+    esac
 }
 
 # rc_ensure_main_venv REPO_ROOT -> the venv used by the quick tests and the demo.
