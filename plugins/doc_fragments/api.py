@@ -125,10 +125,10 @@ options:
       - A task interpreter of another Python environment, a virtual environment made from the same Python
         included, or C(ansible_python_interpreter) with arguments, runs the module as a separate process with
         that environment's packages. C({{ ansible_playbook_python }}) is the controller's Python.
-      - Each run in the controller's process is isolated like a process, also for the items of a loop and
+      - "Each run in the controller's process is isolated like a process, also for the items of a loop and
         the retries of C(until): it reports only its own warnings and deprecations, Python warnings (such as
         C(InsecureRequestWarning) with O(validate_certs=false)) are warnings of its result, and it writes
-        nothing to the terminal.
+        nothing to the terminal."
       - Set V(false) to always run the module as a separate process.
       - If not set, the value of the E(RUNCLOUD_RUN_ON_CONTROLLER) environment variable of the controller is
         used (V(false) runs every task of the collection as a separate process).
