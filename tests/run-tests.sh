@@ -444,7 +444,8 @@ start_lane() {
 }
 
 rc_ensure_lane_venv() {  # rc_ensure_lane_venv VENV PYTHON REQUIREMENTS
-    ( rc_ensure_venv "$ROOT/$1" "$2" "$ROOT/$3" && rc_ensure_get_pip_standin "$ROOT/$1" )
+    ( rc_ensure_venv "$ROOT/$1" "$2" "$ROOT/$3" && rc_ensure_get_pip_standin "$ROOT/$1" \
+        && rc_ensure_ansible_test_offline "$ROOT/$1" "$ROOT/$3" )
 }
 
 # run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION INVENTORY : all stages of one ansible-core version.

@@ -98,6 +98,25 @@ rc_ensure_get_pip_standin() {
     [ "$found" = 1 ] || rc_die "could not find the pinned pip version in $pyreq"
 }
 
+# rc_ensure_ansible_test_offline VENV_DIR REQUIREMENTS_FILE
+# ansible-test installs the requirements of each sanity test from the package index. A requirement it
+# names by a GitHub archive URL (ansible-core 2.22.0rc1: dill for pylint, a snapshot for Python 3.15)
+# cannot be downloaded without internet access; it is replaced by the release that REQUIREMENTS_FILE
+# pins for that package (the venv's own requirements file), in the venv's copy of ansible-test's lists.
+rc_ensure_ansible_test_offline() {
+    local venv="$1" req="$2" data file name pin
+    data="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_data", "requirements"))' 2>/dev/null)" \
+        || rc_die "ansible_test not importable in $venv"
+    for file in "$data"/*.txt; do
+        while IFS= read -r name; do
+            pin="$(grep -iE "^${name}==" "$req" | head -n 1)"
+            [ -n "$pin" ] || rc_die "ansible-test's $(basename "$file") wants $name from a URL; pin its PyPI release in $req"
+            sed -i -E "s|^${name} @ https?://.*$|${pin}|" "$file"
+            rc_log "ansible-test's $(basename "$file"): $pin from PyPI instead of a URL"
+        done < <(sed -n -E 's/^([A-Za-z0-9_.-]+) @ https?:\/\/.*/\1/p' "$file")
+    done
+}
+
 rc_write_get_pip_standin() {
     cat <<'PY'
 """Offline stand-in for the get-pip script that ansible-test would download.
