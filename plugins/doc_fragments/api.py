@@ -6,6 +6,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+try:
+    from ansible.module_utils.secrets import register_secrets  # noqa: F401 pylint: disable=unused-import
+except ImportError:  # ansible-core < 2.22
+    SECRET_MASKING = False
+else:
+    SECRET_MASKING = True
+
+
+def with_secret_credentials(documentation):
+    """``documentation`` with ``secret: true`` on ``api_token``, ``api_key`` and ``api_secret`` when the
+    running ansible-core masks secrets (2.22 and later: it then registers their values, from the inventory
+    file or the environment). Older versions have no use for the key, and their sanity test refuses it."""
+    if not SECRET_MASKING:
+        return documentation
+    return re.sub(r'(\n  (?:api_token|api_key|api_secret):\n(?:    .*\n)*?    type: str\n)', r'\1    secret: true\n', documentation)
+
 
 class ModuleDocFragment(object):
 
@@ -157,8 +175,8 @@ options:
 '''
 
     # The same options for plugins that read Ansible configuration (the inventory plugin). The
-    # credentials are marked secret: ansible-core 2.22 and later mask their values in all output.
-    PLUGIN = r'''
+    # credentials are marked secret where ansible-core masks secrets (2.22 and later).
+    PLUGIN = with_secret_credentials(r'''
 options:
   api_url:
     description:
@@ -175,21 +193,18 @@ options:
         inventory file win over environment variables of the other kind; empty environment variables
         count as unset.
     type: str
-    secret: true
     env:
       - name: RUNCLOUD_API_TOKEN
   api_key:
     description:
       - Legacy API key (personal space), sent with O(api_secret) as HTTP Basic authentication.
     type: str
-    secret: true
     env:
       - name: RUNCLOUD_API_KEY
   api_secret:
     description:
       - Legacy API secret that goes with O(api_key).
     type: str
-    secret: true
     env:
       - name: RUNCLOUD_API_SECRET
   validate_certs:
@@ -230,4 +245,4 @@ options:
       - name: RUNCLOUD_API_RETRY_BUDGET
 requirements:
   - requests
-'''
+''')

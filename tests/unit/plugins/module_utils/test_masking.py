@@ -25,3 +25,15 @@ def test_every_credential_given_is_masked_from_then_on():
     masking.register_credentials((None, 'runcloud-unit-key', 'runcloud-unit-secret'))
     masking.register_credentials(('', None, '   '))
     assert mask_secrets('key runcloud-unit-key, secret runcloud-unit-secret') == 'key $REDACTED$, secret $REDACTED$'
+
+
+def test_the_inventory_plugins_credential_options_are_secret_where_ansible_core_masks(monkeypatch):
+    import yaml
+    from ansible_collections.runcloud.cloud.plugins.doc_fragments import api
+
+    monkeypatch.setattr(api, 'SECRET_MASKING', True)
+    options = yaml.safe_load(api.with_secret_credentials(api.ModuleDocFragment.PLUGIN.replace('    secret: true\n', '')))['options']
+    assert sorted(name for name, option in options.items() if option.get('secret')) == ['api_key', 'api_secret', 'api_token']
+    assert options['api_token']['env'] == [dict(name='RUNCLOUD_API_TOKEN')]
+    monkeypatch.setattr(api, 'SECRET_MASKING', False)
+    assert 'secret: true' not in api.with_secret_credentials(api.ModuleDocFragment.PLUGIN.replace('    secret: true\n', ''))
