@@ -52,19 +52,25 @@ MATRIX=(
     "2.16|3.11|.venvs/ansible-2.16|tests/requirements-2.16.txt"
     "2.19|3.11|.venv|tests/requirements.txt"
     "2.21|3.13|.venvs/ansible-2.21|tests/requirements-2.21.txt"
+    "2.22|3.13|.venvs/ansible-2.22|tests/requirements-2.22.txt"
 )
 MAIN_VERSION="2.19"
 # sanity takes 2-2.5 minutes per version on an idle 2-core machine (up to 20 on a loaded one); the
 # full run tests both ends of the supported range (quick mode and `sanity-2.19` run the main version).
-SANITY_VERSIONS=" 2.16 2.21 "
-# Integration costs ~4 s per target plus ~0.55 s per module task per version; to keep the full run
-# short it too runs on both ends of the range (quick mode and `integration-2.19` run 2.19).
-INTEGRATION_VERSIONS=" 2.16 2.21 "
+SANITY_VERSIONS=" 2.16 2.22 "
+# Integration costs ~0.5 s per module task per version in module processes (a target about twice its
+# time in the controller's process); to keep the full run under 20 minutes on 2 cores it runs on both
+# ends of the range (quick mode and `integration-2.19` run 2.19) and the execution path rotates: the
+# lanes of MODULE_PROCESS_VERSIONS run every module task as a module process (run_on_controller=false,
+# the path of remote and become tasks), the others in the controller's process. The execution_paths
+# target runs the same tasks both ways on every lane.
+INTEGRATION_VERSIONS=" 2.16 2.22 "
+MODULE_PROCESS_VERSIONS=" 2.22 "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
-INVENTORY_VERSIONS=" 2.16 2.21 "
+INVENTORY_VERSIONS=" 2.16 2.22 "
 # The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range.
-ADOPT_VERSIONS=" 2.16 2.21 "
+ADOPT_VERSIONS=" 2.16 2.22 "
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|COMMAND
 #   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
@@ -79,6 +85,7 @@ STAGES=(
     "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
     "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
     "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
+    "examples-2.22|side|tests/requirements-2.22.txt|bash tests/examples/run-examples.sh --core 2.22"
     "variants|side|tests/requirements.txt|bash tests/variants/run-variants.sh"
     "lint|after|tests/requirements-lint.txt|ansible_lint"
     "pytest|after|tests/requirements.txt|pytest_stage"
@@ -507,7 +514,8 @@ start_lane() {
 }
 
 rc_ensure_lane_venv() {  # rc_ensure_lane_venv VENV PYTHON REQUIREMENTS
-    ( rc_ensure_venv "$ROOT/$1" "$2" "$ROOT/$3" && rc_ensure_get_pip_standin "$ROOT/$1" )
+    ( rc_ensure_venv "$ROOT/$1" "$2" "$ROOT/$3" && rc_ensure_get_pip_standin "$ROOT/$1" \
+        && rc_ensure_ansible_test_offline "$ROOT/$1" "$ROOT/$3" )
 }
 
 # run_lane VERSION PYTHON VENV REQ SANITY UNITS INTEGRATION INVENTORY : all stages of one ansible-core version.
@@ -544,6 +552,10 @@ run_lane() {
         fi
     fi
     if [ "$want_integration" = 1 ]; then
+        if [[ "$MODULE_PROCESS_VERSIONS" == *" $version "* ]]; then
+            # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
+            printf 'false\n' > "$copy/tests/integration/run_on_controller"
+        fi
         if has_integration_targets; then
             run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
         else

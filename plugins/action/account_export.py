@@ -25,6 +25,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import single_line_problem
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.masking import register_credentials
 from ansible_collections.runcloud.cloud.plugins.plugin_utils.account_export import HEADER, AccountExport, AccountReader
 
 CONNECTION = frozenset(option for option, _variable, _convert, _default in CONNECTION_OPTIONS)
@@ -80,6 +81,7 @@ class ActionModule(ActionBase):
 
         started = time.monotonic()
         try:
+            register_credentials(options['credentials'])
             client = client_from_options(options, options['credentials'], log, 'account_export', pool_size=max(10, concurrency))
             reader = AccountReader(client, concurrency)
             chosen = reader.servers(servers, args.get('search'))

@@ -6,6 +6,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+try:
+    from ansible.module_utils.secrets import register_secrets  # noqa: F401 pylint: disable=unused-import
+except ImportError:  # ansible-core < 2.22
+    SECRET_MASKING = False
+else:
+    SECRET_MASKING = True
+
+
+def with_secret_credentials(documentation):
+    """``documentation`` with ``secret: true`` on ``api_token``, ``api_key`` and ``api_secret`` when the
+    running ansible-core masks secrets (2.22 and later: it then registers their values, from the inventory
+    file or the environment). Older versions have no use for the key, and their sanity test refuses it."""
+    if not SECRET_MASKING:
+        return documentation
+    return re.sub(r'(\n  (?:api_token|api_key|api_secret):\n(?:    .*\n)*?    type: str\n)', r'\1    secret: true\n', documentation)
+
 
 class ModuleDocFragment(object):
 
@@ -94,6 +112,8 @@ notes:
   - Credentials are only sent in the C(Authorization) header and are never part of a result or an
     error message. Credentials holding whitespace, control characters or characters outside printable
     ASCII are refused before any request.
+  - With ansible-core 2.22 and later, the credentials a task uses, from its options or the environment,
+    are registered with Ansible's secret masking, which hides them in all output.
   - Text options other than scripts, certificates and keys must be a single line; a value with a NUL,
     carriage return or line feed character is refused before any request, naming the option.
   - Run with C(-vvv) to see every retry, and why, in the C(api_log) list of the result.
@@ -130,7 +150,16 @@ options:
         and no become, the module's code runs inside the task's process on the controller instead of a new
         Python process, which saves about half a second per task. It needs C(requests) in the controller's
         Python and a task interpreter (C(ansible_python_interpreter)) that is unset, discovered or that Python."
+      - A task interpreter of another Python environment, a virtual environment made from the same Python
+        included, or C(ansible_python_interpreter) with arguments, runs the module as a separate process with
+        that environment's packages. C({{ ansible_playbook_python }}) is the controller's Python.
+      - "Each run in the controller's process is isolated like a process, also for the items of a loop and
+        the retries of C(until): it reports only its own warnings and deprecations, Python warnings (such as
+        C(InsecureRequestWarning) with O(validate_certs=false)) are warnings of its result, and it writes
+        nothing to the terminal."
       - Set V(false) to always run the module as a separate process.
+      - If not set, the value of the E(RUNCLOUD_RUN_ON_CONTROLLER) environment variable of the controller is
+        used (V(false) runs every task of the collection as a separate process).
     type: bool
     default: true
   predicted_parents:
@@ -157,7 +186,8 @@ options:
     default: {}
 '''
 
-    # The same options for plugins that read Ansible configuration (the inventory plugin).
+    # The same options for plugins that read Ansible configuration (the inventory plugin). The
+    # credentials are marked secret where ansible-core masks secrets (2.22 and later), below.
     PLUGIN = r'''
 options:
   api_url:
@@ -230,3 +260,8 @@ options:
 requirements:
   - requests
 '''
+
+
+# Added after the class: the sanity tests read the documentation above as literal text.
+if SECRET_MASKING:
+    ModuleDocFragment.PLUGIN = with_secret_credentials(ModuleDocFragment.PLUGIN)

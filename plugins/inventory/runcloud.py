@@ -211,6 +211,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import without_secrets
+from ansible_collections.runcloud.cloud.plugins.module_utils.masking import register_credentials
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import is_true, read_answer
 
@@ -449,7 +450,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             connection = dict(options, **dict((name, self.get_option(name)) for name in
                                               ('validate_certs', 'ca_path', 'api_timeout', 'api_retries', 'api_retry_budget')))
-            client = client_from_options(connection, self._credentials(options), self.display.vvvv, 'inventory',
+            credentials = self._credentials(options)
+            register_credentials(credentials)
+            client = client_from_options(connection, credentials, self.display.vvvv, 'inventory',
                                          pool_size=max(10, concurrency))
         except RunCloudError as error:
             raise AnsibleParserError('runcloud inventory: %s' % to_native(error))

@@ -35,6 +35,8 @@ extends_documentation_fragment:
   - runcloud.cloud.api
 notes:
   - With one term, C(lookup) returns that list itself; C(query) always returns one list per term.
+  - The credentials the lookup uses, given to it or from the environment, are registered with the secret
+    masking of ansible-core 2.22 and later, which hides them in all output.
 seealso:
   - module: runcloud.cloud.database
   - module: runcloud.cloud.web_app
@@ -81,6 +83,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     connection_settings as shared_connection_settings,
 )
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.masking import register_credentials
 
 try:
     # ansible-core < 2.19 marks values unsafe with this wrapper; 2.19+ keeps the function and makes
@@ -135,6 +138,7 @@ class LookupModule(LookupBase):
 
     @staticmethod
     def create_client(settings):
+        register_credentials(settings['credentials'])
         try:
             client = client_from_options(settings, settings['credentials'], display.vvvv, 'lookup')
         except RunCloudError as error:

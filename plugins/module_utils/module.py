@@ -13,6 +13,7 @@ import difflib
 import os
 import re
 import threading
+import warnings
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
@@ -29,6 +30,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
 from ansible_collections.runcloud.cloud.plugins.module_utils.choices import accepted_values_note
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, StaleParentIdError
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import read_resources
+from ansible_collections.runcloud.cloud.plugins.module_utils.masking import register_credentials
 from ansible_collections.runcloud.cloud.plugins.module_utils.naming import snake_case, snake_case_keys
 
 
@@ -324,6 +326,23 @@ class _ArgumentCheckingModule(AnsibleModule):
         super(_ArgumentCheckingModule, self)._log_invocation()
 
 
+def report_python_warnings(warn):
+    """Make the Python warnings that libraries issue during the module's run (urllib3's
+    InsecureRequestWarning when ``validate_certs`` is false) warnings of the task's result, each text
+    once, through ``warn``. Written to stderr, as Python does by default, they would be dropped by
+    Ansible for a module process that succeeds, and printed on the terminal for a module that runs in
+    the controller's process."""
+    reported = set()
+
+    def show(message, category, filename, lineno, file=None, line=None):  # pylint: disable=unused-argument
+        text = '%s: %s' % (category.__name__, message)
+        if text not in reported:
+            reported.add(text)
+            warn(text)
+
+    warnings.showwarning = show
+
+
 def refuse_control_characters(module):
     """Fail ``module`` when a single-line option holds what must never be sent, before any request
     (on a server such a value becomes a second line of a config file)."""
@@ -342,6 +361,7 @@ class RunCloudModule:
         spec = api_argument_spec()
         spec.update(argument_spec)
         self.module = _ArgumentCheckingModule(argument_spec=spec, **kwargs)
+        report_python_warnings(self.module.warn)
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
@@ -377,7 +397,10 @@ class RunCloudModule:
                                       % (' and '.join(given), self.client.api_url, self.client.api_version, ' and '.join(given)))
 
     def _create_client(self):
-        return client_from_options(self.params, credentials(self.params), self._log,
+        chosen = credentials(self.params)
+        # Also those from the environment, which no_log does not know: masked by ansible-core >= 2.22.
+        register_credentials(chosen)
+        return client_from_options(self.params, chosen, self._log,
                                    'ansible-core/%s' % getattr(self.module, 'ansible_version', 'unknown'))
 
     def _log(self, message):

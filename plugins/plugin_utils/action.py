@@ -137,7 +137,7 @@ class ActionModule(ActionBase):
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         local = self._connection_is_local()
         on_controller = (local and not wrap_async and not self._task.async_val and not self._play_context.become
-                         and self._option(args, 'run_on_controller') and controller_run.interpreter_is_controller(self._vars_of_the_target(task_vars))
+                         and self._run_on_controller_option(args) and controller_run.interpreter_is_controller(self._task_interpreter(task_vars))
                          and controller_run.module_short_name(self._module_name()) is not None
                          and controller_run.requests_available())
         memory = self._memory(args, local) if self._option(args, 'resolve_cache') else None
@@ -183,6 +183,17 @@ class ActionModule(ActionBase):
                 return delegated
         return task_vars
 
+    def _task_interpreter(self, task_vars):
+        """The task's ``ansible_python_interpreter``, templated as Ansible templates it for a module
+        process (``{{ ansible_playbook_python }}``); None when unset, the raw value when it cannot be."""
+        interpreter = self._vars_of_the_target(task_vars).get('ansible_python_interpreter')
+        if not isinstance(interpreter, str) or '{{' not in interpreter:
+            return interpreter
+        try:
+            return self._templar.template(interpreter)
+        except Exception:  # pylint: disable=broad-except
+            return interpreter  # not templatable here: a module process decides
+
     def _connection_is_local(self):
         transport = getattr(self._connection, 'transport', None)
         return isinstance(transport, str) and transport.rsplit('.', 1)[-1] == 'local'
@@ -191,6 +202,14 @@ class ActionModule(ActionBase):
     def _option(args, name):
         value = args.get(name)
         return True if value is None else boolean(value, strict=False)
+
+    @classmethod
+    def _run_on_controller_option(cls, args):
+        """``run_on_controller``: the task's (or ``module_defaults``'), else the controller's
+        ``RUNCLOUD_RUN_ON_CONTROLLER`` (every task of a run as a module process, as one CI lane runs them)."""
+        if args.get('run_on_controller') is None and os.environ.get('RUNCLOUD_RUN_ON_CONTROLLER', '').strip():
+            return cls._option(dict(run_on_controller=os.environ['RUNCLOUD_RUN_ON_CONTROLLER'].strip()), 'run_on_controller')
+        return cls._option(args, 'run_on_controller')
 
     # -- the memory ------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 # The round-trip property of the account export (tests/adopt/roundtrip.py) with the oldest and the
 # newest supported ansible-core: 10 seeded random accounts each.
 #
-#   tests/adopt/run-roundtrip.sh                  # ansible-core 2.16 and 2.21 (make test: one stage per version)
-#   tests/adopt/run-roundtrip.sh 2.21             # one version
+#   tests/adopt/run-roundtrip.sh                  # ansible-core 2.16 and 2.22 (make test: one stage per version)
+#   tests/adopt/run-roundtrip.sh 2.21             # one version (2.16, 2.19, 2.21 or 2.22)
 #   ROUNDTRIP_ACCOUNTS=40 ROUNDTRIP_SIZE=medium tests/adopt/run-roundtrip.sh   # make adopt-roundtrip
 # Environment: ROUNDTRIP_ACCOUNTS (10), ROUNDTRIP_SEED (1), ROUNDTRIP_SIZE (small), ROUNDTRIP_JOBS (2).
 set -euo pipefail
@@ -14,15 +14,12 @@ cd "$ROOT"
 source "$ROOT/tests/lib/bootstrap.sh"
 
 versions=("$@")
-[ "${#versions[@]}" -gt 0 ] || versions=(2.16 2.21)
+[ "${#versions[@]}" -gt 0 ] || versions=(2.16 2.22)
 for version in "${versions[@]}"; do
-    case "$version" in
-        2.16) venv="$ROOT/.venvs/ansible-2.16"; python=3.11; req="$ROOT/tests/requirements-2.16.txt" ;;
-        2.19) venv="$ROOT/.venv"; python=3.11; req="$ROOT/tests/requirements.txt" ;;
-        2.21) venv="$ROOT/.venvs/ansible-2.21"; python=3.13; req="$ROOT/tests/requirements-2.21.txt" ;;
-        *) rc_die "no venv for ansible-core $version (2.16, 2.19 or 2.21)" ;;
-    esac
-    rc_ensure_venv "$venv" "$python" "$req"
+    row="$(rc_core_venv "$version")" || rc_die "no venv for ansible-core $version (2.16, 2.19, 2.21 or 2.22)"
+    read -r venv python req <<< "$row"
+    venv="$ROOT/$venv"
+    rc_ensure_venv "$venv" "$python" "$ROOT/$req"
     rc_log "round trip with $("$venv/bin/ansible" --version 2>/dev/null | sed -n 1p)"
     "$venv/bin/python" "$ROOT/tests/adopt/roundtrip.py" --ansible-bin "$venv/bin" \
         --accounts "${ROUNDTRIP_ACCOUNTS:-10}" --seed "${ROUNDTRIP_SEED:-1}" \

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # The `examples` stage of tests/run-tests.sh: the playbooks of the README and the role READMEs run as
 # written against the simulator, check mode compared with the real run (check_examples.py), and the
-# quick start from an installed tarball (check_installed.py). Uses the main venv.
+# quick start from an installed tarball (check_installed.py). Uses the main venv, or with --core the
+# venv of that ansible-core (its ansible-playbook and ansible-galaxy run the examples).
 #
-#   tests/examples/run-examples.sh [pytest args, e.g. -k laravel]
+#   tests/examples/run-examples.sh [--core 2.22] [pytest args, e.g. -k laravel]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tests/lib/bootstrap.sh
 source "$ROOT/tests/lib/bootstrap.sh"
-rc_ensure_main_venv "$ROOT"
+venv=.venv
+if [ "${1:-}" = --core ]; then
+    row="$(rc_core_venv "${2:-}")" || rc_die "no venv for ansible-core ${2:-} (2.16, 2.19, 2.21 or 2.22)"
+    read -r venv python req <<< "$row"
+    shift 2
+    rc_ensure_venv "$ROOT/$venv" "$python" "$ROOT/$req"
+else
+    rc_ensure_main_venv "$ROOT"
+fi
 cd "$ROOT/tests/examples"
-exec "$ROOT/.venv/bin/python" -m pytest -p no:cacheprovider check_examples.py check_installed.py "$@"
+exec "$ROOT/$venv/bin/python" -m pytest -p no:cacheprovider check_examples.py check_installed.py "$@"

@@ -5,7 +5,8 @@
 # Virtual environments (all at the repository root, ignored by git and by the collection build):
 #   .venv                Python 3.11 + tests/requirements.txt       (ansible-core 2.19, main venv)
 #   .venvs/ansible-2.16  Python 3.11 + tests/requirements-2.16.txt  (oldest supported ansible-core)
-#   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt  (newest ansible-core)
+#   .venvs/ansible-2.21  Python 3.13 + tests/requirements-2.21.txt
+#   .venvs/ansible-2.22  Python 3.13 + tests/requirements-2.22.txt  (newest ansible-core)
 #   .venvs/docs          Python 3.11 + tests/requirements-docs.txt  (galaxy-importer, antsibull-docs)
 # Each venv installs its requirements file with `-c tests/constraints/<the same file name>`: every
 # package it gets (pip included) is pinned, updated on purpose with tests/constraints/refresh.sh.
@@ -111,6 +112,25 @@ rc_ensure_get_pip_standin() {
     [ "$found" = 1 ] || rc_die "could not find the pinned pip version in $pyreq"
 }
 
+# rc_ensure_ansible_test_offline VENV_DIR REQUIREMENTS_FILE
+# ansible-test installs the requirements of each sanity test from the package index. A requirement it
+# names by a GitHub archive URL (ansible-core 2.22.0rc1: dill for pylint, a snapshot for Python 3.15)
+# cannot be downloaded without internet access; it is replaced by the release that REQUIREMENTS_FILE
+# pins for that package (the venv's own requirements file), in the venv's copy of ansible-test's lists.
+rc_ensure_ansible_test_offline() {
+    local venv="$1" req="$2" data file name pin
+    data="$("$venv/bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_data", "requirements"))' 2>/dev/null)" \
+        || rc_die "ansible_test not importable in $venv"
+    for file in "$data"/*.txt; do
+        while IFS= read -r name; do
+            pin="$(grep -iE "^${name}==" "$req" | head -n 1)"
+            [ -n "$pin" ] || rc_die "ansible-test's $(basename "$file") wants $name from a URL; pin its PyPI release in $req"
+            sed -i -E "s|^${name} @ https?://.*$|${pin}|" "$file"
+            rc_log "ansible-test's $(basename "$file"): $pin from PyPI instead of a URL"
+        done < <(sed -n -E 's/^([A-Za-z0-9_.-]+) @ https?:\/\/.*/\1/p' "$file")
+    done
+}
+
 rc_write_get_pip_standin() {
     cat <<'PY'
 """Offline stand-in for the get-pip script that ansible-test would download.
@@ -126,6 +146,18 @@ args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-whee
 if args:
     subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'] + args)
 PY
+}
+
+# rc_core_venv VERSION -> "VENV PYTHON REQUIREMENTS" (relative to the repository root) of the venv
+# that tests ansible-core VERSION, as in the MATRIX of tests/run-tests.sh; fails for another version.
+rc_core_venv() {
+    case "$1" in
+        2.16) echo ".venvs/ansible-2.16 3.11 tests/requirements-2.16.txt" ;;
+        2.19) echo ".venv 3.11 tests/requirements.txt" ;;
+        2.21) echo ".venvs/ansible-2.21 3.13 tests/requirements-2.21.txt" ;;
+        2.22) echo ".venvs/ansible-2.22 3.13 tests/requirements-2.22.txt" ;;
+        *) return 1 ;;
+    esac
 }
 
 # rc_ensure_main_venv REPO_ROOT -> the venv used by the quick tests and the demo.

@@ -4,7 +4,7 @@
 
 """Run a module's ``main()`` in-process with given arguments and a scripted HTTP session.
 
-Works on ansible-core 2.16 to 2.21: from 2.19 on, module arguments also need a serialization
+Works on ansible-core 2.16 to 2.22: from 2.19 on, module arguments also need a serialization
 profile, which ``patch_module_args`` sets where it exists.
 """
 

@@ -44,6 +44,19 @@ export RUNCLOUD_SIM_API_VERSION
 export RUNCLOUD_SIM_VARIANT
 [ -z "${RUNCLOUD_SIM_VARIANT}" ] || echo "setup_simulator: converge checks answer in the variant ${RUNCLOUD_SIM_VARIANT}"
 
+# The execution path of the module tasks: RUNCLOUD_RUN_ON_CONTROLLER=false runs every task of the
+# collection as a module process (the path of remote and become tasks) instead of in the controller's
+# process. ansible-test passes no variable of its caller to a target, so tests/run-tests.sh writes the
+# value into tests/integration/run_on_controller of the collection it tests (MODULE_PROCESS_VERSIONS).
+_sim_path_file="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/runcloud/cloud/tests/integration/run_on_controller"
+if [ -z "${RUNCLOUD_RUN_ON_CONTROLLER:-}" ] && [ -f "${_sim_path_file}" ]; then
+    RUNCLOUD_RUN_ON_CONTROLLER="$(tr -d '[:space:]' < "${_sim_path_file}")"
+fi
+if [ -n "${RUNCLOUD_RUN_ON_CONTROLLER:-}" ]; then
+    export RUNCLOUD_RUN_ON_CONTROLLER
+    echo "setup_simulator: module tasks run with run_on_controller=${RUNCLOUD_RUN_ON_CONTROLLER}"
+fi
+
 _sim_dir="$(mktemp -d)"
 "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" "${_sim_script}" --port 0 --api-version "${RUNCLOUD_SIM_API_VERSION:-2}" "$@" >"${_sim_dir}/stdout" 2>"${_sim_dir}/stderr" &
 RUNCLOUD_SIM_PID=$!
