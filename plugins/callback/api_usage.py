@@ -62,8 +62,9 @@ def _count(value):
 
 def _parts(result):
     """(host name, task, result dict) of a task result on every supported ansible-core."""
-    if hasattr(type(result), 'host'):  # ansible-core >= 2.19
-        return result.host.get_name(), result.task, result.result
+    host = getattr(result, 'host', None)
+    if host is not None:  # ansible-core >= 2.19 (its private _host, _task and _result are deprecated)
+        return host.get_name(), result.task, result.result
     return result._host.get_name(), result._task, result._result
 
 
