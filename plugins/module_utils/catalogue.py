@@ -22,6 +22,8 @@ import re
 
 V2, V3 = 2, 3
 VERSIONS = (V2, V3)
+# What exists on API v3 alone (a resource's or a module's ``versions``).
+V3_ONLY = (V3,)
 DEFAULT_VERSION = V2
 
 

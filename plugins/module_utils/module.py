@@ -356,6 +356,9 @@ class RunCloudModule:
 
     # Options only RunCloud API v3 has: refused before any request when api_url names v2.
     v3_only_options = ()
+    # The API versions that have what the module manages (a v3-only module sets catalogue.V3_ONLY):
+    # on another version the task is refused before any request.
+    api_versions = catalogue.VERSIONS
 
     def __init__(self, argument_spec, **kwargs):
         spec = api_argument_spec()
@@ -386,8 +389,14 @@ class RunCloudModule:
         self.client.watcher = self.remembered_parents
 
     def _refuse_options_of_another_version(self):
-        """Fail before any request when the task sets an option that only API v3 has (``v3_only_options``)
-        and api_url names another version."""
+        """Fail before any request when the module (``api_versions``) or an option the task sets
+        (``v3_only_options``) exists only on API v3 and api_url names another version."""
+        if self.client.api_version not in self.api_versions:
+            self.module.fail_json(msg='%s only exists on RunCloud API %s, but api_url (%s) is API v%d; point api_url at '
+                                      '.../api/v%d (with a v%d API token)'
+                                      % (getattr(self.module, '_name', None) or 'this module', ' and '.join('v%d' % v for v in self.api_versions),
+                                         self.client.api_url, self.client.api_version,
+                                         self.api_versions[-1], self.api_versions[-1]))
         if self.client.api_version >= catalogue.V3:
             return
         given = [option for option in self.v3_only_options if self.params.get(option) is not None]

@@ -13,6 +13,8 @@ import base64
 import json
 import time
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
 from ansible_collections.runcloud.cloud.plugins.modules import cron_job, domain, ssh_key
 from ansible_collections.runcloud.cloud.plugins.modules import web_app_ssl as ssl
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module, run_module_with_args
@@ -132,3 +134,24 @@ def test_without_wait_the_task_ends_after_the_answer(monkeypatch):
     result, session = run_v3(monkeypatch, ssl.main, args, domain_certificate_script(pending))
     assert not result['failed'] and result['changed'] is True and result['ssl']['id'] is None
     session.assert_done()
+
+
+class _V3OnlyModule(RunCloudModule):
+    api_versions = V3_ONLY
+
+
+def _v3_only_main():
+    module = _V3OnlyModule(dict())
+    module.module.exit_json(changed=False, api_version=module.client.api_version)
+
+
+def test_a_v3_only_module_is_refused_on_v2_before_any_request(monkeypatch):
+    result, session = run_module(monkeypatch, _v3_only_main, dict(), [])
+    assert result['failed'] and 'only exists on RunCloud API v3' in result['msg'] and '.../api/v3' in result['msg']
+    assert session.sent == []
+
+
+def test_a_v3_only_module_runs_on_v3(monkeypatch):
+    result, session = run_v3(monkeypatch, _v3_only_main, dict(), [])
+    assert not result.get('failed'), result
+    assert result['api_version'] == 3
