@@ -150,10 +150,10 @@ api:
       type: float
 api_log:
   description:
-    - What the API client did besides answering at once (retries, rate-limit pauses), one line each.
-      Shown at verbosity 3 and higher (C(-vvv)).
+    - What the API client did besides answering at once (retries, rate-limit pauses, re-reads after a
+      lost answer), one line each. Shown at verbosity 3 and higher (C(-vvv)).
   returned: when the client logged something and verbosity is at least 3
   type: list
   elements: str
-  sample: ["RunCloud API: GET /servers/3/webapps: HTTP 429: Too Many Attempts.; try 2 of 5 in 1.00s"]
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 '''

@@ -78,3 +78,24 @@ def test_inventory_examples_are_valid_configuration_files():
     documents += [yaml.load(text, Loader=_UniqueKeyLoader) for text in commented_configurations(examples)]
     assert len(documents) >= 4
     assert all(document['plugin'] == 'runcloud.cloud.runcloud' for document in documents)
+
+
+# The result blocks every module returns the same way (filled by module.RunCloudModule, not by the
+# module): documented once in words, repeated in each RETURN (Ansible has no RETURN fragments), so
+# their texts must not drift apart.
+SHARED_RETURN_BLOCKS = ('api', 'api_log')
+# account_export reports its own cost: it only reads, and adds the wall time of the export.
+OWN_RETURN_BLOCKS = {'api': ('account_export',)}
+
+
+@pytest.mark.parametrize('key', SHARED_RETURN_BLOCKS)
+def test_shared_return_blocks_read_the_same_in_every_module(key):
+    texts = {}
+    for name in MODULES:
+        if name in OWN_RETURN_BLOCKS.get(key, ()):
+            continue
+        block = documented_return(name).get(key)
+        if block is not None:
+            texts.setdefault(yaml.safe_dump(block, sort_keys=True), []).append(name)
+    assert texts, 'no module documents %s' % key
+    assert len(texts) == 1, '%s is documented %d ways: %s' % (key, len(texts), sorted(texts.values()))
