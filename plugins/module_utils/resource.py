@@ -732,8 +732,9 @@ class ResourceModule(RunCloudModule):
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
                                          idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
             if not (isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer)) \
-                    and self.params.get('wait') and self.client.api_version >= V3:
-                # Only acknowledged (API v3): read until the new values show.
+                    and self.params.get('wait') and self.client.api_version >= V3 \
+                    and not all(field.write_only for field in changed_fields):
+                # Only acknowledged (API v3): read until the new values show (no read shows a write-only one).
                 answer = self.wait_for_landing(lambda: self.reread_if_set(current, changed_fields), 'the change of the %s' % self.resource)
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
@@ -754,6 +755,9 @@ class ResourceModule(RunCloudModule):
         if not isinstance(fresh, dict):
             return None
         for field in fields:
+            if field.write_only:
+                # No read can confirm what the API never returns: the others decide.
+                continue
             if field.reader is not None:
                 self._reads.pop((field.reader, fresh.get('id')), None)
             if self.differs(field, fresh):
