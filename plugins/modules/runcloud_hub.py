@@ -253,6 +253,8 @@ class HubModule(ResourceModule):
         super(HubModule, self).__init__(argument_spec, **kwargs)
         # Which plugin the site has: 'hub', 'runcache' or None; before and after the task.
         self.plugin = self.plugin_before = None
+        # The upgrade to RunCache was only predicted (check mode, or it had not landed when wait ended).
+        self.runcache_predicted = False
 
     def subject(self):
         return 'RunCloud Hub of %r' % self.params['web_app']
@@ -281,6 +283,7 @@ class HubModule(ResourceModule):
         runcache = self.read_runcache()
         if runcache is not None:
             self.plugin = self.plugin_before = 'runcache'
+            self.read_from = self.path(RUNCACHE)
         return runcache
 
     def converge_existing(self, current):
@@ -317,18 +320,25 @@ class HubModule(ResourceModule):
         self.changed = True
         self.plugin = target
         predicted = {'id': resource.get('id'), 'status': None}
+        self.runcache_predicted = target == 'runcache'
         if self.check_mode or resource.get('id') is None:
             return predicted
         # Never repeated after a lost answer: the next run reads which plugin the site has.
         self.client.request('POST', self.path(SWITCHES[target]), body={}, idempotent=False)
         what = 'RunCache' if target == 'runcache' else 'the rollback to RunCloud Hub'
-        return self.wait_for_landing(lambda: self.read_plugin(target), what) or predicted
+        landed = self.wait_for_landing(lambda: self.read_plugin(target), what)
+        if landed is not None:
+            self.runcache_predicted = False
+        return landed or predicted
 
     def runcache_differences(self, runcache):
         differing = {}
         for option, api, where, kind in self.runcache_settings_set():
             value = runcache_value(runcache, where)
-            if value is None or not readable(kind, value):
+            if self.runcache_predicted:
+                # A RunCache that does not exist yet has none of the settings the task sets.
+                pass
+            elif value is None or not readable(kind, value):
                 if runcache.get('id') is not None:
                     self.module.warn('the API answer (GET /%s) has no readable %s, so %s of %s is unknown: it is neither '
                                      'compared nor changed' % (self.path(RUNCACHE), '.'.join(where), option, self.subject()))
@@ -348,7 +358,8 @@ class HubModule(ResourceModule):
         for option, api, where, _kind in RUNCACHE_SETTINGS:
             if api in differing:
                 settings[where[0]] = dict(settings.get(where[0]) or {}, **{where[1]: differing[api]})
-        if self.check_mode or runcache.get('id') is None:
+        if self.check_mode or runcache.get('id') is None or self.runcache_predicted:
+            # RunCache is not there yet (wait=false): a later run sets what differs then.
             return predicted
 
         def landed():

@@ -144,3 +144,14 @@ def test_refused_on_api_v2_before_any_request(monkeypatch):
     result, session = run_module(monkeypatch, runcloud_hub.main, dict(server=3, web_app=4), [])
     assert result['failed'] and 'API v3' in result['msg']
     assert session.sent == []
+
+
+def test_check_mode_predicts_the_upgrade_and_runcache_settings_without_a_warning(monkeypatch):
+    result, session = run_v3(monkeypatch, runcloud_hub.main, dict(server=3, web_app=4, runcache=True, cdn_enabled=True), [
+        Exchange('GET', HUB, answer(200, INSTALLED)),
+    ], check_mode=True)
+    assert not result['failed'], result
+    assert result['changed'] is True and result['cache_plugin'] == 'runcache'
+    assert result['runcloud_hub']['cache_settings']['cdn_settings'] == {'enable': True}
+    assert not result.get('warnings'), result.get('warnings')
+    session.assert_done()
