@@ -264,12 +264,22 @@ class WordPressModule(ResourceModule):
         if problem:
             self.fail(problem)
 
-    def converge_existing(self, current):
+    def refuse_other_web_apps(self, current):
+        # A custom PHP application of the same name is not this module's to change or delete (an unknown
+        # type is not a reason to refuse).
         kind = current.get('type')
         if isinstance(kind, str) and kind.lower() != 'wordpress':
             self.fail('the web application %r (id %s) exists but is not a WordPress site (its type is %s); give the site '
-                      'another name' % (self.params['name'], current.get('id'), kind), wordpress=self.public(current))
+                      'another name, or manage it with runcloud.cloud.web_app' % (self.params['name'], current.get('id'), kind),
+                      wordpress=self.public(current))
+
+    def converge_existing(self, current):
+        self.refuse_other_web_apps(current)
         return super(WordPressModule, self).converge_existing(current)
+
+    def delete(self, current):
+        self.refuse_other_web_apps(current)
+        super(WordPressModule, self).delete(current)
 
 
 def main():

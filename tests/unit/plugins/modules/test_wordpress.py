@@ -116,3 +116,20 @@ def test_refused_on_api_v2_before_any_request(monkeypatch):
     result, session = run_module(monkeypatch, wordpress.main, SITE, [])
     assert result['failed'] and 'API v3' in result['msg']
     assert session.sent == []
+
+
+def test_absent_never_deletes_a_web_application_that_is_not_wordpress(monkeypatch):
+    result, session = run_v3(monkeypatch, wordpress.main, dict(server=3, name='blog', state='absent'), [
+        Exchange('GET', '/servers/3/webapps', listing(dict(APP, type='custom')), query={'search': 'blog'}),
+    ])
+    assert result['failed'] and 'not a WordPress site' in result['msg']
+    assert [sent['method'] for sent in session.sent] == ['GET']
+
+
+def test_absent_deletes_the_site(monkeypatch):
+    result, session = run_v3(monkeypatch, wordpress.main, dict(server=3, name='blog', state='absent'), [
+        Exchange('GET', '/servers/3/webapps', listing(APP), query={'search': 'blog'}),
+        Exchange('DELETE', '/servers/3/webapps/12', answer(200, APP)),
+    ])
+    assert not result['failed'] and result['changed'] is True and result['wordpress'] == {}
+    session.assert_done()
