@@ -274,6 +274,13 @@ class StagingModule(ResourceModule):
         return ('it was not sent again: RunCloud may still be making the copy. Run the task again later: it finds the '
                 'copy once it exists')
 
+    def delete(self, current):
+        # The copy is removed as a web application: never the live site, whatever the answer held.
+        if current.get('id') == self.resolved[WEB_APP.key]:
+            self.fail('the API answered the staging copy of %r with the live site itself (id %s); nothing was deleted'
+                      % (self.params['web_app'], current.get('id')), staging=self.public(current))
+        super(StagingModule, self).delete(current)
+
     def run_actions(self, resource):
         if not self.params['push']:
             return resource

@@ -97,3 +97,11 @@ def test_refused_on_api_v2_before_any_request(monkeypatch):
     result, session = run_module(monkeypatch, wordpress_staging.main, ARGS, [])
     assert result['failed'] and 'API v3' in result['msg']
     assert session.sent == []
+
+
+def test_absent_never_deletes_the_live_site(monkeypatch):
+    result, session = run_v3(monkeypatch, wordpress_staging.main, dict(server=3, web_app=4, state='absent'), [
+        Exchange('GET', STAGING, answer(200, dict(COPY, id=4))),
+    ])
+    assert result['failed'] and 'nothing was deleted' in result['msg']
+    assert [sent['method'] for sent in session.sent] == ['GET']
