@@ -151,6 +151,25 @@ RESOURCES = dict((resource.name, resource) for resource in (
         singleton='servers/{server_id}/webapps/{web_app_id}/installer',
         item='servers/{server_id}/webapps/{web_app_id}/installer/{id}',
     )),
+    # WordPress on API v3 alone (runcloud-api-v3 2.18, 2.24-2.26). Hub and RunCache are one cache plugin
+    # of a site: RunCache is what Hub becomes after an upgrade (and Hub again after a rollback).
+    Resource('wordpress', identity='name', parent='server', versions=V3_ONLY, paths=dict(
+        create='servers/{server_id}/webapps/wordpress',
+    )),
+    Resource('runcloud_hub', parent='web_app', versions=V3_ONLY, paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/runcloudhub',
+        runcache='servers/{server_id}/webapps/{web_app_id}/runcache',
+        runcache_upgrade='servers/{server_id}/webapps/{web_app_id}/runcache/upgrade',
+        runcache_rollback='servers/{server_id}/webapps/{web_app_id}/runcache/rollback',
+    )),
+    Resource('wordpress_staging', parent='web_app', versions=V3_ONLY, paths=dict(
+        singleton='servers/{server_id}/webapps/{web_app_id}/wordpress/staging',
+        push='servers/{server_id}/webapps/{web_app_id}/wordpress/staging/push',
+    )),
+    Resource('wordpress_settings', parent='web_app', versions=V3_ONLY, paths=dict(
+        general='servers/{server_id}/webapps/{web_app_id}/wordpress/general',
+        config='servers/{server_id}/webapps/{web_app_id}/wordpress/config',
+    )),
     Resource('external_api_key', identity='label', paths=dict(
         list='settings/externalapi',
         item='settings/externalapi/{id}',

@@ -54,6 +54,8 @@ class Field:
     """One module option and the API field it maps to.
 
     - ``api``: the API field name (default: the option in camelCase).
+    - ``create_api``: the field name the create request uses when it differs from the update's (RunCloud
+      Hub installs with ``cacheType`` and updates ``nginxCacheType``): one option, named per call.
     - ``read_as``: the field name in the API's answer when it differs from the request (SSL ``provider``
       comes back as ``method``).
     - ``kind``: the field's type in the value model (``values.py``: ``text``/``str``, ``integer``/``int``,
@@ -75,9 +77,11 @@ class Field:
     """
 
     def __init__(self, option, api=None, kind=None, create=True, update=None, create_default=None,
-                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True):
+                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True,
+                 create_api=None):
         self.option = option
         self.api = api or camel_case(option)
+        self.create_api = create_api or self.api
         self.read_as = read_as or self.api
         self.kind = value_type(kind) if kind is not None else type_of(self.read_as)
         self.create = create
@@ -420,7 +424,7 @@ class ResourceModule(RunCloudModule):
             if value is None:
                 value = field.create_default
             if value is not None:
-                body[field.api] = value
+                body[field.create_api] = value
         return body
 
     def check_create(self):
@@ -519,7 +523,7 @@ class ResourceModule(RunCloudModule):
         """What check mode shows for a resource it would create: the API's defaults for the fields
         the API fills in (``created_defaults``), what would be sent, and no id."""
         predicted = copy.deepcopy(dict(self.created_defaults))
-        predicted.update((field.read_as, body[field.api]) for field in self.fields if field.api in body)
+        predicted.update((field.read_as, body[field.create_api]) for field in self.fields if field.create_api in body)
         predicted['id'] = None
         return predicted
 
@@ -728,8 +732,9 @@ class ResourceModule(RunCloudModule):
             answer = self.client.request(group.method, self.path(group.path, id=current['id']), body=body,
                                          idempotent=group.idempotent, on_uncertain=self.state_check(group, current, changed_fields)).data
             if not (isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer)) \
-                    and self.params.get('wait') and self.client.api_version >= V3:
-                # Only acknowledged (API v3): read until the new values show.
+                    and self.params.get('wait') and self.client.api_version >= V3 \
+                    and not all(field.write_only for field in changed_fields):
+                # Only acknowledged (API v3): read until the new values show (no read shows a write-only one).
                 answer = self.wait_for_landing(lambda: self.reread_if_set(current, changed_fields), 'the change of the %s' % self.resource)
             if isinstance(answer, dict) and answer.get('id') == current.get('id') and self.looks_like_resource(answer):
                 readers = dict((reader.key, result[reader.key]) for reader in self.readers if reader.key in result)
@@ -746,15 +751,22 @@ class ResourceModule(RunCloudModule):
 
     def reread_if_set(self, current, fields):
         """The resource read again if every one of ``fields`` has its desired value, else None."""
-        fresh = self.client.get(self.item_url(current)) if self.item_path else self.read_singleton()
+        fresh = self.read_again(current)
         if not isinstance(fresh, dict):
             return None
         for field in fields:
+            if field.write_only:
+                # No read can confirm what the API never returns: the others decide.
+                continue
             if field.reader is not None:
                 self._reads.pop((field.reader, fresh.get('id')), None)
             if self.differs(field, fresh):
                 return None
         return fresh
+
+    def read_again(self, current):
+        """The resource read afresh (after a write), or None when it is gone."""
+        return self.client.get(self.item_url(current)) if self.item_path else self.read_singleton()
 
     def looks_like_resource(self, answer):
         if self.identity is None:

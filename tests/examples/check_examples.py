@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position,unused-import
 from documented_examples import ROOT, changed_tasks, first_yaml_block, run_playbook  # noqa: E402
-from documented_examples import collections, simulator  # noqa: E402,F401  (fixtures)
+from documented_examples import collections, simulator, simulator_v3  # noqa: E402,F401  (fixtures)
 
 # The server the README examples manage, as a user's account would have it.
 WEB_01 = {'name': 'web-01', 'ipAddress': '203.0.113.10'}
@@ -79,6 +79,35 @@ def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulato
         predicted, made, changed_tasks(check_output), changed_tasks(real_output))
     _output, again = run_playbook(simulator, collections, workdir, playbook, *args)
     assert again == 0, 'a second run changed %d things: %s' % (again, changed_tasks(_output))
+
+
+# What exists on RunCloud API v3 alone (WordPress sites, Hub, staging): run against the simulator's API v3,
+# on a server the account has (web-01). The second run must also send no write.
+EXAMPLES_V3 = {
+    'wordpress_site': first_yaml_block('roles/wordpress_site/README.md'),
+    'examples-wordpress': os.path.join(ROOT, 'examples', 'wordpress.yml'),
+}
+
+
+@pytest.mark.parametrize('example', sorted(EXAMPLES_V3))
+def test_an_api_v3_example_runs_as_written_and_a_second_run_writes_nothing(simulator_v3, collections, tmp_path, example):
+    simulator_v3.call('POST', '/seed', {'servers': 1, 'connected': True}, api=False)
+    playbook = EXAMPLES_V3[example]
+    if not os.path.isabs(playbook):
+        path = tmp_path / 'playbook.yml'
+        path.write_text(playbook)
+        playbook = str(path)
+    workdir = str(tmp_path)
+    before = simulator_v3.writes()
+    check_output, predicted = run_playbook(simulator_v3, collections, workdir, playbook, '--check')
+    assert simulator_v3.writes() == before, 'the check-mode run wrote to the API'
+    real_output, made = run_playbook(simulator_v3, collections, workdir, playbook)
+    assert predicted == made, 'check mode predicted %d changes, the real run made %d\npredicted: %s\nmade: %s' % (
+        predicted, made, changed_tasks(check_output), changed_tasks(real_output))
+    written = simulator_v3.writes()
+    _output, again = run_playbook(simulator_v3, collections, workdir, playbook)
+    assert again == 0, 'a second run changed %d things: %s' % (again, changed_tasks(_output))
+    assert simulator_v3.writes() == written, 'a second run wrote to the API'
 
 
 @pytest.mark.parametrize('mistake, expected', [

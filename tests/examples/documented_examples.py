@@ -47,18 +47,25 @@ def first_yaml_block(markdown_path, after=None):
 
 
 class Simulator:
-    def __init__(self, work):
-        self.process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0'], stdout=subprocess.PIPE,
-                                        stderr=open(os.path.join(work, 'simulator.err'), 'w'), universal_newlines=True)
+    def __init__(self, work, api_version=2):
+        self.process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--api-version', str(api_version)],
+                                        stdout=subprocess.PIPE, stderr=open(os.path.join(work, 'simulator.err'), 'w'),
+                                        universal_newlines=True)
         line = self.process.stdout.readline().strip()
         assert line.startswith('RUNCLOUD_API_URL='), 'the simulator printed %r' % line
         self.url = line.split('=', 1)[1]
+        self.token = TOKEN
+        if api_version == 3:
+            # API v3 takes only a workspace token (a JWT): the simulator prints it after the URL.
+            line = self.process.stdout.readline().strip()
+            assert line.startswith('RUNCLOUD_API_TOKEN='), 'the simulator printed %r' % line
+            self.token = line.split('=', 1)[1]
         self.control = self.url[:-len('/api/v2')] + '/__sim__'
 
     def call(self, method, path, body=None, api=True):
         request = urllib.request.Request((self.url if api else self.control) + path, method=method,
                                          data=None if body is None else json.dumps(body).encode(),
-                                         headers={'Authorization': 'Bearer ' + TOKEN, 'Accept': 'application/json',
+                                         headers={'Authorization': 'Bearer ' + self.token, 'Accept': 'application/json',
                                                   'Content-Type': 'application/json'})
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.load(answer)
@@ -75,6 +82,16 @@ class Simulator:
 @pytest.fixture
 def simulator(tmp_path):
     sim = Simulator(str(tmp_path))
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def simulator_v3(tmp_path):
+    """The simulator announcing API v3 (its URL and token): for what exists on v3 alone."""
+    sim = Simulator(str(tmp_path), api_version=3)
+    # What only acknowledges lands after this long: short, so that the examples' waits stay short.
+    sim.call('POST', '/v3', {'land_delay': 0.2}, api=False)
     yield sim
     sim.stop()
 
@@ -110,7 +127,7 @@ def run_playbook(simulator, collections, workdir, playbook, *args, **overrides):
     expect_failure = overrides.pop('expect_failure', False)
     environment = dict(
         PATH=BIN + os.pathsep + os.environ.get('PATH', ''), HOME=os.environ.get('HOME', workdir), LANG='C.UTF-8',
-        RUNCLOUD_API_URL=simulator.url, RUNCLOUD_API_TOKEN=TOKEN, ANSIBLE_COLLECTIONS_PATH=collections,
+        RUNCLOUD_API_URL=simulator.url, RUNCLOUD_API_TOKEN=simulator.token, ANSIBLE_COLLECTIONS_PATH=collections,
         ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
         ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=os.path.join(workdir, '.ansible-tmp'),
     )

@@ -221,10 +221,15 @@ def _free_name(server, name):
     return candidate
 
 
+def _has_staging(server, app):
+    """Whether the site's staging copy still exists (deleting its web app removes it)."""
+    return str(app.get("_staging")) in server["_webapps"]
+
+
 def create_staging(ctx):
     server, app = ctx.server(), _wordpress_app(ctx)
     fields = ctx.validate(STAGING_CREATE)
-    if app.get("_staging") is not None:
+    if _has_staging(server, app):
         raise invalid("url", "This web application already has a staging site.")
     if app.get("_stagingOf") is not None:
         raise invalid("url", "A staging site cannot have a staging site.")
@@ -233,7 +238,7 @@ def create_staging(ctx):
     _check_cloudflare_key(ctx, fields)
 
     def land():
-        if app.get("_staging") is not None or str(app["id"]) not in server["_webapps"]:
+        if _has_staging(server, app) or str(app["id"]) not in server["_webapps"]:
             return
         staging = apps.add_webapp(ctx.store, server, _new_app_fields({
             "name": _free_name(server, app["name"][:52] + "-staging"), "domainName": fields["url"], "user": app["server_user_id"],

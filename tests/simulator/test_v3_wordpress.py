@@ -94,6 +94,16 @@ def test_staging_is_created_later_changed_and_pushed(api, api3, server_id, site)
     assert_invalid(api3.post(site + "/wordpress/staging", {"url": "x.example.com", "enableAuth": True}), "username", "password")
 
 
+def test_a_deleted_staging_copy_is_gone_and_can_be_made_again(api, api3, server_id, site):
+    body = {"url": "staging.blog.example.com"}
+    api3.ok("POST", site + "/wordpress/staging", body)
+    staging = eventually(lambda: api3.get(site + "/wordpress/staging").status_code == 200 and api3.ok("GET", site + "/wordpress/staging"))
+    api.ok("DELETE", "/servers/%d/webapps/%d" % (server_id, staging["id"]))
+    assert api3.get(site + "/wordpress/staging").status_code == 404
+    assert api3.ok("POST", site + "/wordpress/staging", body) == {}
+    eventually(lambda: api3.get(site + "/wordpress/staging").status_code == 200)
+
+
 def test_general_settings_and_config_change_later(api3, site):
     assert api3.ok("GET", site + "/wordpress/config") == {"disableWpCron": False, "wpDebug": False}
     assert api3.ok("PATCH", site + "/wordpress/config", {"wpDebug": True}) == {"message": "Changes will be updated shortly"}
