@@ -167,7 +167,7 @@ RESOURCES = dict((resource.name, resource) for resource in (
 
 # API v3's atomic deployment (workspace-level projects releasing a git repository to web applications).
 # The reference reached no page that lists, creates or reads deployment scripts or reads or deletes a
-# symlink: only the paths below exist here.
+# symlink: scripts, which can only be changed or deleted by an id nothing lists, are left out.
 RESOURCES.update((resource.name, resource) for resource in (
     Resource('atomic_project', identity='name', versions=V3_ONLY, paths=dict(
         list='atomic',
@@ -186,9 +186,6 @@ RESOURCES.update((resource.name, resource) for resource in (
     Resource('atomic_symlink', identity='linkFrom', parent='atomic_project', versions=V3_ONLY, paths=dict(
         list='atomic/{atomic_project_id}/symlinks',
         item='atomic/{atomic_project_id}/symlinks/{id}',
-    )),
-    Resource('atomic_script', parent='atomic_project', versions=V3_ONLY, paths=dict(
-        item='atomic/{atomic_project_id}/scripts/{id}',
     )),
 ))
 
