@@ -215,9 +215,6 @@ class AtomicDeploymentModule(ResourceModule):
         self.validate()
         self.resolve_parent(atomic.PROJECT)
         commit = self.params.get('commit')
-        if self.parents_predicted:
-            # The project is created by an earlier task of this check-mode run: its first release would follow.
-            return self.finish_deployment(None, self.predicted(commit), deployed=True)
         known = self.deployments()
         running = [item for item in known if atomic.outcome(item) == atomic.RUNNING]
         if running and not (self.params['wait'] and not self.check_mode):
