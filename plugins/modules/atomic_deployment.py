@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: atomic_deployment
 short_description: Release a commit through a RunCloud atomic deployment project (API v3)
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Deploys the head of the branch of an atomic deployment project (M(runcloud.cloud.atomic_project)) as a
     new release, with zero downtime, and waits until the release is live or has failed.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: atomic_project
 short_description: Manage RunCloud atomic deployment projects (API v3)
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Create or delete an atomic deployment project, which releases the git repository of a web application
     (M(runcloud.cloud.git)) with zero downtime, and converge the web applications it deploys to and its
