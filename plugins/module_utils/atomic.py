@@ -2,8 +2,8 @@
 # Copyright (c) runcloud.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the atomic deployment modules share (API v3): the project as a parent, and how a deployment's
-status and commit are read. Private to the collection; it may change at any time.
+"""How an atomic deployment's status and commit are read (API v3), for the modules and the event source.
+Private to the collection; it may change at any time. Like the client, it never imports Ansible.
 
 The reference documents one status value, ``DEPLOYING``; the others are unknown. A status that names
 success or failure is read as such (any case); anything else is a deployment still running. A
@@ -15,12 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
-from ansible_collections.runcloud.cloud.plugins.module_utils.module import ParentRef
-
-PROJECT = ParentRef('project', 'atomic_project_id', endpoint('atomic_project', 'list'), 'atomic project', searchable=False,
-                    kind='atomic_project')
 
 SUCCEEDED = 'succeeded'
 FAILED = 'failed'

@@ -183,7 +183,11 @@ resolved:
 from ansible_collections.runcloud.cloud.plugins.module_utils import atomic
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
+from ansible_collections.runcloud.cloud.plugins.module_utils.module import ParentRef
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ResourceModule
+
+PROJECT = ParentRef('project', 'atomic_project_id', endpoint('atomic_project', 'list'), 'atomic project', searchable=False,
+                    kind='atomic_project')
 
 # How many of the newest log entries a failed deployment's result carries.
 LOG_ENTRIES = 30
@@ -213,7 +217,7 @@ class AtomicDeploymentModule(ResourceModule):
 
     def deploy(self):
         self.validate()
-        self.resolve_parent(atomic.PROJECT)
+        self.resolve_parent(PROJECT)
         commit = self.params.get('commit')
         known = self.deployments()
         running = [item for item in known if atomic.outcome(item) == atomic.RUNNING]
@@ -247,7 +251,7 @@ class AtomicDeploymentModule(ResourceModule):
 
         self.changed = True
         try:
-            self.client.request('PUT', self.path(endpoint('atomic_project', 'force_deploy'), id=self.resolved[atomic.PROJECT.key]),
+            self.client.request('PUT', self.path(endpoint('atomic_project', 'force_deploy'), id=self.resolved[PROJECT.key]),
                                 idempotent=False, on_uncertain=new_deployment, resend_unconfirmed=False)
         except RunCloudError as error:
             if error.maybe_applied:
@@ -269,7 +273,7 @@ class AtomicDeploymentModule(ResourceModule):
         if atomic.outcome(deployment) == atomic.RUNNING:
             deployment = self.wait_for_landing(ended, 'the end of deployment %s' % deployment.get('releaseName', deployment['id']))
         if atomic.outcome(deployment) == atomic.FAILED:
-            log, _pagination = self.client.get_page(self.path(endpoint('atomic_project', 'logs'), id=self.resolved[atomic.PROJECT.key]))
+            log, _pagination = self.client.get_page(self.path(endpoint('atomic_project', 'logs'), id=self.resolved[PROJECT.key]))
             self.fail('deployment %s of atomic project %r failed (status %s); its log is in the result'
                       % (deployment.get('releaseName', deployment['id']), self.params['project'], deployment.get('status')),
                       deployment=deployment, deployed=self.changed, log=[entry for entry in log if isinstance(entry, dict)][:LOG_ENTRIES])
