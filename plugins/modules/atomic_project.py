@@ -51,6 +51,7 @@ options:
     description:
       - Every web application of O(server) the project deploys to, by id or by name, besides O(web_app).
         Those missing are added, the others removed. Not set, the project's web applications are left alone.
+      - Requires O(web_app), so that the web application the project is made from is never removed.
     type: list
     elements: raw
   symlinks:
@@ -417,7 +418,7 @@ def main():
         delete_type=dict(type='str', default='deleteGitOnly'),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=120),
-    ), supports_check_mode=True).main()
+    ), supports_check_mode=True, required_by={'web_apps': 'web_app'}).main()
 
 
 if __name__ == '__main__':

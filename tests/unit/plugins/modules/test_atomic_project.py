@@ -97,3 +97,9 @@ def test_the_module_is_refused_on_api_v2_before_any_request(monkeypatch):
     result, session = run_module(monkeypatch, atomic_project.main, dict(name='shop', server=3, web_app=4), [])
     assert result['failed'] and 'only exists on RunCloud API v3' in result['msg']
     assert session.sent == []
+
+
+def test_web_apps_without_the_project_s_own_web_app_are_refused_before_any_request(monkeypatch):
+    result, session = run(monkeypatch, dict(server=3, web_apps=['shop-eu']), [])
+    assert result['failed'] and 'web_app' in result['msg'], result
+    assert session.sent == []
