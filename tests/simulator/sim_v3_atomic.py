@@ -96,6 +96,7 @@ def create_project(ctx):
         "totalFailed": 0, "completedNotification": False, "failedNotification": True, "pullKey1": None, "pullKey2": None,
         "repositoryData": dict(git["repositoryData"]),
     })
+    del project["created_at"]  # the reference's project object has no timestamps
     project["pullKey1"] = data.fingerprint("atomic1", project["id"])[:32]
     project["pullKey2"] = data.fingerprint("atomic2", project["id"])[:32]
     head = data.fingerprint("commit", project["id"])[:40]

@@ -124,6 +124,7 @@ def test_a_deployment_releases_the_branch_head_and_a_push_can_make_it_fail(api, 
     assert (failed["hash"], failed["hashShort"], failed["message"], failed["status"]) == ("a" * 40, "aaaaaaa", "Fix checkout", "FAILED")
     assert api3.ok("GET", project + "/logs")["data"][0]["kind"] == "Error"
     assert api3.ok("GET", project)["totalFailed"] == 1
+    assert "created_at" not in api3.ok("GET", project), "the reference's project object has no timestamps"
     api3.ok("PUT", project + "/forcedeploy")
     assert api3.ok("GET", project + "/deployments")["data"][0]["status"] == "COMPLETED", "only the next deployment fails"
     assert api.session.post(api.sim.control_url + "/atomic/99999/push", json={"hash": "b" * 40}, timeout=10).status_code == 404
