@@ -165,9 +165,9 @@ class AccountReader:
             return
         projects = dict((project.get('id'), project) for project in self._read(ATOMIC_PROJECTS_PATH, True) or [] if isinstance(project, dict))
         wanted = sorted(set(app['_reads']['git']['atomic_project_id'] for app in apps) & set(projects))
-        for project_id, symlinks in zip(wanted, map_concurrently(lambda ident: self._read(ATOMIC_SYMLINKS_PATH, True, atomic_project_id=ident),
-                                                                   wanted, self.concurrency)):
-            projects[project_id]['_symlinks'] = symlinks or []
+        symlinks = map_concurrently(lambda ident: self._read(ATOMIC_SYMLINKS_PATH, True, atomic_project_id=ident), wanted, self.concurrency)
+        for project_id, links in zip(wanted, symlinks):
+            projects[project_id]['_symlinks'] = links or []
         for app in apps:
             app['_reads']['atomic_project'] = projects.get(app['_reads']['git']['atomic_project_id'])
 

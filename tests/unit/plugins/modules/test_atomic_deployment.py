@@ -96,7 +96,7 @@ def test_a_lost_answer_is_resolved_by_reading_the_deployments_never_by_deploying
 def test_a_lost_answer_without_a_new_deployment_fails_without_a_second_deploy(monkeypatch):
     before = listing(release(2, OLD))
     script = [PROJECTS, Exchange('GET', DEPLOYMENTS, before), Exchange('PUT', DEPLOY, answer(502, {'message': 'Bad gateway'}))]
-    script += [Exchange('GET', DEPLOYMENTS, listing(release(2, OLD))) for _ in range(40)]
+    script += [Exchange('GET', DEPLOYMENTS, listing(release(2, OLD))) for _read in range(40)]
     result, session = run(monkeypatch, dict(commit=NEW, api_timeout=2), script)
     assert result['failed'] and result['changed'] and 'not sent again' in result['msg'], result
     assert [request['method'] for request in session.sent].count('PUT') == 1
