@@ -148,11 +148,11 @@ api:
     requests:
       description: API requests sent, every retry included.
       type: int
-      sample: 4
+      sample: 2
     writes:
       description: Of those, the requests that were not reads (whatever their answer).
       type: int
-      sample: 1
+      sample: 0
     rate_limit:
       description: The last C(X-RateLimit-Limit) and C(X-RateLimit-Remaining) headers the API sent (each null when it sent none).
       type: dict
@@ -172,7 +172,7 @@ api_log:
   returned: when the client logged something and verbosity is at least 3
   type: list
   elements: str
-  sample: ["RunCloud API: PUT /atomic/12/forcedeploy: HTTP 503: Service Unavailable; re-reading the state"]
+  sample: ["RunCloud API: GET /servers: HTTP 503: Service Unavailable; try 2 of 5 in 1.21s"]
 resolved:
   description: Names and ids of the parents as this task found them (O(resolve_cache)).
   returned: always
