@@ -184,6 +184,30 @@ RESOURCES = dict((resource.name, resource) for resource in (
     ), moved=dict(collations='static/databases/collations/mariadb')),
 ))
 
+# API v3's atomic deployment (workspace-level projects releasing a git repository to web applications).
+# The reference reached no page that lists, creates or reads deployment scripts or reads or deletes a
+# symlink: scripts, which can only be changed or deleted by an id nothing lists, are left out.
+RESOURCES.update((resource.name, resource) for resource in (
+    Resource('atomic_project', identity='name', versions=V3_ONLY, paths=dict(
+        list='atomic',
+        item='atomic/{id}',
+        force_deploy='atomic/{id}/forcedeploy',
+        logs='atomic/{id}/logs',
+    )),
+    Resource('atomic_deployment', parent='atomic_project', versions=V3_ONLY, paths=dict(
+        list='atomic/{atomic_project_id}/deployments',
+        item='atomic/{atomic_project_id}/deployments/{id}',
+    )),
+    Resource('atomic_web_app', identity='name', parent='atomic_project', versions=V3_ONLY, paths=dict(
+        list='atomic/{atomic_project_id}/webapps',
+        item='atomic/{atomic_project_id}/webapps/{id}',
+    )),
+    Resource('atomic_symlink', identity='linkFrom', parent='atomic_project', versions=V3_ONLY, paths=dict(
+        list='atomic/{atomic_project_id}/symlinks',
+        item='atomic/{atomic_project_id}/symlinks/{id}',
+    )),
+))
+
 # The resources modules name as parents (the option is the kind), in the order they are resolved;
 # the action plugin remembers their ids and check mode may take them as predicted.
 PARENT_KINDS = ('server', 'web_app', 'system_user', 'database', 'database_user')

@@ -28,7 +28,7 @@ import re
 import yaml
 
 from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign_hostnames
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import RESOURCES, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
@@ -78,6 +78,8 @@ APP_READS = dict(
     installer=endpoint('script_installer', 'singleton'),
 )
 GRANTS_PATH = endpoint('database_grant', 'list')
+ATOMIC_PROJECTS_PATH = endpoint('atomic_project', 'list')
+ATOMIC_SYMLINKS_PATH = endpoint('atomic_symlink', 'list')
 EXTERNAL_API_PATH = endpoint('external_api_key', 'list')
 
 
@@ -147,10 +149,27 @@ class AccountReader:
                 item['_grants'] = answer or []
             else:
                 item.setdefault('_reads', {})[kind] = answer
+        self.add_atomic_projects(data)
         return data
 
     def external_api_keys(self):
         return self._read(EXTERNAL_API_PATH, True) or []
+
+    def add_atomic_projects(self, data):
+        """API v3: the atomic project (with its ``_symlinks``) of every web app whose git deployment belongs
+        to one, as ``_reads['atomic_project']``. One read of the project list, one of each such project's
+        symlinks; nothing on v2 or when no web app is released atomically."""
+        apps = [app for account in data.values() for app in account['web_apps']
+                if isinstance((app.get('_reads') or {}).get('git'), dict) and app['_reads']['git'].get('atomic_project_id')]
+        if not apps or self.client.api_version not in RESOURCES['atomic_project'].versions:
+            return
+        projects = dict((project.get('id'), project) for project in self._read(ATOMIC_PROJECTS_PATH, True) or [] if isinstance(project, dict))
+        wanted = sorted(set(app['_reads']['git']['atomic_project_id'] for app in apps) & set(projects))
+        symlinks = map_concurrently(lambda ident: self._read(ATOMIC_SYMLINKS_PATH, True, atomic_project_id=ident), wanted, self.concurrency)
+        for project_id, links in zip(wanted, symlinks):
+            projects[project_id]['_symlinks'] = links or []
+        for app in apps:
+            app['_reads']['atomic_project'] = projects.get(app['_reads']['git']['atomic_project_id'])
 
 
 # -- the roles' variables --------------------------------------------------------------------------
@@ -425,6 +444,7 @@ class AccountExport:
         site.update(self.database_of(account, app, username, host, claimed))
         site.update(self.ssl_of(reads.get('ssl'), app, host, key_labels))
         site.update(git_of(reads.get('git')))
+        site.update(atomic_of(app, site, reads.get('atomic_project')))
         installer = reads.get('installer')
         if isinstance(installer, dict) and installer.get('id') is not None:
             site['installer'] = options_of(ScriptInstallerModule, installer).get('name')
@@ -489,6 +509,7 @@ class AccountExport:
                      git_branch=site.get('git_branch'), deploy_script=site.get('git_deploy_script', ''))
         if site.get('git_auto_deploy'):
             return None
+        entry.update((key, site[key]) for key in ('atomic', 'atomic_symlinks') if key in site)
         php = entry['php_version'] or laravel.default_of('php_version', entry)
         user = entry['system_user']
         binary = '/RunCloud/Packages/%s/bin/php' % php
@@ -562,6 +583,27 @@ def git_of(git):
         if values.get(option):
             site[option] = values[option]
     return site
+
+
+def atomic_of(app, site, project):
+    """The php_site atomic variables of a web app released by an atomic project, when the role makes exactly
+    that project: one named after the site, with the git deployment's auto_deploy. Symlinks are exported
+    without the content of a config file, which the API never returns (nor compares)."""
+    if not isinstance(project, dict) or project.get('name') != app.get('name') or 'git_repository' not in site:
+        return {}
+    if isinstance(project.get('autoDeploy'), bool) and project['autoDeploy'] != site.get('git_auto_deploy', False):
+        return {}
+    symlinks = []
+    for link in sorted(project.get('_symlinks') or [], key=lambda item: str(item.get('linkFrom'))):
+        if isinstance(link, dict) and link.get('linkFrom') and link.get('linkTo'):
+            entry = dict(link_from=link['linkFrom'], link_to=link['linkTo'])
+            if link.get('type') == 'config':
+                entry['type'] = 'config'
+            symlinks.append(entry)
+    values = dict(atomic=True)
+    if symlinks:
+        values['atomic_symlinks'] = symlinks
+    return values
 
 
 def cron_values(job):

@@ -405,3 +405,59 @@ def test_the_source_reads_api_v3_with_the_same_settings(sim):
     picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
     assert len(picture['servers']) == 42 and picture['servers_complete']
     assert all(record['web_apps'] for record in picture['servers'].values())
+
+
+# -- atomic deployments (API v3) ----------------------------------------------------------------
+
+def atomic(*projects):
+    """A snapshot of one server and the given atomic projects: (id, name, newest deployment or None)."""
+    picture = snapshot(server(1))
+    picture['atomic'] = dict((project_id, dict(name=name, deployment=deployment)) for project_id, name, deployment in projects)
+    return picture
+
+
+def deployment(deployment_id, status):
+    return {'id': deployment_id, 'hash': 'a' * 40, 'releaseName': 'r%d' % deployment_id, 'status': status,
+            'endTime': None if status == 'DEPLOYING' else '2030-01-10 12:00:00'}
+
+
+def test_a_failed_atomic_deployment_is_one_event_and_the_baseline_reports_none():
+    watcher = fleet.FleetWatcher(settings(api_url='http://127.0.0.1:1/api/v3', atomic_deployments=True))
+    assert watcher.observe(atomic((5, 'shop', deployment(1, 'FAILED')), (6, 'blog', None)), NOW) == []
+    assert watcher.observe(atomic((5, 'shop', deployment(2, 'DEPLOYING'))), later(minutes=1)) == []
+    failed = watcher.observe(atomic((5, 'shop', deployment(2, 'FAILED'))), later(minutes=2))
+    assert types(failed) == [('atomic_deployment_failed', None, None)]
+    assert failed[0]['after'] == {'project_id': 5, 'project_name': 'shop', 'deployment_id': 2, 'release_name': 'r2',
+                                  'hash': 'a' * 40, 'status': 'FAILED', 'end_time': '2030-01-10 12:00:00'}
+    assert watcher.observe(atomic((5, 'shop', deployment(2, 'FAILED'))), later(minutes=3)) == []
+    # A poll that did not read the projects (or saw no deployment) keeps what was known.
+    assert watcher.observe(snapshot(server(1)), later(minutes=4)) == []
+    assert types(watcher.observe(atomic((5, 'shop', deployment(3, 'Failed'))), later(minutes=5))) == [('atomic_deployment_failed', None, None)]
+
+
+def test_watching_atomic_deployments_needs_api_v3():
+    with pytest.raises(ConfigurationError, match='atomic_deployments needs RunCloud API v3'):
+        settings(atomic_deployments=True)
+
+
+def test_failed_atomic_deployments_are_read_from_the_project_list(sim):
+    control(sim, 'POST', '/reset')
+    control(sim, 'POST', '/seed', {'servers': 1, 'fixtures': True})
+    control(sim, 'POST', '/v3', {'land_delay': 0})
+    current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3, atomic_deployments=True, health=False)
+    client = fleet.create_client(current)
+    server_id = client.list_all('servers')[0]['id']
+    app_id = client.list_all('servers/%d/webapps' % server_id)[0]['id']
+    client.post('servers/%d/webapps/%d/git' % (server_id, app_id), {'provider': 'github', 'repository': 'acme/shop', 'branch': 'main'})
+    client.post('atomic', {'name': 'shop', 'webApplication': app_id})
+    project_id = client.list_all('atomic')[0]['id']
+    watcher = fleet.FleetWatcher(current)
+    control(sim, 'DELETE', '/requests')
+    assert watcher.observe(fleet.read_snapshot(client, current, read_slow=False), NOW) == []
+    # The servers, and the project list with each project's newest deployment.
+    assert control(sim, 'GET', '/requests')['counters']['total'] == 2
+    control(sim, 'POST', '/atomic/%d/push' % project_id, {'hash': 'b' * 40, 'fail_next': True})
+    client.put('atomic/%d/forcedeploy' % project_id)
+    events = watcher.observe(fleet.read_snapshot(client, current, read_slow=False), later(minutes=1))
+    assert types(events) == [('atomic_deployment_failed', None, None)]
+    assert (events[0]['after']['project_name'], events[0]['after']['hash'], events[0]['after']['status']) == ('shop', 'b' * 40, 'FAILED')

@@ -600,6 +600,13 @@ class Simulator:
             raise ApiError(404, "Atomic project not found")
         return sim_resources.public(sim_v3_atomic.add_script(self.store, project, body))
 
+    def control_atomic_push(self, body, project_id):
+        """A push to an atomic project's branch: the commit its next deployment releases (fail_next: it fails)."""
+        project = sim_v3_atomic.projects(self.store).get(str(project_id))
+        if project is None:
+            raise ApiError(404, "Atomic project not found")
+        return sim_v3_atomic.push_commit(project, body)
+
 
 CONTROL_ROUTES = [
     ("POST", r"/reset", Simulator.control_reset),
@@ -626,6 +633,7 @@ CONTROL_ROUTES = [
     ("POST", r"/tokens", Simulator.control_mint_token),
     ("POST", r"/backups/(\d+)/snapshots", Simulator.control_backup_snapshot),
     ("POST", r"/atomic/(\d+)/scripts", Simulator.control_atomic_script),
+    ("POST", r"/atomic/(\d+)/push", Simulator.control_atomic_push),
 ]
 
 

@@ -5,7 +5,9 @@
 """API v3 atomic deployment (runcloud-api-v3 §2.29): workspace-level projects made from a web app's git
 repository, their deployments and log, the web apps they deploy to, symlinks and deployment scripts.
 Stored in state["atomic"]. The paths to list, create and read scripts and to read or delete a symlink
-were not in the reference's pages: scripts are made through the control API (add_script)."""
+were not in the reference's pages: scripts are made through the control API (add_script). A deployment
+releases the head of the project's branch: a push (the control API's push_commit) moves the head, and
+it can make the next deployment fail (a failed build, with its log)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -94,9 +96,12 @@ def create_project(ctx):
         "totalFailed": 0, "completedNotification": False, "failedNotification": True, "pullKey1": None, "pullKey2": None,
         "repositoryData": dict(git["repositoryData"]),
     })
+    del project["created_at"]  # the reference's project object has no timestamps
     project["pullKey1"] = data.fingerprint("atomic1", project["id"])[:32]
     project["pullKey2"] = data.fingerprint("atomic2", project["id"])[:32]
-    project.update({"_webapps": [app["id"]], "_deployments": [], "_log": [], "_symlinks": {}, "_scripts": {}})
+    head = data.fingerprint("commit", project["id"])[:40]
+    project.update({"_webapps": [app["id"]], "_deployments": [], "_log": [], "_symlinks": {}, "_scripts": {},
+                    "_head": {"hash": head, "message": "Initial commit", "committer": "runcloud-sim"}, "_fail_next": False})
     git.update({"atomic": True, "atomic_project_id": project["id"]})
     _log(project, "Info", "Project %s created" % project["name"])
     return {"message": "Project %s has been successfully added." % project["name"]}
@@ -122,27 +127,44 @@ def delete_project(ctx):
 
 
 def force_deploy(ctx):
-    """PUT forcedeploy: the deployment starts now (DEPLOYING) and completes once the landing delay passed."""
+    """PUT forcedeploy: a deployment of the branch's head starts now (DEPLOYING) and completes (or fails,
+    after a push_commit with fail_next) once the landing delay passed."""
     project = _project(ctx)
     started = now_timestamp()
     release = started.replace("-", "").replace(":", "").replace(" ", "") + "%02d" % (len(project["_deployments"]) % 100)
-    commit = data.fingerprint("commit", project["id"], len(project["_deployments"]))[:40]
+    head = project["_head"]
     deployment = {
-        "id": ctx.store.next_id("atomicdeployment"), "hash": commit, "hashShort": commit[:7],
-        "url": "%s/commit/%s" % (project["repositoryData"]["url"], commit), "branch": project["branch"],
-        "message": "Deploy %s" % release, "committer": "runcloud-sim", "releaseName": release, "status": "DEPLOYING",
+        "id": ctx.store.next_id("atomicdeployment"), "hash": head["hash"], "hashShort": head["hash"][:7],
+        "url": "%s/commit/%s" % (project["repositoryData"]["url"], head["hash"]), "branch": project["branch"],
+        "message": head["message"], "committer": head["committer"], "releaseName": release, "status": "DEPLOYING",
         "startTime": started, "endTime": None,
     }
+    fails, project["_fail_next"] = project["_fail_next"], False
     project["_deployments"].append(deployment)
     _log(project, "Info", "Deployment %s started" % release)
 
     def land():
-        deployment.update({"status": "COMPLETED", "endTime": now_timestamp()})
-        project["totalCompleted"] += 1
-        _log(project, "Info", "Deployment %s completed" % release)
+        deployment.update({"status": "FAILED" if fails else "COMPLETED", "endTime": now_timestamp()})
+        if fails:
+            project["totalFailed"] += 1
+            _log(project, "Error", "Deployment %s failed: composer install exited with code 1" % release)
+        else:
+            project["totalCompleted"] += 1
+            _log(project, "Info", "Deployment %s completed" % release)
 
     ctx.later(land)
     return {"message": "Deployment %s will start in a moment" % release}
+
+
+def push_commit(project, body):
+    """A push to the project's branch (control API): the next deployment releases this commit; with
+    fail_next it fails."""
+    fields = validate(body, {"hash": "required|string|max:40", "message": "nullable|string|max:255",
+                             "committer": "nullable|string|max:255", "fail_next": "nullable|boolean"})
+    project["_head"] = {"hash": fields["hash"], "message": fields.get("message") or "Commit %s" % fields["hash"][:7],
+                        "committer": fields.get("committer") or "runcloud-sim"}
+    project["_fail_next"] = bool(fields.get("fail_next"))
+    return dict(project["_head"], fail_next=project["_fail_next"])
 
 
 def list_deployments(ctx):

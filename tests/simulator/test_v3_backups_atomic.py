@@ -110,6 +110,26 @@ def test_a_forced_deployment_completes_later_and_is_logged(api, api3, project):
     assert api3.get(project + "/deployments/99999").status_code == 404
 
 
+def test_a_deployment_releases_the_branch_head_and_a_push_can_make_it_fail(api, api3, project):
+    api.control("POST", "/v3", {"land_delay": 0})
+    project_id = int(project.split("/")[-1])
+    api3.ok("PUT", project + "/forcedeploy")
+    api3.ok("PUT", project + "/forcedeploy")
+    first, second = api3.ok("GET", project + "/deployments")["data"]
+    assert first["hash"] == second["hash"], "no push in between: the same commit again"
+    pushed = api.control("POST", "/atomic/%d/push" % project_id, {"hash": "a" * 40, "message": "Fix checkout", "fail_next": True})
+    assert pushed == {"hash": "a" * 40, "message": "Fix checkout", "committer": "runcloud-sim", "fail_next": True}
+    api3.ok("PUT", project + "/forcedeploy")
+    failed = api3.ok("GET", project + "/deployments")["data"][0]
+    assert (failed["hash"], failed["hashShort"], failed["message"], failed["status"]) == ("a" * 40, "aaaaaaa", "Fix checkout", "FAILED")
+    assert api3.ok("GET", project + "/logs")["data"][0]["kind"] == "Error"
+    assert api3.ok("GET", project)["totalFailed"] == 1
+    assert "created_at" not in api3.ok("GET", project), "the reference's project object has no timestamps"
+    api3.ok("PUT", project + "/forcedeploy")
+    assert api3.ok("GET", project + "/deployments")["data"][0]["status"] == "COMPLETED", "only the next deployment fails"
+    assert api.session.post(api.sim.control_url + "/atomic/99999/push", json={"hash": "b" * 40}, timeout=10).status_code == 404
+
+
 def test_project_web_apps_symlinks_and_scripts(api, api3, server_id, shop, project):
     other = api.webapp(server_id, name="shop2", domain="shop2.example.com")
     assert api3.ok("POST", project + "/webapps", {"webApplicationId": other["id"]}) == {}

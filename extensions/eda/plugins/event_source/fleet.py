@@ -127,6 +127,13 @@ options:
     description: How many API requests of one poll may run at the same time.
     type: int
     default: 4
+  atomic_deployments:
+    description:
+      - Watch the atomic deployment projects of the workspace (RunCloud API v3 only) and emit
+        C(atomic_deployment_failed) when a project's newest deployment failed. Costs one request per poll
+        (the project list), and one more per project whose list item does not show its newest deployment.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -169,6 +176,8 @@ def _collection_imports():
 
 
 catalogue_module, client_module, errors_module = _collection_imports()
+# Importable now that _collection_imports put the collection on sys.path.
+from ansible_collections.runcloud.cloud.plugins.module_utils import atomic as atomic_module  # noqa: E402 pylint: disable=wrong-import-position
 RunCloudError = errors_module.RunCloudError
 ConfigurationError = errors_module.ConfigurationError
 
@@ -176,6 +185,8 @@ SOURCE_NAME = 'runcloud.cloud.fleet'
 SERVERS_PATH = catalogue_module.path('server', 'list')
 HEALTH_PATH = catalogue_module.path('server_health', 'singleton')
 WEB_APPS_PATH = catalogue_module.path('web_app', 'list')
+ATOMIC_PROJECTS_PATH = catalogue_module.path('atomic_project', 'list')
+ATOMIC_DEPLOYMENTS_PATH = catalogue_module.path('atomic_deployment', 'list')
 SSL_PATH = catalogue_module.path('web_app_ssl', 'singleton')
 # Answers for one item that leave that item unknown instead of failing the poll: the item went away
 # between two requests, or this account may not read it.
@@ -188,7 +199,7 @@ EVENT_TYPES = (
     'server_added', 'server_removed', 'server_renamed', 'server_connected', 'server_disconnected',
     'server_online', 'server_offline', 'disk_high', 'disk_normal', 'memory_high', 'memory_normal',
     'load_high', 'load_normal', 'web_app_added', 'web_app_removed', 'ssl_expiring', 'ssl_renewed',
-    'api_unreachable', 'api_recovered',
+    'api_unreachable', 'api_recovered', 'atomic_deployment_failed',
 )
 
 
@@ -246,6 +257,7 @@ def settings_from(args, environ):
         web_apps=_flag(args, 'web_apps', True),
         ssl_expiry_days=_number(args, 'ssl_expiry_days', 14, integer=True),
         concurrency=_number(args, 'concurrency', 4, minimum=1, integer=True),
+        atomic_deployments=_atomic_deployments_flag(args, settings),
     )
     for name in ('disk_threshold', 'memory_threshold'):
         if settings[name] > 100:
@@ -254,6 +266,16 @@ def settings_from(args, environ):
     if unknown:
         raise ConfigurationError('%s: unknown option(s) %s' % (SOURCE_NAME, ', '.join(unknown)))
     return settings
+
+
+def _atomic_deployments_flag(args, settings):
+    """The atomic_deployments option; ConfigurationError when it is on and the API is not v3."""
+    watch = _flag(args, 'atomic_deployments', False)
+    version = catalogue_module.version_of_url(settings.get('api_url'))
+    if watch and version not in catalogue_module.RESOURCES['atomic_project'].versions:
+        raise ConfigurationError('%s: atomic_deployments needs RunCloud API v3, but api_url (%s) is API v%d'
+                                 % (SOURCE_NAME, settings.get('api_url'), version))
+    return watch
 
 
 def create_client(settings):
@@ -463,7 +485,31 @@ def read_snapshot(client, settings, read_slow):
             lambda pair: _read_item(client, path(SSL_PATH, server_id=pair[0]['id'], web_app_id=pair[1])), pairs, concurrency)
         for (record, app_id), answer in zip(pairs, answers):
             record['certificates'][app_id] = certificate_record(answer)
-    return dict(servers=servers, servers_complete=complete, slow=bool(read_slow and settings['web_apps']))
+    return dict(servers=servers, servers_complete=complete, slow=bool(read_slow and settings['web_apps']),
+                atomic=read_atomic_deployments(client, concurrency) if settings['atomic_deployments'] else None)
+
+
+def read_atomic_deployments(client, concurrency):
+    """{project id: {'name', 'deployment'}} of the workspace's atomic projects, ``deployment`` the newest
+    one (None when the project has none or it is unknown). A project whose list item does not carry its
+    newest deployment costs a read of its deployments."""
+    projects = {}
+    missing = []
+    for item in read_list(client, ATOMIC_PROJECTS_PATH, concurrency=concurrency):
+        project_id = _identity(item.get('id')) if isinstance(item, dict) else None
+        if project_id is None:
+            continue
+        latest = item.get('latestDeployment')
+        projects[project_id] = dict(name=_text(item.get('name')), deployment=latest if isinstance(latest, dict) else None)
+        if 'latestDeployment' not in item:
+            missing.append(project_id)
+    answers = client_module.map_concurrently(
+        lambda project_id: _read_item(client, client.path(ATOMIC_DEPLOYMENTS_PATH, atomic_project_id=project_id)), missing, concurrency)
+    for project_id, answer in zip(missing, answers):
+        items, _pagination = client_module.split_list_body(answer) if answer is not None else ([], None)
+        readable = [entry for entry in items if isinstance(entry, dict) and _identity(entry.get('id')) is not None]
+        projects[project_id]['deployment'] = max(readable, key=lambda entry: _identity(entry['id'])) if readable else None
+    return projects
 
 
 def _read_web_apps(client, server_id, concurrency):
@@ -502,6 +548,7 @@ class FleetWatcher:
         self.failed_polls = 0
         self.outage_since = None
         self.outage_reported = False
+        self.atomic = None           # {atomic project id: (newest deployment id, outcome)} once read
 
     @property
     def has_baseline(self):
@@ -566,8 +613,30 @@ class FleetWatcher:
             else:
                 current[server_id] = known
         self.servers = current
+        changes.extend(self._atomic_changes(snapshot.get('atomic'), now))
         if emit:
             events.extend(changes)
+        return events
+
+    def _atomic_changes(self, projects, now):
+        """``atomic_deployment_failed`` for a project whose newest deployment failed since the last poll
+        (at the baseline: already had, emitted only with initial_events). A project not read keeps what was known of it."""
+        if projects is None:
+            return []
+        known = self.atomic or {}
+        self.atomic = dict(known)
+        events = []
+        for project_id, project in sorted(projects.items(), key=_order):
+            deployment = project['deployment']
+            if deployment is None:
+                continue
+            seen = (_identity(deployment.get('id')), atomic_module.outcome(deployment))
+            self.atomic[project_id] = seen
+            if seen[1] == atomic_module.FAILED and known.get(project_id) != seen:
+                events.append(self._event('atomic_deployment_failed', None, now, before=None, after=dict(
+                    project_id=project_id, project_name=project['name'], deployment_id=seen[0],
+                    release_name=_text(deployment.get('releaseName')), hash=_text(deployment.get('hash')),
+                    status=_text(deployment.get('status')), end_time=_text(deployment.get('endTime')))))
         return events
 
     def _merge(self, known, seen, slow):

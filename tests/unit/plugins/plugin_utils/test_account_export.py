@@ -14,6 +14,7 @@ import os
 import sys
 
 import pytest
+import requests
 import yaml
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import RunCloudClient
@@ -202,3 +203,29 @@ def test_api_v3_exports_the_same_account_as_v2():
     for name in v2:
         if name != 'runcloud.yml':
             assert v3[name] == v2[name], name
+
+
+def test_a_site_released_by_its_atomic_project_exports_as_atomic_with_its_symlinks():
+    # API v3: the project named after the site, with the git deployment's auto_deploy, is what php_site makes.
+    with Simulator(token=TOKEN) as sim:
+        client = RunCloudClient(api_url=sim.url_v3, api_token=sim.token_v3)
+        requests.post(sim.control_url + '/seed', json={'servers': 1, 'fixtures': True}, timeout=10)
+        server_id = client.list_all('servers')[0]['id']
+        app = client.list_all('servers/%d/webapps' % server_id)[0]
+        client.post('servers/%d/webapps/%d/git' % (server_id, app['id']), {'provider': 'github', 'repository': 'acme/shop', 'branch': 'main'})
+        client.post('atomic', {'name': app['name'], 'webApplication': app['id']})
+        project_id = client.list_all('atomic')[0]['id']
+        client.post('atomic/%d/symlinks' % project_id, {'type': 'config', 'linkFrom': '.env', 'linkTo': 'shared/.env', 'content': 'APP_KEY=x'})
+        client.post('atomic/%d/symlinks' % project_id, {'type': 'directory', 'linkFrom': 'storage', 'linkTo': 'shared/storage'})
+        reader = AccountReader(client, 2)
+        files = AccountExport().files(reader.read(reader.servers()), reader.external_api_keys())
+        v2_reader = AccountReader(RunCloudClient(api_url=sim.url, api_token=TOKEN), 2)
+        v2_files = AccountExport().files(v2_reader.read(v2_reader.servers()), [])
+    variables = yaml.safe_load([text for name, text in files.items() if name.startswith('host_vars/')][0])
+    entry = (variables.get('php_site_sites') or variables.get('laravel_app_apps'))[0]
+    assert entry['atomic'] is True
+    assert entry['atomic_symlinks'] == [dict(link_from='.env', link_to='shared/.env', type='config'),
+                                        dict(link_from='storage', link_to='shared/storage')]
+    assert 'APP_KEY' not in str(files)
+    # API v2 has no atomic deployment: the same account exports without it.
+    assert 'atomic' not in str(v2_files)
