@@ -171,8 +171,10 @@ RESOURCES = dict((resource.name, resource) for resource in (
         update='servers/{server_id}/ssh/config',
     )),
     # API v3 only: a copy of a web application under another name, on its server or another one.
+    # Its owner is a system user of the destination server (the list of system_user, on that server).
     Resource('web_app_clone', parent='web_app', versions=V3_ONLY, paths=dict(
         create='servers/{server_id}/webapps/{web_app_id}/clone',
+        destination_users='servers/{target_server_id}/users',
     )),
     # Lists every account has (the runcloud.cloud.static lookup, accepted values of options). API v3
     # has collations per database engine only; RunCloud installs MariaDB, so its list stands in.

@@ -207,8 +207,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ABS
 
 TARGET_SERVER = ParentRef('target_server', 'target_server_id', endpoint('server', 'list'), 'server', kind='server')
 # The clone's owner is a system user of the destination server.
-TARGET_USER = ParentRef('owner', 'owner_id', endpoint('system_user', 'list').replace('{server_id}', '{target_server_id}'),
-                        'system user', field='username')
+TARGET_USER = ParentRef('owner', 'owner_id', endpoint('web_app_clone', 'destination_users'), 'system user', field='username')
 SOURCE_DATABASE = ParentRef('source_database', DATABASE.key, DATABASE.path, DATABASE.description, kind='database')
 
 
