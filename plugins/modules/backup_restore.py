@@ -179,6 +179,7 @@ resolved:
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.backups import BackupPolicies, read_snapshots, snapshot_failed
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCloudError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, ParentRef, RunCloudModule, is_id
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import ID
 
@@ -225,7 +226,13 @@ class BackupRestoreModule(RunCloudModule):
         if not self.check_mode and not self.parents_predicted:
             path = self.path(endpoint('backup', 'restore'), backup_id=policy['id'], id=snapshot['id'])
             # Never repeated: a lost answer fails the task (the restore may have started), see client.request.
-            answer = self.client.request('POST', path, body=body, idempotent=False).data
+            try:
+                answer = self.client.request('POST', path, body=body, idempotent=False).data
+            except RunCloudError as error:
+                if error.maybe_applied:
+                    self.fail('%s. The restore may have started: check the restored web application and database before '
+                              'running the task again (a second restore would run again)' % error, **error.to_dict())
+                raise
             if isinstance(answer, dict) and isinstance(answer.get('message'), str):
                 restore['message'] = answer['message']
         self.exit(changed=True, restore=restore)
