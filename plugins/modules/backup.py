@@ -244,6 +244,16 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Fie
 BACKUP_TYPE_WORDS = {'full': 'full backup', 'incremental': 'incremental backup'}
 
 
+def backup_type_option(current):
+    """The option value (``full``, ``incremental``) of a type as RunCloud words it; None when unreadable."""
+    if not isinstance(current, str):
+        return None
+    for option, words in BACKUP_TYPE_WORDS.items():
+        if current.strip().lower() in (option, words):
+            return option
+    return None
+
+
 def same_backup_type(desired, current):
     if not isinstance(current, str):
         return None
