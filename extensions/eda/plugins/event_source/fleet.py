@@ -489,12 +489,9 @@ def _read_backups(client, server_id, web_apps, concurrency):
     """{policy id: record} of one server's backup policies (API v3), each with ``failed``: {snapshot id:
     view} of its failed snapshots, or None when they could not be read; None when the list is unknown.
     A policy of a web application the server does not have (a list the API did not filter) is left out."""
-    try:
-        policies = read_list(client, BACKUPS_PATH, {'server_id': server_id}, concurrency)
-    except RunCloudError as error:
-        if error.status in ITEM_UNKNOWN_STATUSES:
-            return None
-        raise
+    policies = _read_list_of_server(client, BACKUPS_PATH, {'server_id': server_id}, concurrency)
+    if policies is None:
+        return None
     records = {}
     for policy in policies:
         policy_id = _identity(policy.get('id')) if isinstance(policy, dict) else None
@@ -529,14 +526,22 @@ def failed_snapshots(answer):
     return failed
 
 
-def _read_web_apps(client, server_id, concurrency):
-    """{web app id: name} of one server, or None when unknown (the server went away, or an item has no id)."""
+def _read_list_of_server(client, path, params, concurrency):
+    """A list that belongs to one server; None when it is unknown (the server went away, or this
+    account may not read it)."""
     try:
-        items = read_list(client, client.path(WEB_APPS_PATH, server_id=server_id), concurrency=concurrency)
+        return read_list(client, path, params, concurrency)
     except RunCloudError as error:
         if error.status in ITEM_UNKNOWN_STATUSES:
             return None
         raise
+
+
+def _read_web_apps(client, server_id, concurrency):
+    """{web app id: name} of one server, or None when unknown (the server went away, or an item has no id)."""
+    items = _read_list_of_server(client, client.path(WEB_APPS_PATH, server_id=server_id), None, concurrency)
+    if items is None:
+        return None
     apps = {}
     for item in items:
         app_id = _identity(item.get('id')) if isinstance(item, dict) else None
