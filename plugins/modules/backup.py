@@ -12,7 +12,7 @@ module: backup
 short_description: Manage the backup policy of a RunCloud web application or database (API v3)
 version_added: 0.2.0
 description:
-  - Create, change or remove the backup policy that covers a web application, a database, or both:
+  - Create, change or remove the backup policy that covers a web application, a database, or both, with
     where the backups go, full or incremental, the archive format, how often they run, how long they are
     kept, what they leave out and who is told.
   - API v3 only. O(api_url) must end in C(/api/v3); on API v2 the task fails before any request.
@@ -173,10 +173,6 @@ backup:
       description: The policy's name.
       type: str
       sample: shop nightly
-    items:
-      description: What the policy covers (C(web_application_id), C(database_id); null for what it does not).
-      type: dict
-      sample: {"web_application_id": 4, "database_id": 7}
     storage:
       description: Where the backups are kept.
       type: str

@@ -67,7 +67,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 backups:
-  description: The policies found (an empty list when none), each as the API describes it, with its snapshots.
+  description:
+    - The policies found (an empty list when none), each as the API describes it, with its snapshots.
+    - What a policy covers is under the key C(items) (C(web_application_id), C(database_id)); read it as
+      C(policy['items']), since C(items) is also a method in Jinja.
   returned: always
   type: list
   elements: dict
@@ -80,10 +83,6 @@ backups:
       description: The policy's name.
       type: str
       sample: shop nightly
-    items:
-      description: What the policy covers.
-      type: dict
-      sample: {"web_application_id": 4, "database_id": 7}
     status:
       description: The policy's status.
       type: str

@@ -20,7 +20,7 @@ description:
     to clone.
   - RunCloud only acknowledges a clone ("will begin shortly"). With O(wait=true) the task reads the
     destination's web applications until the clone shows. A clone request whose answer is lost is never sent
-    again: the destination is read until the clone shows, and when it does not the task fails saying so.
+    again; the destination is read until the clone shows, and when it does not the task fails saying so.
 seealso:
   - module: runcloud.cloud.web_app
   - ref: ansible_collections.runcloud.cloud.docsite.backups
