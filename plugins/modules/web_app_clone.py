@@ -246,6 +246,9 @@ class WebAppCloneModule(ResourceModule):
             self.resolve_parent(TARGET_SERVER)
         else:
             self.resolved[TARGET_SERVER.key] = self.resolved[SERVER.key]
+            if self.resolved[SERVER.key] is None:
+                # Check mode under a server an earlier task only predicted: so is the destination.
+                self.predicted_parents.append(TARGET_SERVER)
 
     def destination_list(self):
         return self.path(endpoint('web_app', 'list'), server_id=self.resolved[TARGET_SERVER.key])

@@ -106,3 +106,11 @@ def test_refused_on_v2_before_any_request(monkeypatch):
     result, session = run_module(monkeypatch, backup.main, dict(server=3, web_app=4), [])
     assert result['failed'] and 'only exists on RunCloud API v3' in result['msg']
     assert session.sent == []
+
+
+def test_check_mode_under_a_web_app_an_earlier_task_predicted(monkeypatch):
+    args = dict(server=3, web_app='shop', name='shop', frequency='1 day', retention='1 month', predicted_parents=['web_app'])
+    result, session = run_v3(monkeypatch, backup.main, args, [], check_mode=True)
+    assert not result['failed'], result
+    assert result['changed'] is True and result['backup']['id'] is None
+    assert session.sent == []

@@ -63,3 +63,11 @@ def test_a_lost_answer_is_never_followed_by_a_second_clone(monkeypatch):
     ] + [Exchange('GET', '/servers/3/webapps', listing(SHOP)) for _read in range(3)])
     assert result['failed'] and result['changed'] is True
     assert [exchange['method'] for exchange in session.sent].count('POST') == 1
+
+
+def test_check_mode_under_a_predicted_source_reads_nothing_below_it(monkeypatch):
+    args = dict(ARGS, server='web-09', owner='shop', predicted_parents=['server'])
+    result, session = run_v3(monkeypatch, web_app_clone.main, args, [], check_mode=True)
+    assert not result['failed'], result
+    assert result['changed'] is True and result['web_app'] == {'id': None, 'name': 'shop-copy', 'server_id': None}
+    assert session.sent == []
