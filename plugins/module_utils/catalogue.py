@@ -174,6 +174,27 @@ RESOURCES = dict((resource.name, resource) for resource in (
         list='settings/externalapi',
         item='settings/externalapi/{id}',
     )),
+    # API v3 only: a web application's or database's backup policy (workspace-level, not under the
+    # server), its snapshots and their restore. DELETE of a policy is not in RunCloud's reference.
+    Resource('backup', identity='label', versions=V3_ONLY, paths=dict(
+        list='backups',
+        item='backups/{id}',
+        snapshots='backups/{id}/snapshots',
+        snapshot='backups/{backup_id}/snapshots/{id}',
+        restore='backups/{backup_id}/snapshots/{id}/restore',
+    )),
+    # API v3 only: the SSH daemon flags as a record of their own (PATCH answers it). v3 has no GET for
+    # it; the flags read back from the server settings both versions keep.
+    Resource('ssh_config', parent='server', versions=V3_ONLY, paths=dict(
+        singleton='servers/{server_id}/settings/ssh',
+        update='servers/{server_id}/ssh/config',
+    )),
+    # API v3 only: a copy of a web application under another name, on its server or another one.
+    # Its owner is a system user of the destination server (the list of system_user, on that server).
+    Resource('web_app_clone', parent='web_app', versions=V3_ONLY, paths=dict(
+        create='servers/{server_id}/webapps/{web_app_id}/clone',
+        destination_users='servers/{target_server_id}/users',
+    )),
     # Lists every account has (the runcloud.cloud.static lookup, accepted values of options). API v3
     # has collations per database engine only; RunCloud installs MariaDB, so its list stands in.
     Resource('static', paths=dict(

@@ -28,11 +28,13 @@ import re
 import yaml
 
 from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign_hostnames
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import RESOURCES, path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.backups import covered_ids
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import RESOURCES, V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
+from ansible_collections.runcloud.cloud.plugins.modules.backup import BackupModule, backup_type_option
 from ansible_collections.runcloud.cloud.plugins.modules.cron_job import CronJobModule
 from ansible_collections.runcloud.cloud.plugins.modules.database import DatabaseModule
 from ansible_collections.runcloud.cloud.plugins.modules.domain import DomainModule
@@ -150,7 +152,20 @@ class AccountReader:
             else:
                 item.setdefault('_reads', {})[kind] = answer
         self.add_atomic_projects(data)
+        self.read_backup_policies(data)
         return data
+
+    def read_backup_policies(self, data):
+        """API v3: each server's backup policies (``/backups`` filtered by the server) as ``backups``."""
+        for account in data.values():
+            account['backups'] = []
+        if getattr(self.client, 'api_version', None) != V3:
+            return
+        server_ids = sorted(data, key=int)
+        path = self.client.path(endpoint('backup', 'list'))
+        answers = map_concurrently(lambda server_id: self.client.list_all(path, params={'server_id': server_id}), server_ids, self.concurrency)
+        for server_id, policies in zip(server_ids, answers):
+            data[server_id]['backups'] = [policy for policy in policies or [] if isinstance(policy, dict)]
 
     def external_api_keys(self):
         return self._read(EXTERNAL_API_PATH, True) or []
@@ -388,6 +403,7 @@ class AccountExport:
         values['supervisor_jobs'] = [ordered(supervisor_values(job), ('label',)) for job in sorted(account['supervisor_jobs'], key=job_order)
                                      if ('supervisor', job['id']) not in claimed.jobs]
         values['jobs_purge'] = True
+        values['backups'] = backup_policy_entries(account)
         return values
 
     def database_values(self, database):
@@ -604,6 +620,30 @@ def atomic_of(app, site, project):
     if symlinks:
         values['atomic_symlinks'] = symlinks
     return values
+
+
+def backup_policy_entries(account):
+    """The server's backup policies as ``server_baseline_backups`` entries: what each covers by name (a
+    policy of another server's web application or database, or whose coverage is unreadable, is left
+    out), and the settings the API shows. Policies hold no secret."""
+    apps = dict((app.get('id'), app.get('name')) for app in account['web_apps'])
+    databases = dict((database.get('id'), database.get('name')) for database in account['databases'])
+    entries = []
+    for policy in sorted(account.get('backups') or [], key=lambda item: str(item.get('label'))):
+        covered = covered_ids(policy)
+        if covered is None:
+            continue
+        names = dict(web_app=apps.get(covered.get('webApplicationId')), database=databases.get(covered.get('databaseId')))
+        if (covered.get('webApplicationId') is not None and names['web_app'] is None) or \
+                (covered.get('databaseId') is not None and names['database'] is None) or not any(names.values()):
+            continue
+        values = options_of(BackupModule, policy, skip=('backup_type',))
+        backup_type = backup_type_option(policy.get('type'))
+        if backup_type is not None:
+            values['backup_type'] = backup_type
+        values.update((option, name) for option, name in names.items() if name is not None)
+        entries.append(ordered(values, ('name', 'web_app', 'database')))
+    return entries
 
 
 def cron_values(job):

@@ -461,3 +461,61 @@ def test_failed_atomic_deployments_are_read_from_the_project_list(sim):
     events = watcher.observe(fleet.read_snapshot(client, current, read_slow=False), later(minutes=1))
     assert types(events) == [('atomic_deployment_failed', None, None)]
     assert (events[0]['after']['project_name'], events[0]['after']['hash'], events[0]['after']['status']) == ('shop', 'b' * 40, 'FAILED')
+
+
+def backups_of(**policies):
+    """{policy id: record} of a server, each policy given as (web app id, {snapshot id: status} or None)."""
+    return dict((int(key[1:]), dict(name=key, web_app_id=app_id, database_id=None,
+                                    failed=None if failed is None else dict((sid, dict(snapshot_id=sid, status=status, run_date=None, type='full'))
+                                                                            for sid, status in failed.items())))
+                for key, (app_id, failed) in policies.items())
+
+
+def with_backups(record, backups):
+    record['backups'] = backups
+    return record
+
+
+def backup_snapshot(*servers):
+    picture = snapshot(*servers)
+    picture['backups_read'] = True
+    return picture
+
+
+def test_a_failed_backup_is_one_event_and_unknown_snapshots_change_nothing():
+    watcher = fleet.FleetWatcher(settings())
+    apps = {4: 'shop'}
+    watcher.observe(backup_snapshot(with_backups(server(1, apps=apps), backups_of(p12=(4, {80: 'FAILED'})))), NOW)
+    # Known failures set the baseline; a new one is an event; snapshots that could not be read keep what was known.
+    events = watcher.observe(backup_snapshot(with_backups(server(1, apps=apps), backups_of(p12=(4, {80: 'FAILED', 81: 'FAILED'})))), later(hours=1))
+    assert types(events) == [('backup_failed', 1, 4)]
+    assert events[0]['web_app_name'] == 'shop' and events[0]['after']['backup_id'] == 12 and events[0]['after']['snapshot_id'] == 81
+    assert watcher.observe(backup_snapshot(with_backups(server(1, apps=apps), backups_of(p12=(4, None)))), later(hours=2)) == []
+    assert watcher.observe(snapshot(server(1, apps=apps)), later(hours=3)) == []
+    events = watcher.observe(backup_snapshot(with_backups(server(1, apps=apps), backups_of(p12=(4, {80: 'FAILED', 81: 'FAILED', 82: 'FAILED'})))),
+                             later(hours=4))
+    assert [event['after']['snapshot_id'] for event in events] == [82]
+
+
+def test_failed_backups_are_read_on_api_v3_only_without_secrets(sim):
+    control(sim, 'POST', '/reset')
+    server_id = control(sim, 'POST', '/seed', {'servers': 2, 'fixtures': True})['servers'][0]
+    state = control(sim, 'GET', '/state')
+    app_id = int(next(iter(state['servers'][str(server_id)]['_webapps'])))
+    current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3)
+    client = fleet.create_client(current)
+    policy = client.post('backups', {'name': 'nightly', 'webApplicationId': app_id, 'backupType': 'full', 'storage': 'runcloud',
+                                     'frequency': '1 day', 'retention': '1 month'})['backup']
+    watcher = fleet.FleetWatcher(current)
+    watcher.observe(fleet.read_snapshot(client, current, True), fleet._now())
+    control(sim, 'POST', '/backups/%d/snapshots' % policy['id'], {'status': 'FAILED'})
+    control(sim, 'DELETE', '/requests')
+    events = watcher.observe(fleet.read_snapshot(client, current, True), fleet._now())
+    assert types(events) == [('backup_failed', server_id, app_id)]
+    assert events[0]['after']['status'] == 'FAILED' and events[0]['after']['backup_name'] == 'nightly'
+    # Per server: the policies, then the snapshots of each of its policies.
+    backup_reads = [entry for entry in control(sim, 'GET', '/requests')['requests'] if entry['path'].startswith('/backups')]
+    assert len(backup_reads) == 2 + 1
+    assert sim.token_v3 not in json.dumps(events)
+    v2 = sim_settings(sim)
+    assert all('backups' not in record for record in fleet.read_snapshot(fleet.create_client(v2), v2, True)['servers'].values())

@@ -26,7 +26,8 @@ description:
   - An ansible-rulebook event source plugin that polls the RunCloud API v2 and emits one event per change
     it sees - servers added, removed, renamed, connected or disconnected, online or offline; disk, memory
     and load above a threshold and back below; web applications added or removed; SSL certificates
-    that expire within O(ssl_expiry_days) days and certificates renewed out of that window.
+    that expire within O(ssl_expiry_days) days and certificates renewed out of that window; on API v3,
+    backups that failed (snapshots of a backup policy whose status says so, O(backups)).
   - The first poll sets the baseline and emits nothing, unless O(initial_events=true).
   - A poll that fails (after the client's retries), or whose lists are incomplete, emits no change:
     the last good state is kept, the next polls wait longer (O(max_backoff)), and one
@@ -123,6 +124,13 @@ options:
         V(0) turns the certificate checks off. Needs O(web_apps).
     type: int
     default: 14
+  backups:
+    description:
+      - On RunCloud API v3, read every server's backup policies and their snapshots with the slow reads
+        (O(slow_interval); a request per server and per policy) and emit C(backup_failed) for each snapshot whose
+        status says its backup failed. Ignored on API v2, which has no backups.
+    type: bool
+    default: true
   concurrency:
     description: How many API requests of one poll may run at the same time.
     type: int
@@ -178,6 +186,7 @@ def _collection_imports():
 catalogue_module, client_module, errors_module = _collection_imports()
 # Importable now that _collection_imports put the collection on sys.path.
 from ansible_collections.runcloud.cloud.plugins.module_utils import atomic as atomic_module  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.runcloud.cloud.plugins.module_utils import backups as backups_module  # noqa: E402 pylint: disable=wrong-import-position
 RunCloudError = errors_module.RunCloudError
 ConfigurationError = errors_module.ConfigurationError
 
@@ -188,6 +197,8 @@ WEB_APPS_PATH = catalogue_module.path('web_app', 'list')
 ATOMIC_PROJECTS_PATH = catalogue_module.path('atomic_project', 'list')
 ATOMIC_DEPLOYMENTS_PATH = catalogue_module.path('atomic_deployment', 'list')
 SSL_PATH = catalogue_module.path('web_app_ssl', 'singleton')
+BACKUPS_PATH = catalogue_module.path('backup', 'list')
+SNAPSHOTS_PATH = catalogue_module.path('backup', 'snapshots')
 # Answers for one item that leave that item unknown instead of failing the poll: the item went away
 # between two requests, or this account may not read it.
 ITEM_UNKNOWN_STATUSES = frozenset([403, 404, 422])
@@ -199,7 +210,7 @@ EVENT_TYPES = (
     'server_added', 'server_removed', 'server_renamed', 'server_connected', 'server_disconnected',
     'server_online', 'server_offline', 'disk_high', 'disk_normal', 'memory_high', 'memory_normal',
     'load_high', 'load_normal', 'web_app_added', 'web_app_removed', 'ssl_expiring', 'ssl_renewed',
-    'api_unreachable', 'api_recovered', 'atomic_deployment_failed',
+    'api_unreachable', 'api_recovered', 'atomic_deployment_failed', 'backup_failed',
 )
 
 
@@ -258,6 +269,7 @@ def settings_from(args, environ):
         ssl_expiry_days=_number(args, 'ssl_expiry_days', 14, integer=True),
         concurrency=_number(args, 'concurrency', 4, minimum=1, integer=True),
         atomic_deployments=_atomic_deployments_flag(args, settings),
+        backups=_flag(args, 'backups', True),
     )
     for name in ('disk_threshold', 'memory_threshold'):
         if settings[name] > 100:
@@ -485,7 +497,13 @@ def read_snapshot(client, settings, read_slow):
             lambda pair: _read_item(client, path(SSL_PATH, server_id=pair[0]['id'], web_app_id=pair[1])), pairs, concurrency)
         for (record, app_id), answer in zip(pairs, answers):
             record['certificates'][app_id] = certificate_record(answer)
-    return dict(servers=servers, servers_complete=complete, slow=bool(read_slow and settings['web_apps']),
+    backups_read = bool(read_slow and settings['backups'] and client.api_version == catalogue_module.V3)
+    if backups_read:
+        records = list(servers.values())
+        for record, policies in zip(records, client_module.map_concurrently(
+                lambda record: _read_backups(client, record['id'], record.get('web_apps'), concurrency), records, concurrency)):
+            record['backups'] = policies
+    return dict(servers=servers, servers_complete=complete, slow=bool(read_slow and settings['web_apps']), backups_read=backups_read,
                 atomic=read_atomic_deployments(client, concurrency) if settings['atomic_deployments'] else None)
 
 
@@ -512,14 +530,63 @@ def read_atomic_deployments(client, concurrency):
     return projects
 
 
-def _read_web_apps(client, server_id, concurrency):
-    """{web app id: name} of one server, or None when unknown (the server went away, or an item has no id)."""
+def _read_backups(client, server_id, web_apps, concurrency):
+    """{policy id: record} of one server's backup policies (API v3), each with ``failed``: {snapshot id:
+    view} of its failed snapshots, or None when they could not be read; None when the list is unknown.
+    A policy of a web application the server does not have (a list the API did not filter) is left out."""
+    policies = _read_list_of_server(client, BACKUPS_PATH, {'server_id': server_id}, concurrency)
+    if policies is None:
+        return None
+    records = {}
+    for policy in policies:
+        policy_id = _identity(policy.get('id')) if isinstance(policy, dict) else None
+        if policy_id is None:
+            return None
+        items = policy.get('items') if isinstance(policy.get('items'), dict) else {}
+        app_id = _identity(items.get('webApplicationId'))
+        if app_id is not None and web_apps is not None and app_id not in web_apps:
+            continue
+        records[policy_id] = dict(name=_text(policy.get('label')), web_app_id=app_id, database_id=_identity(items.get('databaseId')),
+                                  failed=None)
+    ids = sorted(records, key=_order_key)
+    answers = client_module.map_concurrently(lambda policy_id: _read_item(client, client.path(SNAPSHOTS_PATH, id=policy_id)), ids, concurrency)
+    for policy_id, answer in zip(ids, answers):
+        records[policy_id]['failed'] = failed_snapshots(answer)
+    return records
+
+
+def failed_snapshots(answer):
+    """{snapshot id: what an event shows of it} of the failed snapshots in a snapshot list; None when
+    the answer is not a list (unknown, never "none failed")."""
+    if isinstance(answer, dict) and isinstance(answer.get('data'), list):
+        answer = answer['data']
+    if not isinstance(answer, list):
+        return None
+    failed = {}
+    for snapshot in answer:
+        snapshot_id = _identity(snapshot.get('id')) if isinstance(snapshot, dict) else None
+        if snapshot_id is not None and backups_module.snapshot_failed(snapshot):
+            failed[snapshot_id] = dict(snapshot_id=snapshot_id, status=_text(snapshot.get('status')), run_date=_text(snapshot.get('runDate')),
+                                       type=_text(snapshot.get('type')))
+    return failed
+
+
+def _read_list_of_server(client, path, params, concurrency):
+    """A list that belongs to one server; None when it is unknown (the server went away, or this
+    account may not read it)."""
     try:
-        items = read_list(client, client.path(WEB_APPS_PATH, server_id=server_id), concurrency=concurrency)
+        return read_list(client, path, params, concurrency)
     except RunCloudError as error:
         if error.status in ITEM_UNKNOWN_STATUSES:
             return None
         raise
+
+
+def _read_web_apps(client, server_id, concurrency):
+    """{web app id: name} of one server, or None when unknown (the server went away, or an item has no id)."""
+    items = _read_list_of_server(client, client.path(WEB_APPS_PATH, server_id=server_id), None, concurrency)
+    if items is None:
+        return None
     apps = {}
     for item in items:
         app_id = _identity(item.get('id')) if isinstance(item, dict) else None
@@ -600,6 +667,7 @@ class FleetWatcher:
         for server_id, seen in snapshot['servers'].items():
             known = previous.get(server_id)
             state = self._merge(known, seen, snapshot['slow'])
+            state['backups'] = _merged_backups(known, seen, snapshot.get('backups_read'))
             current[server_id] = state
             if known is None:
                 changes.extend(self._added(state, now))
@@ -700,6 +768,7 @@ class FleetWatcher:
         for app_id, name in sorted((state['web_apps'] or {}).items(), key=_order):
             events.append(self._event('web_app_added', state, now, before=None, after=dict(name=name), web_app=(app_id, name)))
         events.extend(self._certificate_changes({}, state, now))
+        events.extend(self._backup_failures({}, state, now))
         return events
 
     def _changed(self, known, state, now):
@@ -721,6 +790,25 @@ class FleetWatcher:
             for app_id in sorted(set(old) - set(new), key=_order_key):
                 events.append(self._event('web_app_removed', state, now, before=dict(name=old[app_id]), after=None, web_app=(app_id, old[app_id])))
         events.extend(self._certificate_changes(known, state, now))
+        events.extend(self._backup_failures(known, state, now))
+        return events
+
+    def _backup_failures(self, known, state, now):
+        """``backup_failed`` for each failed snapshot not known before. The first read of a known
+        server's backups only sets what is known."""
+        if known and known.get('backups') is None:
+            return []
+        old = known.get('backups') or {}
+        events = []
+        for policy_id, policy in sorted((state.get('backups') or {}).items(), key=_order):
+            seen_before = (old.get(policy_id) or {}).get('failed') or {}
+            app_id = policy.get('web_app_id')
+            app = (app_id, (state.get('web_apps') or {}).get(app_id)) if app_id is not None else (None, None)
+            for snapshot_id, view in sorted((policy.get('failed') or {}).items(), key=_order):
+                if snapshot_id in seen_before:
+                    continue
+                after = dict(view, backup_id=policy_id, backup_name=policy.get('name'), database_id=policy.get('database_id'))
+                events.append(self._event('backup_failed', state, now, before=None, after=after, web_app=app))
         return events
 
     def _certificate_changes(self, known, state, now):
@@ -772,6 +860,21 @@ class FleetWatcher:
             after=after,
             detected_at=_iso(now),
         )
+
+
+def _merged_backups(known, seen, read):
+    """A server's backup policies after a poll: as read when they were, with the failed snapshots of a
+    policy whose snapshots could not be read kept from before; else as known."""
+    before = (known or {}).get('backups')
+    if not read or seen.get('backups') is None:
+        return before
+    merged = {}
+    for policy_id, policy in seen['backups'].items():
+        policy = dict(policy)
+        if policy['failed'] is None:
+            policy['failed'] = dict(((before or {}).get(policy_id) or {}).get('failed') or {})
+        merged[policy_id] = policy
+    return merged
 
 
 def _server_view(state):

@@ -229,3 +229,20 @@ def test_a_site_released_by_its_atomic_project_exports_as_atomic_with_its_symlin
     assert 'APP_KEY' not in str(files)
     # API v2 has no atomic deployment: the same account exports without it.
     assert 'atomic' not in str(v2_files)
+
+
+def test_api_v3_exports_backup_policies_by_what_they_cover():
+    with Simulator(token=TOKEN) as sim:
+        account_generator.build_account(RunCloudClient(api_url=sim.url, api_token=TOKEN), sim.control_url, 2, 'medium')
+        client = RunCloudClient(api_url=sim.url_v3, api_token=sim.token_v3)
+        reader = AccountReader(client, 2)
+        servers = reader.servers()
+        app = client.list_all('servers/%d/webapps' % servers[0]['id'])[0]
+        client.post('backups', {'name': 'nightly', 'webApplicationId': app['id'], 'backupType': 'incremental', 'storage': 'runcloud',
+                                'frequency': '1 day', 'retention': '1 month', 'format': 'tar'})
+        data = reader.read(servers)
+        files = AccountExport().files(data, reader.external_api_keys())
+    host_vars = [yaml.safe_load(text) for name, text in sorted(files.items()) if name.startswith('host_vars/')]
+    policies = [policy for variables in host_vars for policy in variables.get('server_baseline_backups', [])]
+    assert policies == [dict(name='nightly', web_app=app['name'], storage='runcloud', frequency='1 day', backup_type='incremental')]
+    assert 'server_baseline_backups' in role_options('server_baseline')
