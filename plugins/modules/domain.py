@@ -187,9 +187,9 @@ class DomainModule(ResourceModule):
     on_immutable_change = 'option'
     fields = (
         # The API stores names in lower case.
-        Field('name', kind='domain', to_api=lambda module, value: value.strip().lower()),
+        Field('name', to_api=lambda module, value: value.strip().lower()),
         Field('type'),
-        Field('www', kind='bool'),
+        Field('www'),
         Field('redirection'),
     )
 

@@ -320,6 +320,7 @@ def paths(base):
 
 class SslModule(ResourceModule):
     resource = 'SSL certificate'
+    catalogue_resource = 'web_app_ssl'
     result_key = 'ssl'
     created_defaults = {'certificate': None, 'validUntil': None, 'renewalDate': None, 'staging': None, 'apiId': None,
                         'ssl_protocol_id': None, 'created_at': None}
@@ -329,17 +330,17 @@ class SslModule(ResourceModule):
     identity = None
     on_immutable_change = 'option'
     fields = (
-        Field('provider', read_as='method'),
+        Field('provider'),
         Field('authorization_method'),
-        Field('external_api', kind='int', read_as='apiId', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
-        Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
+        Field('external_api', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
+        Field('environment', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
               predict=lambda wanted: wanted == 'staging'),
         Field('certificate', update='ssl', matches=same_pem, resend=False),
         # Not compared: the API may not return it. It is sent on install and with a new certificate.
         Field('private_key', write_only=True),
-        Field('enable_http', kind='bool', update='ssl', create_default=False),
-        Field('enable_hsts', kind='bool', update='ssl', create_default=False),
-        Field('ssl_protocol_id', api='ssl_protocol_id', kind='int', update='ssl'),
+        Field('enable_http', update='ssl', create_default=False),
+        Field('enable_hsts', update='ssl', create_default=False),
+        Field('ssl_protocol_id', update='ssl'),
     )
 
     def __init__(self, argument_spec, **kwargs):
