@@ -281,6 +281,8 @@ class ResourceModule(RunCloudModule):
         self.run(self._converge)
 
     def _converge(self):
+        if 'wait_timeout' in self.module.argument_spec:
+            self.fail_unless_within({'wait_timeout': (0, LANDING_MAX_TIMEOUT, 'seconds')})
         self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
@@ -863,6 +865,16 @@ class ResourceModule(RunCloudModule):
             if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
                 resource = dict(resource, **answer)
         return resource
+
+
+# The longest wait_timeout accepted: a task that waits longer than an hour should be split.
+LANDING_MAX_TIMEOUT = 3600
+
+
+def landing_options():
+    """``wait`` and ``wait_timeout`` (the doc fragment ``runcloud.cloud.wait``) of a module with a write
+    that API v3 only acknowledges; ``ResourceModule.wait_for_landing`` follows them."""
+    return dict(wait=dict(type='bool', default=True), wait_timeout=dict(type='int', default=120))
 
 
 def resource_argument_spec(**options):

@@ -24,6 +24,9 @@ description:
   - More domain names, SSL, git deployment and script installers are managed with
     M(runcloud.cloud.domain), M(runcloud.cloud.web_app_ssl), M(runcloud.cloud.git) and
     M(runcloud.cloud.script_installer).
+  - On RunCloud API v3 a removal as the default application (O(default_app=false)) may only be
+    acknowledged, and a create whose answer holds no application is read back; O(wait) reads until the
+    change shows.
 seealso:
   - module: runcloud.cloud.web_app_info
   - module: runcloud.cloud.domain
@@ -191,6 +194,7 @@ extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -362,6 +366,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Reader,
     ResourceModule,
     UpdateGroup,
+    landing_options,
     resource_argument_spec,
 )
 
@@ -567,6 +572,7 @@ def main():
             allow_url_fopen=dict(type='bool'),
             default_app=dict(type='bool'),
             rebuild=dict(type='bool', default=False),
+            **landing_options()
         ),
         supports_check_mode=True,
     ).main()

@@ -25,6 +25,8 @@ description:
     O(replace=true), which removes the certificate and installs a new one.
     O(enable_http), O(enable_hsts), O(ssl_protocol_id) and the O(certificate)/O(private_key) of a
     custom certificate are updated in place.
+  - On RunCloud API v3 installing or changing the certificate of a domain name (O(domain)) is only
+    acknowledged; O(wait) reads the certificate until it shows.
 seealso:
   - module: runcloud.cloud.domain
   - module: runcloud.cloud.web_app
@@ -101,23 +103,6 @@ options:
         differ and install a new one.
     type: bool
     default: false
-  wait:
-    description:
-      - On RunCloud API v3 a certificate for a domain name (O(domain)) is installed or changed after the API
-        answered. With V(true) the task reads it until it shows (pauses of 1, 2, 4 ... seconds, at most 10), for
-        at most O(wait_timeout) seconds; the request is never sent again. With V(false) the task ends after the
-        answer and reports what it asked for.
-      - API v2 answers with the result; this option changes nothing there.
-    type: bool
-    default: true
-    version_added: 0.2.0
-  wait_timeout:
-    description:
-      - How many seconds O(wait) reads at most. When the result has not shown by then the task fails (and
-        reports a change); running it again later finds the certificate.
-    type: int
-    default: 120
-    version_added: 0.2.0
   state:
     description:
       - V(present) installs the certificate, V(absent) removes it (the mode options still apply).
@@ -128,6 +113,7 @@ extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
   - runcloud.cloud.parents.web_app
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -283,6 +269,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     ResourceModule,
     UpdateGroup,
     normalize,
+    landing_options,
     resource_argument_spec,
 )
 
@@ -442,8 +429,7 @@ def main():
             auto_ssl=dict(type='bool'),
             renew=dict(type='bool', default=False),
             replace=dict(type='bool', default=False),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=120),
+            **landing_options()
         ),
         required_if=[('provider', 'custom', ['certificate', 'private_key']), ('authorization_method', 'dns-01', ['external_api'])],
         supports_check_mode=True,
