@@ -62,6 +62,11 @@ class FieldEntry:
         return 'FieldEntry(%s -> %s/%s: %s)' % (self.option, self.api, self.read_as, self.kind.name)
 
 
+def typed(kind, *options):
+    """Entries of options of one type whose API field is the option in camelCase."""
+    return tuple(FieldEntry(option, kind=kind) for option in options)
+
+
 def answer(kind, *api_fields):
     """Entries of fields that answers carry and no option sets."""
     return tuple(FieldEntry(None, api_field, kind) for api_field in api_fields)
@@ -260,29 +265,16 @@ RESOURCES = dict((resource.name, resource) for resource in (
         F('public_path'),
         F('stack', kind=WEB_APP_STACKS),
         F('stack_mode', kind=STACK_MODES),
-        F('clickjacking_protection', kind=BOOLEAN),
-        F('xss_protection', kind=BOOLEAN),
-        F('mime_sniffing_protection', kind=BOOLEAN),
         F('process_manager', kind=PROCESS_MANAGERS),
-        F('process_manager_start_servers', kind=INTEGER),
-        F('process_manager_min_spare_servers', kind=INTEGER),
-        F('process_manager_max_spare_servers', kind=INTEGER),
-        F('process_manager_max_children', kind=INTEGER),
-        F('process_manager_max_requests', kind=INTEGER),
         F('open_basedir'),
         F('timezone'),
         F('disable_functions'),
-        F('max_execution_time', kind=INTEGER),
-        F('max_input_time', kind=INTEGER),
-        F('max_input_vars', kind=INTEGER),
-        F('memory_limit', kind=INTEGER),
-        F('post_max_size', kind=INTEGER),
-        F('upload_max_filesize', kind=INTEGER),
-        F('session_gc_maxlifetime', kind=INTEGER),
-        F('allow_url_fopen', kind=BOOLEAN),
-        F('default_app', kind=BOOLEAN),
         F(None, 'type', Enumeration('custom', 'wordpress')),
-    ) + answer(ID, 'server_user_id', 'alias')),
+    ) + typed(BOOLEAN, 'clickjacking_protection', 'xss_protection', 'mime_sniffing_protection', 'allow_url_fopen', 'default_app')
+        + typed(INTEGER, 'process_manager_start_servers', 'process_manager_min_spare_servers', 'process_manager_max_spare_servers',
+                'process_manager_max_children', 'process_manager_max_requests', 'max_execution_time', 'max_input_time',
+                'max_input_vars', 'memory_limit', 'post_max_size', 'upload_max_filesize', 'session_gc_maxlifetime')
+        + answer(ID, 'server_user_id', 'alias')),
     Resource('domain', identity='name', parent='web_app', paths=dict(
         list='servers/{server_id}/webapps/{web_app_id}/domains',
         item='servers/{server_id}/webapps/{web_app_id}/domains/{id}',

@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import importlib
-import json
 import os
 import sys
 
@@ -20,7 +19,7 @@ import yaml
 
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import landing_options
 from ansible_collections.runcloud.cloud.plugins.modules import web_app
-from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against, sim_control as control
 
 SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator')
 sys.path.insert(0, SIMULATOR_DIR)
@@ -36,12 +35,6 @@ WAITING_MODULES = ('web_app', 'web_app_ssl')
 def fixture_simulator():
     with Simulator(token='v2-token') as sim:
         yield sim
-
-
-def control(sim, method, path, body=None):
-    reply = sim.handle_control(method, path, json.dumps(body) if body is not None else '')
-    assert reply.status == 200, reply.body
-    return reply.body
 
 
 @pytest.fixture(name='sim')

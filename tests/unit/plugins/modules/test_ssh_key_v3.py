@@ -9,14 +9,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 import sys
 
 import pytest
 
 from ansible_collections.runcloud.cloud.plugins.modules import ssh_key
-from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against, sim_control as control
 
 SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator')
 sys.path.insert(0, SIMULATOR_DIR)
@@ -30,12 +29,6 @@ KEY = dict(server='web-01', label='laptop', system_user='app', public_key='ssh-e
 def fixture_sim():
     with Simulator(token='v2-token') as simulator:
         yield simulator
-
-
-def control(sim, method, path, body=None):
-    reply = sim.handle_control(method, path, json.dumps(body) if body is not None else '')
-    assert reply.status == 200, reply.body
-    return reply.body
 
 
 def requests_sent(sim):
