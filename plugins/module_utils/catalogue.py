@@ -333,7 +333,6 @@ RESOURCES = dict((resource.name, resource) for resource in (
 ))
 
 
-
 def _answer_types():
     """{API field: type} for reading every answer (``values.read_answer``): the fields whose name means
     one type in every resource that has it. Enumerations of one name are joined; a name with types

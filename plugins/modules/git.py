@@ -244,8 +244,6 @@ def repository_matches(wanted, repository_data):
     return repository_path(wanted) in [repository_path(address) for address in addresses]
 
 
-
-
 class GitModule(ResourceModule):
     resource = 'git deployment'
     result_key = 'git'

@@ -135,4 +135,3 @@ def test_the_option_spec_is_the_documented_one():
     assert sorted(spec) == sorted(documented)
     for option, entry in spec.items():
         assert (entry['type'], entry['default']) == (documented[option]['type'], documented[option]['default'])
-
