@@ -28,5 +28,5 @@ options:
         task fails (and reports a change); the request is not sent again, and running the task again later
         finds what it made.
     type: int
-    default: 120
+    default: 300
 '''

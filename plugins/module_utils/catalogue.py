@@ -360,12 +360,12 @@ def answer_type(api_field, default=TEXT):
     return ANSWER_TYPES.get(api_field, default)
 
 
-def resource_with_path(template):
-    """The resource whose list, item, singleton or create path is ``template`` (API v2); None if none."""
-    for role in ('list', 'item', 'singleton', 'create'):
-        for resource in RESOURCES.values():
-            if resource.paths[V2].get(role) == template:
-                return resource
+def resource_with_path(template, role):
+    """The resource whose path of ``role`` (``list``, ``item``, ``singleton``, ``create``) is ``template``
+    (either version's spelling); None if none."""
+    for resource in RESOURCES.values():
+        if template in (resource.paths[V2].get(role), resource.paths[V3].get(role)):
+            return resource
     return None
 
 

@@ -55,6 +55,8 @@ class Field:
     resource lists no fields in the catalogue gives them here, or gets the defaults below.
 
     - ``api``: the API field name (default: the catalogue's, else the option in camelCase).
+    - ``create_api``: the field name the create request uses when it differs from the update's (RunCloud
+      Hub installs with ``cacheType`` and updates ``nginxCacheType``): one option, named per call.
     - ``read_as``: the field name in the API's answer when it differs from the request (SSL ``provider``
       comes back as ``method``).
     - ``kind``: the field's type in the value model (``values.py``: ``text``/``str``, ``integer``/``int``,
@@ -76,10 +78,11 @@ class Field:
     """
 
     def __init__(self, option, api=None, kind=None, create=True, update=None, create_default=None,
-                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True):
+                 reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True,
+                 create_api=None):
         self.option = option
         # What the module itself said; the rest comes from the catalogue entry (``with_entry``).
-        self.given = dict(api=api, read_as=read_as, kind=value_type(kind) if kind is not None else None)
+        self.given = dict(api=api, read_as=read_as, kind=value_type(kind) if kind is not None else None, create_api=create_api)
         self.entry = None
         self._settle()
         self.create = create
@@ -95,6 +98,7 @@ class Field:
     def _settle(self):
         entry, given = self.entry, self.given
         self.api = given['api'] or (entry.api if entry else camel_case(self.option))
+        self.create_api = given['create_api'] or self.api
         same_api = entry is not None and entry.api == self.api
         self.read_as = given['read_as'] or (entry.read_as if same_api else self.api)
         self.kind = given['kind'] or (entry.kind if same_api else answer_type(self.read_as))
@@ -114,8 +118,11 @@ def catalogue_resource_of(module_class):
     its paths belongs to; None when neither names one."""
     if module_class.catalogue_resource:
         return catalogue.RESOURCES[module_class.catalogue_resource]
-    for template in (module_class.list_path, module_class.item_path, module_class.singleton_path, module_class.create_path):
-        resource = catalogue.resource_with_path(template) if template else None
+    # The most particular path first: a WordPress site is created at its own path but listed with the
+    # web applications.
+    for role, template in (('create', module_class.create_path), ('singleton', module_class.singleton_path),
+                           ('list', module_class.list_path), ('item', module_class.item_path)):
+        resource = catalogue.resource_with_path(template, role) if template else None
         if resource is not None:
             return resource
     return None
@@ -463,7 +470,7 @@ class ResourceModule(RunCloudModule):
             if value is None:
                 value = field.create_default
             if value is not None:
-                body[field.api] = value
+                body[field.create_api] = value
         return body
 
     def check_create(self):
@@ -562,7 +569,7 @@ class ResourceModule(RunCloudModule):
         """What check mode shows for a resource it would create: the API's defaults for the fields
         the API fills in (``created_defaults``), what would be sent, and no id."""
         predicted = copy.deepcopy(dict(self.created_defaults))
-        predicted.update((field.read_as, body[field.api]) for field in self.fields if field.api in body)
+        predicted.update((field.read_as, body[field.create_api]) for field in self.fields if field.create_api in body)
         predicted['id'] = None
         return predicted
 
@@ -874,7 +881,7 @@ LANDING_MAX_TIMEOUT = 3600
 def landing_options():
     """``wait`` and ``wait_timeout`` (the doc fragment ``runcloud.cloud.wait``) of a module with a write
     that API v3 only acknowledges; ``ResourceModule.wait_for_landing`` follows them."""
-    return dict(wait=dict(type='bool', default=True), wait_timeout=dict(type='int', default=120))
+    return dict(wait=dict(type='bool', default=True), wait_timeout=dict(type='int', default=300))
 
 
 def resource_argument_spec(**options):
