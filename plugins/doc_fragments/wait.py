@@ -9,22 +9,24 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # Modules whose writes RunCloud API v3 only acknowledges ("... will begin shortly") and applies later
-    # (ResourceModule.wait_for_landing).
+    # Modules with a write that RunCloud API v3 only acknowledges (module_utils.resource.landing_options).
     DOCUMENTATION = r'''
 options:
   wait:
     description:
-      - RunCloud API v3 only acknowledges these writes and applies them afterwards. With V(true) the task
+      - On RunCloud API v3 some writes are only acknowledged (the answer is C({}) or says the work
+        "will begin shortly") and land a little later; the module's description says which. With V(true) the task
         reads the result until it shows (pauses of 1, 2, 4 ... seconds, at most 10), for at most
-        O(wait_timeout) seconds; the write is never sent again. With V(false) the task ends after the
-        acknowledgement and reports what it asked for.
+        O(wait_timeout) seconds; the request is never sent again. With V(false) the task ends after the
+        answer and reports what it asked for.
+      - API v2 answers with the result; this option changes nothing there.
     type: bool
     default: true
   wait_timeout:
     description:
-      - How many seconds O(wait) reads at most. When the result has not shown by then the task fails (and
-        reports a change); running it again later finds what landed in the meantime.
+      - How many seconds O(wait) reads at most, from 0 to 3600. When the result has not shown by then the
+        task fails (and reports a change); the request is not sent again, and running the task again later
+        finds what it made.
     type: int
     default: 300
 '''

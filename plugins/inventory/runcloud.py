@@ -200,7 +200,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import ANSWER_TYPES, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     CREDENTIAL_ENVIRONMENT,
@@ -542,7 +542,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         strict = self.get_option('strict')
         # Filters, groups and host variables see every value in its canonical form (the client reads
         # answers so; a cache written by an earlier version may hold them as the API spelled them).
-        data = read_answer(data)
+        data = read_answer(data, ANSWER_TYPES)
         servers = sorted(data.get('servers') or [], key=lambda server: _id_order(server.get('id')))
         if self.get_option('connected_only'):
             servers = [server for server in servers if is_true(server.get('connected'))]

@@ -12,6 +12,13 @@ version it talks to (``versioned_path``), so a caller names an endpoint once for
 Paths are templates relative to the API root (``servers/{server_id}/webapps``). A resource's own
 paths use ``{id}``; the ids of its parents are named ``{server_id}``, ``{web_app_id}`` ... as the
 modules resolve them. Like the client, this file never imports Ansible.
+
+Each resource also lists its fields (``FieldEntry``): the module option, the API field a request
+sends and the one an answer holds, and the field's type in the value model (``values.py``, which
+holds how each type is read, normalised, compared and written). Modules take these facts from here
+(``resource.Field`` without ``api``/``kind``); the client, and through it the info modules, the
+inventory, the export and the event source, read every answer with ``ANSWER_TYPES``, which is made
+from the same entries.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,11 +27,60 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import (
+    BOOLEAN, DOMAIN, ID, INTEGER, NUMBER, PHP_VERSION, RAW, TEXT, TIME, Enumeration, ValueType,
+)
+
 V2, V3 = 2, 3
 VERSIONS = (V2, V3)
 # What exists on API v3 alone (a resource's or a module's ``versions``).
 V3_ONLY = (V3,)
 DEFAULT_VERSION = V2
+
+
+def camel_case(option):
+    """The API's spelling of an option (``stack_mode`` -> ``stackMode``)."""
+    head, _sep, tail = option.partition('_')
+    return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+
+
+class FieldEntry:
+    """One field of a resource: the module ``option`` that sets it (None for a field answers carry
+    but no option sets), the API field a request sends (``api``, default: the option in camelCase),
+    the field an answer holds it in (``read_as``, default ``api``) and its type (``kind``, a
+    ``values`` type). ``raw`` marks an option the module resolves itself (a user name sent as an id)."""
+
+    def __init__(self, option, api=None, kind=TEXT, read_as=None):
+        if not isinstance(kind, ValueType):
+            raise TypeError('the kind of %s is a values type, not %r' % (option or api, kind))
+        self.option = option
+        self.api = api or camel_case(option)
+        self.read_as = read_as or self.api
+        self.kind = kind
+
+    def __repr__(self):
+        return 'FieldEntry(%s -> %s/%s: %s)' % (self.option, self.api, self.read_as, self.kind.name)
+
+
+def typed(kind, *options):
+    """Entries of options of one type whose API field is the option in camelCase."""
+    return tuple(FieldEntry(option, kind=kind) for option in options)
+
+
+def answer(kind, *api_fields):
+    """Entries of fields that answers carry and no option sets."""
+    return tuple(FieldEntry(None, api_field, kind) for api_field in api_fields)
+
+
+# Fields of every resource's answers.
+COMMON_FIELDS = answer(ID, 'id') + answer(TIME, 'created_at', 'updated_at')
+
+# Words the reference documents (§1.7 of the v2 reference; "nginx" is a server's stack, D2new 2024).
+WEB_APP_STACKS = Enumeration('hybrid', 'nativenginx', 'customnginx')
+SERVER_STACKS = Enumeration('nginx')
+STACK_MODES = Enumeration('production', 'development')
+PROCESS_MANAGERS = Enumeration('dynamic', 'ondemand', 'static')
+GIT_PROVIDERS = ('custom', 'bitbucket', 'github', 'gitlab', 'selfhostedgitlab')
 
 
 class Resource:
@@ -34,11 +90,16 @@ class Resource:
     action, a detail read) to the path of API v2; ``moved`` holds the roles whose path differs on
     API v3; ``only`` holds roles that exist on API v3 alone (v3-only updates). ``identity`` is the API
     field that names the resource, ``parent`` the resource it lives under, ``versions`` the API
-    versions that have it.
+    versions that have it, ``fields`` its ``FieldEntry``s (the common ``id``, ``created_at`` and
+    ``updated_at`` are added).
     """
 
-    def __init__(self, name, paths, identity=None, parent=None, versions=VERSIONS, moved=None, only=None):
+    def __init__(self, name, paths, identity=None, parent=None, versions=VERSIONS, moved=None, only=None, fields=()):
         self.name = name
+        self.fields = COMMON_FIELDS + tuple(fields)
+        options = [entry.option for entry in self.fields if entry.option is not None]
+        if len(options) != len(set(options)):
+            raise ValueError('an option is listed twice in the fields of %s' % name)
         self.identity = identity
         self.parent = parent
         self.versions = tuple(versions)
@@ -53,6 +114,29 @@ class Resource:
     def has(self, role, version):
         return version in self.versions and role in self.paths[version]
 
+    def field(self, option):
+        """The entry of ``option``; None when the resource lists no such option."""
+        for entry in self.fields:
+            if entry.option == option and option is not None:
+                return entry
+        return None
+
+
+F = FieldEntry
+
+# A certificate of a web application or of one of its domain names (advanced SSL).
+SSL_FIELDS = (
+    F('provider', read_as='method', kind=Enumeration('letsencrypt', 'custom', 'csr')),
+    F('authorization_method', kind=Enumeration('http-01', 'dns-01')),
+    F('external_api', read_as='apiId', kind=ID),
+    # live or staging, answered as the flag ``staging``.
+    F('environment', read_as='staging', kind=BOOLEAN),
+    F('certificate'),
+    F('private_key'),
+    F('enable_http', kind=BOOLEAN),
+    F('enable_hsts', kind=BOOLEAN),
+    F('ssl_protocol_id', 'ssl_protocol_id', ID),
+) + answer(BOOLEAN, 'advancedSSL', 'autoSSL') + answer(TIME, 'validUntil', 'renewalDate')
 
 RESOURCES = dict((resource.name, resource) for resource in (
     Resource('ping', dict(item='ping')),
@@ -71,49 +155,94 @@ RESOURCES = dict((resource.name, resource) for resource in (
         health='servers/{id}/health/latest',
         services='servers/{id}/services',
         logs='servers/{id}/logs',
-    )),
+    ), fields=(
+        F('name'),
+        F('ip_address', 'ipAddress'),
+        F('provider'),
+        F('php_cli_version', 'phpVersion', PHP_VERSION, read_as='phpCLIVersion'),
+        F('passwordless_login', kind=BOOLEAN),
+        F('use_dns', kind=BOOLEAN),
+        F('prevent_root_login', kind=BOOLEAN),
+        F('software_update', kind=BOOLEAN),
+        F('security_update', kind=BOOLEAN),
+        F(None, 'stack', SERVER_STACKS),
+    ) + answer(BOOLEAN, 'connected', 'online') + answer(INTEGER, 'totalCPUCore')
+        + answer(NUMBER, 'totalMemory', 'freeMemory', 'diskTotal', 'diskFree', 'loadAvg', 'latitude', 'longitude')),
     Resource('server_health', parent='server', paths=dict(
         singleton='servers/{server_id}/health/latest',
         clean_disk='servers/{server_id}/health/diskcleaner',
-    )),
-    Resource('service', identity='realName', parent='server', paths=dict(list='servers/{server_id}/services')),
+    ), fields=answer(NUMBER, 'totalMemory', 'availableMemory', 'usedMemory', 'totalDiskSpace', 'availableDiskSpace',
+                     'usedDiskSpace', 'loadAverage')),
+    Resource('service', identity='realName', parent='server', paths=dict(list='servers/{server_id}/services'),
+             fields=answer(BOOLEAN, 'running')),
     Resource('system_user', identity='username', parent='server', paths=dict(
         list='servers/{server_id}/users',
         item='servers/{server_id}/users/{id}',
         password='servers/{server_id}/users/{id}/password',
         deployment_key='servers/{server_id}/users/{id}/deploymentkey',
-    )),
+    ), fields=(
+        F('username'),
+        F('password'),
+        F('deployment_key'),
+    ) + answer(BOOLEAN, 'deleteable')),
     Resource('ssh_key', identity='label', parent='server', paths=dict(
         list='servers/{server_id}/sshcredentials',
         item='servers/{server_id}/sshcredentials/{id}',
     ), moved=dict(
         list='servers/{server_id}/ssh/credentials',
         item='servers/{server_id}/ssh/credentials/{id}',
-    )),
+    ), fields=(
+        F('label'),
+        # A user name the module resolves to the user's id, which answers hold.
+        F('system_user', 'username', RAW, read_as='user_id'),
+        F('public_key'),
+    ) + answer(ID, 'user_id')),
     Resource('database', identity='name', parent='server', paths=dict(
         list='servers/{server_id}/databases',
         item='servers/{server_id}/databases/{id}',
-    )),
+    ), fields=(F('name'), F('collation'))),
     Resource('database_user', identity='username', parent='server', paths=dict(
         list='servers/{server_id}/databaseusers',
         item='servers/{server_id}/databaseusers/{id}',
-    )),
+    ), fields=(F('username'), F('password'))),
     Resource('database_grant', parent='database', paths=dict(list='servers/{server_id}/databases/{database_id}/grant')),
     Resource('cron_job', identity='label', parent='server', paths=dict(
         list='servers/{server_id}/cronjobs',
         item='servers/{server_id}/cronjobs/{id}',
         rebuild='servers/{server_id}/cronjobs/rebuild',
-    ), only=dict(update='servers/{server_id}/cronjobs/{id}')),
+    ), only=dict(update='servers/{server_id}/cronjobs/{id}'), fields=(
+        F('label'),
+        F('user', 'username'),
+        F('command'),
+        F('schedule', 'time'),
+    ) + answer(BOOLEAN, 'enabled')),
     Resource('supervisor_job', identity='label', parent='server', paths=dict(
         list='servers/{server_id}/supervisors',
         item='servers/{server_id}/supervisors/{id}',
         binaries='servers/{server_id}/supervisors/binaries',
         rebuild='servers/{server_id}/supervisors/rebuild',
         reload='servers/{server_id}/supervisors/{id}/reload',
+    ), fields=(
+        F('label'),
+        F('user', 'username'),
+        F('processes', 'numprocs', INTEGER),
+        F('command'),
+        # Sent on its own, answered as the start of ``command``.
+        F('binary', read_as='command'),
+        F('directory'),
+        F('auto_start', kind=BOOLEAN),
+        F('auto_restart', kind=BOOLEAN),
     )),
     Resource('firewall_rule', parent='server', paths=dict(
         list='servers/{server_id}/security/firewalls',
         item='servers/{server_id}/security/firewalls/{id}',
+    ), fields=(
+        F('type', kind=Enumeration('global', 'rich')),
+        # A port or a range ("8000-8100"), answered as a string on v3.
+        F('port'),
+        F('protocol', kind=Enumeration('tcp', 'udp')),
+        F('ip_address', 'ipAddress'),
+        F('action', 'firewallAction', Enumeration('accept', 'reject')),
     )),
     Resource('fail2ban', parent='server', paths=dict(list='servers/{server_id}/security/fail2ban/blockedip')),
     Resource('web_app', identity='name', parent='server', paths=dict(
@@ -127,30 +256,63 @@ RESOURCES = dict((resource.name, resource) for resource in (
         rebuild='servers/{server_id}/webapps/{id}/rebuild',
         default='servers/{server_id}/webapps/{id}/default',
         log='servers/{server_id}/webapps/{id}/log',
-    )),
+    ), fields=(
+        F('name'),
+        F('domain_name', kind=DOMAIN),
+        # A user name the module resolves to the user's id: sent as ``user``, answered as ``server_user_id``.
+        F('system_user', 'user', RAW, read_as='server_user_id'),
+        F('php_version', kind=PHP_VERSION),
+        F('public_path'),
+        F('stack', kind=WEB_APP_STACKS),
+        F('stack_mode', kind=STACK_MODES),
+        F('process_manager', kind=PROCESS_MANAGERS),
+        F('open_basedir'),
+        F('timezone'),
+        F('disable_functions'),
+        F(None, 'type', Enumeration('custom', 'wordpress')),
+    ) + typed(BOOLEAN, 'clickjacking_protection', 'xss_protection', 'mime_sniffing_protection', 'allow_url_fopen', 'default_app')
+        + typed(INTEGER, 'process_manager_start_servers', 'process_manager_min_spare_servers', 'process_manager_max_spare_servers',
+                'process_manager_max_children', 'process_manager_max_requests', 'max_execution_time', 'max_input_time',
+                'max_input_vars', 'memory_limit', 'post_max_size', 'upload_max_filesize', 'session_gc_maxlifetime')
+        + answer(ID, 'server_user_id', 'alias')),
     Resource('domain', identity='name', parent='web_app', paths=dict(
         list='servers/{server_id}/webapps/{web_app_id}/domains',
         item='servers/{server_id}/webapps/{web_app_id}/domains/{id}',
-    ), only=dict(update='servers/{server_id}/webapps/{web_app_id}/domains/{id}/meta')),
+    ), only=dict(update='servers/{server_id}/webapps/{web_app_id}/domains/{id}/meta'), fields=(
+        F('name', kind=DOMAIN),
+        F('type', kind=Enumeration('primary', 'alias', 'redirect')),
+        F('www', kind=BOOLEAN),
+        F('redirection', kind=Enumeration('none', 'www', 'non-www')),
+        F(None, 'dns_integration', Enumeration('none', 'cloudflare')),
+    ) + answer(BOOLEAN, 'wildcard')),
     Resource('web_app_ssl', parent='web_app', paths=dict(
         singleton='servers/{server_id}/webapps/{web_app_id}/ssl',
         item='servers/{server_id}/webapps/{web_app_id}/ssl/{id}',
         mode='servers/{server_id}/webapps/{web_app_id}/ssl/advanced',
-    )),
+    ), fields=SSL_FIELDS),
     Resource('domain_ssl', parent='domain', paths=dict(
         singleton='servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl',
         item='servers/{server_id}/webapps/{web_app_id}/domains/{domain_id}/ssl/{id}',
-    )),
+    ), fields=SSL_FIELDS),
     Resource('git', parent='web_app', paths=dict(
         singleton='servers/{server_id}/webapps/{web_app_id}/git',
         item='servers/{server_id}/webapps/{web_app_id}/git/{id}',
         branch='servers/{server_id}/webapps/{web_app_id}/git/{id}/branch',
         script='servers/{server_id}/webapps/{web_app_id}/git/{id}/script',
-    )),
+    ), fields=(
+        F('provider', kind=Enumeration(*GIT_PROVIDERS)),
+        # Answered as {url, repo}: the module compares it itself.
+        F('repository', read_as='repositoryData'),
+        F('branch'),
+        F('git_host'),
+        F('git_user'),
+        F('auto_deploy', kind=BOOLEAN),
+        F('deploy_script'),
+    ) + answer(BOOLEAN, 'atomic') + answer(ID, 'atomic_project_id')),
     Resource('script_installer', parent='web_app', paths=dict(
         singleton='servers/{server_id}/webapps/{web_app_id}/installer',
         item='servers/{server_id}/webapps/{web_app_id}/installer/{id}',
-    )),
+    ), fields=(F('name'),)),
     # WordPress on API v3 alone (runcloud-api-v3 2.18, 2.24-2.26). Hub and RunCache are one cache plugin
     # of a site: RunCache is what Hub becomes after an upgrade (and Hub again after a rollback).
     Resource('wordpress', identity='name', parent='server', versions=V3_ONLY, paths=dict(
@@ -173,6 +335,11 @@ RESOURCES = dict((resource.name, resource) for resource in (
     Resource('external_api_key', identity='label', paths=dict(
         list='settings/externalapi',
         item='settings/externalapi/{id}',
+    ), fields=(
+        F('label'),
+        F('service'),
+        F('username'),
+        F('secret'),
     )),
     # API v3 only: a web application's or database's backup policy (workspace-level, not under the
     # server), its snapshots and their restore. DELETE of a policy is not in RunCloud's reference.
@@ -228,6 +395,43 @@ RESOURCES.update((resource.name, resource) for resource in (
         item='atomic/{atomic_project_id}/symlinks/{id}',
     )),
 ))
+
+
+def _answer_types():
+    """{API field: type} for reading every answer (``values.read_answer``): the fields whose name means
+    one type in every resource that has it. Enumerations of one name are joined; a name with types
+    that differ (a server's free-text ``provider``, a git deployment's word) is left to the module
+    that compares it, as are text and the references modules resolve themselves (raw)."""
+    kinds = {}
+    for resource in RESOURCES.values():
+        for entry in resource.fields:
+            if entry.kind is not RAW:
+                kinds.setdefault(entry.read_as, []).append(entry.kind)
+    types = {}
+    for api_field, found in kinds.items():
+        if all(isinstance(kind, Enumeration) for kind in found):
+            types[api_field] = Enumeration(*sorted(set(word for kind in found for word in kind.choices.values())))
+        elif all(kind is found[0] for kind in found) and found[0] is not TEXT:
+            types[api_field] = found[0]
+    return types
+
+
+ANSWER_TYPES = _answer_types()
+
+
+def answer_type(api_field, default=TEXT):
+    """The type an answer's field has wherever it appears (``ANSWER_TYPES``), else ``default``."""
+    return ANSWER_TYPES.get(api_field, default)
+
+
+def resource_with_path(template, role):
+    """The resource whose path of ``role`` (``list``, ``item``, ``singleton``, ``create``) is ``template``
+    (either version's spelling); None if none."""
+    for resource in RESOURCES.values():
+        if template in (resource.paths[V2].get(role), resource.paths[V3].get(role)):
+            return resource
+    return None
+
 
 # The resources modules name as parents (the option is the kind), in the order they are resolved;
 # the action plugin remembers their ids and check mode may take them as predicted.

@@ -40,7 +40,7 @@ import threading
 import time
 import traceback
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, path as endpoint, version_of_url, versioned_path
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import ANSWER_TYPES, V3, path as endpoint, version_of_url, versioned_path
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import (
     AmbiguousMatchError,
     ConfigurationError,
@@ -751,7 +751,7 @@ class RunCloudClient:
             self.answered = True
             # Every answer is read once, here, by the value model: a single object inside a ``data``
             # envelope as the object, every field of a known type in its canonical form.
-            return ApiResponse(status, read_answer(unwrap(data)), response.headers), None, None
+            return ApiResponse(status, read_answer(unwrap(data), ANSWER_TYPES), response.headers), None, None
 
         error = self._error_from_answer(data, response, method, display_path, status)
         self._add_next_step(error)

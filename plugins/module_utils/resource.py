@@ -17,10 +17,11 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3
+from ansible_collections.runcloud.cloud.plugins.module_utils import catalogue
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, answer_type, camel_case
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, RunCloudError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import RunCloudModule
-from ansible_collections.runcloud.cloud.plugins.module_utils.values import type_of, value_type
+from ansible_collections.runcloud.cloud.plugins.module_utils.values import value_type
 
 # A compared field the API's answer lacks, or holds in a shape the module cannot read: never a reason
 # to update, replace or fail (the real API may answer in any shape the reference leaves open).
@@ -45,23 +46,23 @@ def readable(kind, value):
     return value_type(kind).readable(value)
 
 
-def camel_case(option):
-    head, _sep, tail = option.partition('_')
-    return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
-
-
 class Field:
     """One module option and the API field it maps to.
 
-    - ``api``: the API field name (default: the option in camelCase).
+    What the option is in the API is written once, in the module's catalogue entry
+    (``catalogue.FieldEntry``): a module's class takes ``api``, ``read_as`` and ``kind`` from there
+    for every field that does not give them (``ResourceModule.__init_subclass__``). A module whose
+    resource lists no fields in the catalogue gives them here, or gets the defaults below.
+
+    - ``api``: the API field name (default: the catalogue's, else the option in camelCase).
     - ``create_api``: the field name the create request uses when it differs from the update's (RunCloud
       Hub installs with ``cacheType`` and updates ``nginxCacheType``): one option, named per call.
     - ``read_as``: the field name in the API's answer when it differs from the request (SSL ``provider``
       comes back as ``method``).
     - ``kind``: the field's type in the value model (``values.py``: ``text``/``str``, ``integer``/``int``,
       ``boolean``/``bool``, ``id``, ``enum``, ``php_version``, ``domain``, ``time``, ``raw``, or a
-      ``ValueType``); by default the type ``values.API_FIELDS`` gives the API field, else text. Values
-      are compared, and sent, through it.
+      ``ValueType``); by default the catalogue's, else the type the API field has in every answer
+      (``catalogue.ANSWER_TYPES``), else text. Values are compared, and sent, through it.
     - ``create``: sent when creating. ``create_default``: sent on create when the option is not set.
     - ``update``: the name of the update group (endpoint) that changes it; None means it cannot
       change after creation (see ``ResourceModule.on_immutable_change``).
@@ -80,10 +81,10 @@ class Field:
                  reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True,
                  create_api=None):
         self.option = option
-        self.api = api or camel_case(option)
-        self.create_api = create_api or self.api
-        self.read_as = read_as or self.api
-        self.kind = value_type(kind) if kind is not None else type_of(self.read_as)
+        # What the module itself said; the rest comes from the catalogue entry (``with_entry``).
+        self.given = dict(api=api, read_as=read_as, kind=value_type(kind) if kind is not None else None, create_api=create_api)
+        self.entry = None
+        self._settle()
         self.create = create
         self.update = update
         self.create_default = create_default
@@ -93,6 +94,38 @@ class Field:
         self.matches = matches
         self.predict = predict
         self.resend = resend
+
+    def _settle(self):
+        entry, given = self.entry, self.given
+        self.api = given['api'] or (entry.api if entry else camel_case(self.option))
+        self.create_api = given['create_api'] or self.api
+        same_api = entry is not None and entry.api == self.api
+        self.read_as = given['read_as'] or (entry.read_as if same_api else self.api)
+        self.kind = given['kind'] or (entry.kind if same_api else answer_type(self.read_as))
+
+    def with_entry(self, entry):
+        """This field with what the catalogue's ``entry`` says of it (a new Field; None: unchanged)."""
+        if entry is None:
+            return self
+        bound = copy.copy(self)
+        bound.entry = entry
+        bound._settle()
+        return bound
+
+
+def catalogue_resource_of(module_class):
+    """The catalogue resource a module converges: its ``catalogue_resource``, else the resource one of
+    its paths belongs to; None when neither names one."""
+    if module_class.catalogue_resource:
+        return catalogue.RESOURCES[module_class.catalogue_resource]
+    # The most particular path first: a WordPress site is created at its own path but listed with the
+    # web applications.
+    for role, template in (('create', module_class.create_path), ('singleton', module_class.singleton_path),
+                           ('list', module_class.list_path), ('item', module_class.item_path)):
+        resource = catalogue.resource_with_path(template, role) if template else None
+        if resource is not None:
+            return resource
+    return None
 
 
 class UpdateGroup:
@@ -149,6 +182,9 @@ class Action:
 class ResourceModule(RunCloudModule):
     """Base of every module that converges one RunCloud resource."""
 
+    # The catalogue entry of the resource (``catalogue.RESOURCES``) when its paths do not name it.
+    catalogue_resource = None
+
     # What the resource is called in messages, and the key of the result holding it.
     resource = 'resource'
     result_key = 'resource'
@@ -195,6 +231,14 @@ class ResourceModule(RunCloudModule):
     # The kind (module.PARENT_KINDS) other modules name this resource as a parent by, if any: the
     # ``resolved`` result then reports it, so that later tasks of the play get its id.
     parent_kind = None
+
+    def __init_subclass__(cls, **kwargs):
+        # The fields a class declares take what the catalogue says of them, once, when the class is
+        # made: modules, the account export and the tests all see the same facts.
+        super(ResourceModule, cls).__init_subclass__(**kwargs)
+        resource = catalogue_resource_of(cls)
+        if resource is not None and 'fields' in cls.__dict__:
+            cls.fields = tuple(field.with_entry(resource.field(field.option)) for field in cls.fields)
 
     def __init__(self, argument_spec, **kwargs):
         super(ResourceModule, self).__init__(argument_spec, **kwargs)
@@ -244,6 +288,8 @@ class ResourceModule(RunCloudModule):
         self.run(self._converge)
 
     def _converge(self):
+        if 'wait_timeout' in self.module.argument_spec:
+            self.fail_unless_within({'wait_timeout': (0, LANDING_MAX_TIMEOUT, 'seconds')})
         self.validate()
         self.resolve_parents(*self.parents)
         self.prepare()
@@ -834,6 +880,16 @@ class ResourceModule(RunCloudModule):
             if isinstance(answer, dict) and answer.get('id') == resource.get('id') and self.looks_like_resource(answer):
                 resource = dict(resource, **answer)
         return resource
+
+
+# The longest wait_timeout accepted: a task that waits longer than an hour should be split.
+LANDING_MAX_TIMEOUT = 3600
+
+
+def landing_options():
+    """``wait`` and ``wait_timeout`` (the doc fragment ``runcloud.cloud.wait``) of a module with a write
+    that API v3 only acknowledges; ``ResourceModule.wait_for_landing`` follows them."""
+    return dict(wait=dict(type='bool', default=True), wait_timeout=dict(type='int', default=300))
 
 
 def resource_argument_spec(**options):

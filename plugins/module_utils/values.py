@@ -17,8 +17,9 @@ enums and PHP versions have more than one plausible spelling. Each ``ValueType``
 - one writer, ``write(value)``: the form the reference documents for requests;
 - ``same(left, right)``: whether two values are equal as values of the type (None: unknown).
 
-An empty string is null for every type but ``raw``. ``API_FIELDS`` gives the type of the API fields
-whose name means one type wherever it appears; the client reads every answer with it
+An empty string is null for every type but ``raw``. Which field has which type is written in the
+catalogue (``catalogue.py``: each resource's fields, and ``ANSWER_TYPES``, the fields whose name
+means one type wherever it appears); the client reads every answer with that table
 (``read_answer``), so every consumer sees canonical values.
 """
 
@@ -307,52 +308,6 @@ TYPES = dict((value_type.name, value_type) for value_type in (RAW, TEXT, INTEGER
 TYPES.update(str=TEXT, int=INTEGER, bool=BOOLEAN, php=PHP_VERSION)
 
 
-def _enum(*choices):
-    return Enumeration(*choices)
-
-
-def _fields(value_type, *names):
-    return dict((name, value_type) for name in names)
-
-
-# API fields whose name means one type in every object that has it (the reference's objects: §2 of
-# the v2 reference, §2 of the v3 one). A name whose meaning differs between objects (``provider``:
-# free text of a server, a word of a git deployment; ``name``; ``port``, which may be a range; ``user``,
-# an id in a request and a user name in v3 answers) is not here: the module that compares it says.
-API_FIELDS = {}
-API_FIELDS.update(_fields(ID, 'id', 'server_user_id', 'user_id', 'atomic_project_id', 'alias', 'apiId', 'ssl_protocol_id'))
-API_FIELDS.update(_fields(BOOLEAN, 'connected', 'online', 'softwareUpdate', 'securityUpdate', 'passwordlessLogin', 'useDns',
-                          'preventRootLogin', 'running', 'deleteable', 'defaultApp', 'clickjackingProtection', 'xssProtection',
-                          'mimeSniffingProtection', 'allowUrlFopen', 'www', 'wildcard', 'enableHttp', 'enableHsts', 'staging',
-                          'advancedSSL', 'autoSSL', 'atomic', 'autoDeploy', 'autoStart', 'autoRestart', 'enabled'))
-API_FIELDS.update(_fields(INTEGER, 'numprocs', 'maxExecutionTime', 'maxInputTime', 'maxInputVars', 'memoryLimit', 'postMaxSize',
-                          'uploadMaxFilesize', 'sessionGcMaxlifetime', 'processManagerStartServers', 'processManagerMinSpareServers',
-                          'processManagerMaxSpareServers', 'processManagerMaxChildren', 'processManagerMaxRequests', 'totalCPUCore'))
-API_FIELDS.update(_fields(NUMBER, 'totalMemory', 'freeMemory', 'diskTotal', 'diskFree', 'loadAvg', 'availableMemory', 'usedMemory',
-                          'totalDiskSpace', 'availableDiskSpace', 'usedDiskSpace', 'loadAverage', 'latitude', 'longitude'))
-API_FIELDS.update(_fields(PHP_VERSION, 'phpVersion', 'phpCLIVersion'))
-API_FIELDS.update(_fields(TIME, 'created_at', 'updated_at', 'validUntil', 'renewalDate'))
-API_FIELDS.update({
-    # §1.7 of the v2 reference; "nginx" is a server's stack (D2new 2024).
-    'stack': _enum('hybrid', 'nativenginx', 'customnginx', 'nginx'),
-    'stackMode': _enum('production', 'development'),
-    'processManager': _enum('dynamic', 'ondemand', 'static'),
-    # web application, domain and firewall rule types
-    'type': _enum('custom', 'wordpress', 'primary', 'alias', 'redirect', 'global', 'rich'),
-    'redirection': _enum('none', 'www', 'non-www'),
-    'method': _enum('letsencrypt', 'custom', 'csr'),
-    'authorizationMethod': _enum('http-01', 'dns-01'),
-    'protocol': _enum('tcp', 'udp'),
-    'firewallAction': _enum('accept', 'reject'),
-    'dns_integration': _enum('none', 'cloudflare'),
-})
-
-
-def type_of(api_field, default=TEXT):
-    """The type of an API field by its name (``API_FIELDS``), else ``default``."""
-    return API_FIELDS.get(api_field, default)
-
-
 def value_type(kind):
     """The ValueType a module field's ``kind`` names (a ValueType passes through)."""
     if isinstance(kind, ValueType):
@@ -368,20 +323,21 @@ def is_true(value):
     return BOOLEAN.read(value) is True
 
 
-def read_answer(data):
-    """An API answer with every field of ``API_FIELDS`` read into its canonical form, at any depth
-    (list items, nested objects, the services keyed by name). Values that cannot be read stay as they
-    are, so that whoever compares them sees them as unknown. Returns a new structure."""
+def read_answer(data, types):
+    """An API answer with every field named in ``types`` ({API field: ValueType}, the catalogue's
+    ``ANSWER_TYPES``) read into its canonical form, at any depth (list items, nested objects, the
+    services keyed by name). Values that cannot be read stay as they are, so that whoever compares
+    them sees them as unknown. Returns a new structure."""
     if isinstance(data, list):
-        return [read_answer(item) for item in data]
+        return [read_answer(item, types) for item in data]
     if not isinstance(data, dict):
         return data
     typed = {}
     for key, value in data.items():
         if isinstance(value, (dict, list)):
-            typed[key] = read_answer(value)
+            typed[key] = read_answer(value, types)
             continue
-        value_type_of_key = API_FIELDS.get(key) if isinstance(key, str) else None
+        value_type_of_key = types.get(key) if isinstance(key, str) else None
         typed[key] = value if value_type_of_key is None or value is None else value_type_of_key.read(value)
     return typed
 

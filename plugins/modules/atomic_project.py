@@ -93,18 +93,6 @@ options:
       - What a deletion removes, as the API's C(deleteType). The API documents V(deleteGitOnly) only.
     type: str
     default: deleteGitOnly
-  wait:
-    description:
-      - Read the project and the symlinks after a write the API only acknowledged until they show (pauses
-        of 1, 2, 4 ... seconds, at most 10), for at most O(wait_timeout) seconds; never sent again.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - How many seconds O(wait) reads at most. When the result has not shown by then the task fails (and
-        reports a change); running it again later finds it.
-    type: int
-    default: 120
   state:
     description:
       - V(present) creates the project, V(absent) deletes it.
@@ -114,6 +102,7 @@ options:
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 seealso:
   - module: runcloud.cloud.atomic_deployment
@@ -228,7 +217,7 @@ resolved:
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, is_id
-from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, resource_argument_spec
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, landing_options, resource_argument_spec
 
 WEB_APPS = endpoint('atomic_web_app', 'list')
 SYMLINKS = endpoint('atomic_symlink', 'list')
@@ -416,8 +405,7 @@ def main():
             web_apps=dict(type='list', elements='raw'),
         )),
         delete_type=dict(type='str', default='deleteGitOnly'),
-        wait=dict(type='bool', default=True),
-        wait_timeout=dict(type='int', default=120),
+        **landing_options()
     ), supports_check_mode=True, required_by={'web_apps': 'web_app'}).main()
 
 

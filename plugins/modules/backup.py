@@ -100,19 +100,6 @@ options:
     description:
       - Send a notification when a backup fails.
     type: bool
-  wait:
-    description:
-      - When API v3 answers a change with a message rather than the policy, read the policy until the
-        change shows (pauses of 1, 2, 4 ... seconds, at most 10), for at most O(wait_timeout) seconds. The
-        request is never sent again.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - How many seconds O(wait) reads at most. When the change has not shown by then the task fails (and
-        reports a change).
-    type: int
-    default: 120
   state:
     description:
       - V(present) creates or changes the policy, V(absent) removes it.
@@ -122,6 +109,7 @@ options:
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 '''
 
@@ -234,7 +222,7 @@ resolved:
 from ansible_collections.runcloud.cloud.plugins.module_utils.backups import BackupPolicies
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER
-from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, UpdateGroup, resource_argument_spec
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, UpdateGroup, landing_options, resource_argument_spec
 
 # RunCloud answers the type it was given as words: incremental -> "incremental backup".
 BACKUP_TYPE_WORDS = {'full': 'full backup', 'incremental': 'incremental backup'}
@@ -345,8 +333,7 @@ def main():
             exclude_tables=dict(type='list', elements='str'),
             success_notification=dict(type='bool'),
             fail_notification=dict(type='bool'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=120),
+            **landing_options()
         ),
         required_one_of=[('web_app', 'database')],
         supports_check_mode=True,

@@ -350,10 +350,10 @@ class CronJobModule(JobModule):
     carry_over = ('user', 'command', 'schedule')
     fields = (
         Field('label'),
-        Field('user', api='username'),
+        Field('user'),
         Field('command'),
         # Sent as the five create fields (create_body), answered as one ``time`` string.
-        Field('schedule', api='time', create_default=EVERY_MINUTE, matches=same_schedule),
+        Field('schedule', create_default=EVERY_MINUTE, matches=same_schedule),
     )
     created_defaults = {'created_at': None}
     actions = (Action('rebuild', endpoint('cron_job', 'rebuild')),)

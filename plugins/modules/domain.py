@@ -186,10 +186,10 @@ class DomainModule(ResourceModule):
     searchable = False
     on_immutable_change = 'option'
     fields = (
-        # The API stores names in lower case.
-        Field('name', kind='domain', to_api=lambda module, value: value.strip().lower()),
+        # A domain name is normalised by its type (catalogue: DOMAIN): no case, no trailing dot.
+        Field('name'),
         Field('type'),
-        Field('www', kind='bool'),
+        Field('www'),
         Field('redirection'),
     )
 

@@ -231,9 +231,9 @@ class FirewallRuleModule(ResourceModule):
         Field('type'),
         Field('port', matches=lambda desired, current: canonical_port(desired) == canonical_port(current)),
         Field('protocol'),
-        Field('ip_address', api='ipAddress',
+        Field('ip_address',
               matches=lambda desired, current: canonical_address(desired) == canonical_address(current)),
-        Field('action', api='firewallAction'),
+        Field('action'),
     )
     actions = (Action('deploy', FIREWALL_PATH, method='PUT', when_changed=True, on_absent=True),)
 

@@ -206,7 +206,7 @@ resolved:
   elements: dict
 '''
 
-from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import GIT_PROVIDERS, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Action,
@@ -215,7 +215,6 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     UpdateGroup,
     resource_argument_spec,
 )
-from ansible_collections.runcloud.cloud.plugins.module_utils.values import Enumeration
 
 GIT_PATH = endpoint('git', 'item')
 
@@ -245,9 +244,6 @@ def repository_matches(wanted, repository_data):
     return repository_path(wanted) in [repository_path(address) for address in addresses]
 
 
-GIT_PROVIDERS = ('custom', 'bitbucket', 'github', 'gitlab', 'selfhostedgitlab')
-
-
 class GitModule(ResourceModule):
     resource = 'git deployment'
     result_key = 'git'
@@ -260,12 +256,12 @@ class GitModule(ResourceModule):
     on_immutable_change = 'option'
     fields = (
         # An enumeration here, free text on a server: the value model cannot tell them apart by name.
-        Field('provider', kind=Enumeration(*GIT_PROVIDERS)),
-        Field('repository', read_as='repositoryData', matches=repository_matches),
+        Field('provider'),
+        Field('repository', matches=repository_matches),
         Field('branch', update='branch'),
         Field('git_host'),
         Field('git_user'),
-        Field('auto_deploy', kind='bool', create=False, update='script'),
+        Field('auto_deploy', create=False, update='script'),
         Field('deploy_script', create=False, update='script'),
     )
     update_groups = (

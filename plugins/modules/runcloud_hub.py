@@ -191,6 +191,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
     ResourceModule,
     UpdateGroup,
+    landing_options,
     normalize,
     readable,
     resource_argument_spec,
@@ -405,8 +406,7 @@ def main():
             page_cache_type=dict(type='str'),
             cdn_enabled=dict(type='bool'),
             object_cache_enabled=dict(type='bool'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **landing_options()
         ),
         supports_check_mode=True,
     ).main()

@@ -233,7 +233,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
 
 
 def ssh_field(option):
-    return Field(option, kind='bool', create=False, update='ssh', reader='ssh')
+    return Field(option, create=False, update='ssh', reader='ssh')
 
 
 class ServerModule(ResourceModule):
@@ -249,12 +249,12 @@ class ServerModule(ResourceModule):
         Field('name', update='meta'),
         Field('ip_address'),
         Field('provider', update='meta'),
-        Field('php_cli_version', api='phpVersion', read_as='phpCLIVersion', create=False, update='php_cli'),
+        Field('php_cli_version', create=False, update='php_cli'),
         ssh_field('passwordless_login'),
         ssh_field('use_dns'),
         ssh_field('prevent_root_login'),
-        Field('software_update', kind='bool', create=False, update='autoupdate'),
-        Field('security_update', kind='bool', create=False, update='autoupdate'),
+        Field('software_update', create=False, update='autoupdate'),
+        Field('security_update', create=False, update='autoupdate'),
     )
     readers = (Reader('ssh', endpoint('server', 'ssh_settings'), 'ssh_settings'),)
     update_groups = (

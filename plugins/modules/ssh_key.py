@@ -193,8 +193,8 @@ class SshKeyModule(ResourceModule):
     fields = (
         Field('label'),
         # The API wants the user's name on create and answers with its id; see current_value().
-        Field('system_user', api='username', read_as='user_id', kind='raw'),
-        Field('public_key', api='publicKey', to_api=lambda module, value: value.strip(), matches=same_key),
+        Field('system_user'),
+        Field('public_key', to_api=lambda module, value: value.strip(), matches=same_key),
     )
     on_immutable_change = 'replace'
     v3_only_options = ('temporary',)

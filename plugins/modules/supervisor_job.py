@@ -248,14 +248,14 @@ class SupervisorJobModule(JobModule):
     carry_over = ('user', 'processes', 'directory', 'auto_start', 'auto_restart')
     fields = (
         Field('label'),
-        Field('user', api='username'),
-        Field('processes', api='numprocs', kind='int', create_default=1),
+        Field('user'),
+        Field('processes', create_default=1),
         Field('command'),
         # Not a field of the answer: it is the front of the stored command.
-        Field('binary', read_as='command', matches=binary_matches, to_api=lambda module, value: value or None),
+        Field('binary', matches=binary_matches, to_api=lambda module, value: value or None),
         Field('directory', matches=same_directory),
-        Field('auto_start', kind='bool'),
-        Field('auto_restart', kind='bool'),
+        Field('auto_start'),
+        Field('auto_restart'),
     )
     actions = (
         Action('rebuild', endpoint('supervisor_job', 'rebuild')),

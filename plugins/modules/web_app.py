@@ -24,6 +24,9 @@ description:
   - More domain names, SSL, git deployment and script installers are managed with
     M(runcloud.cloud.domain), M(runcloud.cloud.web_app_ssl), M(runcloud.cloud.git) and
     M(runcloud.cloud.script_installer).
+  - On RunCloud API v3 a removal as the default application (O(default_app=false)) may only be
+    acknowledged, and a create whose answer holds no application is read back; O(wait) reads until the
+    change shows.
 seealso:
   - module: runcloud.cloud.web_app_info
   - module: runcloud.cloud.domain
@@ -191,6 +194,7 @@ extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
   - runcloud.cloud.parents.server
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -362,6 +366,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Reader,
     ResourceModule,
     UpdateGroup,
+    landing_options,
     resource_argument_spec,
 )
 
@@ -402,8 +407,8 @@ def _int_or_none(value):
         return None
 
 
-def settings_field(option, kind='str', create_default=None, **kwargs):
-    return Field(option, kind=kind, update='fpmnginx', reader='settings', create_default=create_default, **kwargs)
+def settings_field(option, create_default=None, **kwargs):
+    return Field(option, update='fpmnginx', reader='settings', create_default=create_default, **kwargs)
 
 
 class WebAppModule(ResourceModule):
@@ -421,34 +426,34 @@ class WebAppModule(ResourceModule):
     accepted_values_from = {'php_version': endpoint('server', 'php_versions'), 'timezone': endpoint('static', 'timezones')}
     fields = (
         Field('name'),
-        Field('domain_name', kind='domain'),
-        Field('system_user', api='user', read_as='server_user_id', kind='raw'),
+        Field('domain_name'),
+        Field('system_user'),
         Field('php_version', update='php', create_default=DEFAULT_PHP_VERSION),
         settings_field('public_path', matches=lambda wanted, current: normalize_public_path(wanted) == normalize_public_path(current)),
         # stack and stackMode are part of the application object, so comparing them needs no settings read.
         Field('stack', update='fpmnginx', create_default='hybrid'),
         Field('stack_mode', update='fpmnginx', create_default='production'),
-        settings_field('clickjacking_protection', 'bool', True),
-        settings_field('xss_protection', 'bool', True),
-        settings_field('mime_sniffing_protection', 'bool', True),
+        settings_field('clickjacking_protection', True),
+        settings_field('xss_protection', True),
+        settings_field('mime_sniffing_protection', True),
         settings_field('process_manager', create_default='ondemand'),
-        settings_field('process_manager_start_servers', 'int'),
-        settings_field('process_manager_min_spare_servers', 'int'),
-        settings_field('process_manager_max_spare_servers', 'int'),
-        settings_field('process_manager_max_children', 'int', 50),
-        settings_field('process_manager_max_requests', 'int', 500),
+        settings_field('process_manager_start_servers'),
+        settings_field('process_manager_min_spare_servers'),
+        settings_field('process_manager_max_spare_servers'),
+        settings_field('process_manager_max_children', 50),
+        settings_field('process_manager_max_requests', 500),
         settings_field('open_basedir'),
         settings_field('timezone', create_default='UTC'),
         settings_field('disable_functions'),
-        settings_field('max_execution_time', 'int', 30),
-        settings_field('max_input_time', 'int', 60),
-        settings_field('max_input_vars', 'int', 1000),
-        settings_field('memory_limit', 'int', 256),
-        settings_field('post_max_size', 'int', 256),
-        settings_field('upload_max_filesize', 'int', 256),
-        settings_field('session_gc_maxlifetime', 'int', 1440),
-        settings_field('allow_url_fopen', 'bool', True),
-        Field('default_app', kind='bool', create=False, update='default_app'),
+        settings_field('max_execution_time', 30),
+        settings_field('max_input_time', 60),
+        settings_field('max_input_vars', 1000),
+        settings_field('memory_limit', 256),
+        settings_field('post_max_size', 256),
+        settings_field('upload_max_filesize', 256),
+        settings_field('session_gc_maxlifetime', 1440),
+        settings_field('allow_url_fopen', True),
+        Field('default_app', create=False, update='default_app'),
     )
     readers = (Reader('settings', endpoint('web_app', 'settings'), 'settings'),)
     update_groups = (
@@ -567,6 +572,7 @@ def main():
             allow_url_fopen=dict(type='bool'),
             default_app=dict(type='bool'),
             rebuild=dict(type='bool', default=False),
+            **landing_options()
         ),
         supports_check_mode=True,
     ).main()

@@ -99,23 +99,11 @@ options:
     description:
       - Copy the source's ModSecurity settings.
     type: bool
-  wait:
-    description:
-      - Read the destination's web applications until the clone shows (pauses of 1, 2, 4 ... seconds, at most
-        10), for at most O(wait_timeout) seconds. The clone request is never sent again. With V(false) the task
-        ends after RunCloud's answer and reports the clone without an id.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - How many seconds O(wait) reads at most. When the clone has not shown by then the task fails (and
-        reports a change); running it again later finds the clone.
-    type: int
-    default: 300
 extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
   - runcloud.cloud.parents.web_app
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 attributes:
   diff_mode:
@@ -203,7 +191,7 @@ resolved:
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import DATABASE, SERVER, WEB_APP, ParentRef
-from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ABSENCE_PROOF_MAX_PAGES, Field, ResourceModule
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import ABSENCE_PROOF_MAX_PAGES, Field, ResourceModule, landing_options
 
 TARGET_SERVER = ParentRef('target_server', 'target_server_id', endpoint('server', 'list'), 'server', kind='server')
 # The clone's owner is a system user of the destination server.
@@ -314,8 +302,7 @@ def main():
             clone_runcloud_hub=dict(type='bool'),
             clone_backup=dict(type='bool'),
             clone_modsec=dict(type='bool'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **landing_options()
         ),
         required_if=[('dns_provider', 'cloudflare', ['external_api'])],
         supports_check_mode=True,

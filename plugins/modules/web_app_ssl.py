@@ -25,6 +25,8 @@ description:
     O(replace=true), which removes the certificate and installs a new one.
     O(enable_http), O(enable_hsts), O(ssl_protocol_id) and the O(certificate)/O(private_key) of a
     custom certificate are updated in place.
+  - On RunCloud API v3 installing or changing the certificate of a domain name (O(domain)) is only
+    acknowledged; O(wait) reads the certificate until it shows.
 seealso:
   - module: runcloud.cloud.domain
   - module: runcloud.cloud.web_app
@@ -101,23 +103,6 @@ options:
         differ and install a new one.
     type: bool
     default: false
-  wait:
-    description:
-      - On RunCloud API v3 a certificate for a domain name (O(domain)) is installed or changed after the API
-        answered. With V(true) the task reads it until it shows (pauses of 1, 2, 4 ... seconds, at most 10), for
-        at most O(wait_timeout) seconds; the request is never sent again. With V(false) the task ends after the
-        answer and reports what it asked for.
-      - API v2 answers with the result; this option changes nothing there.
-    type: bool
-    default: true
-    version_added: 0.2.0
-  wait_timeout:
-    description:
-      - How many seconds O(wait) reads at most. When the result has not shown by then the task fails (and
-        reports a change); running it again later finds the certificate.
-    type: int
-    default: 120
-    version_added: 0.2.0
   state:
     description:
       - V(present) installs the certificate, V(absent) removes it (the mode options still apply).
@@ -128,6 +113,7 @@ extends_documentation_fragment:
   - runcloud.cloud.api
   - runcloud.cloud.api.action
   - runcloud.cloud.parents.web_app
+  - runcloud.cloud.wait
   - runcloud.cloud.attributes
 attributes:
   idempotent:
@@ -283,6 +269,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     ResourceModule,
     UpdateGroup,
     normalize,
+    landing_options,
     resource_argument_spec,
 )
 
@@ -320,6 +307,7 @@ def paths(base):
 
 class SslModule(ResourceModule):
     resource = 'SSL certificate'
+    catalogue_resource = 'web_app_ssl'
     result_key = 'ssl'
     created_defaults = {'certificate': None, 'validUntil': None, 'renewalDate': None, 'staging': None, 'apiId': None,
                         'ssl_protocol_id': None, 'created_at': None}
@@ -329,17 +317,17 @@ class SslModule(ResourceModule):
     identity = None
     on_immutable_change = 'option'
     fields = (
-        Field('provider', read_as='method'),
+        Field('provider'),
         Field('authorization_method'),
-        Field('external_api', kind='int', read_as='apiId', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
-        Field('environment', read_as='staging', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
+        Field('external_api', to_api=lambda module, value: module.resolved[EXTERNAL_API.key]),
+        Field('environment', matches=lambda wanted, staging: (wanted == 'staging') == normalize('bool', staging),
               predict=lambda wanted: wanted == 'staging'),
         Field('certificate', update='ssl', matches=same_pem, resend=False),
         # Not compared: the API may not return it. It is sent on install and with a new certificate.
         Field('private_key', write_only=True),
-        Field('enable_http', kind='bool', update='ssl', create_default=False),
-        Field('enable_hsts', kind='bool', update='ssl', create_default=False),
-        Field('ssl_protocol_id', api='ssl_protocol_id', kind='int', update='ssl'),
+        Field('enable_http', update='ssl', create_default=False),
+        Field('enable_hsts', update='ssl', create_default=False),
+        Field('ssl_protocol_id', update='ssl'),
     )
 
     def __init__(self, argument_spec, **kwargs):
@@ -441,8 +429,7 @@ def main():
             auto_ssl=dict(type='bool'),
             renew=dict(type='bool', default=False),
             replace=dict(type='bool', default=False),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=120),
+            **landing_options()
         ),
         required_if=[('provider', 'custom', ['certificate', 'private_key']), ('authorization_method', 'dns-01', ['external_api'])],
         supports_check_mode=True,

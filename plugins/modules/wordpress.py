@@ -218,6 +218,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.resource import (
     Field,
     ResourceModule,
     UpdateGroup,
+    landing_options,
     resource_argument_spec,
 )
 
@@ -301,8 +302,7 @@ def main():
             database_user=dict(type='str'),
             database_password=dict(type='str', no_log=True),
             table_prefix=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **landing_options()
         ),
         supports_check_mode=True,
     ).main()

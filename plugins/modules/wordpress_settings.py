@@ -124,7 +124,7 @@ resolved:
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3, V3_ONLY
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
-from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, Reader, ResourceModule, UpdateGroup
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, Reader, ResourceModule, UpdateGroup, landing_options
 
 GENERAL = endpoint('wordpress_settings', 'general', V3)
 CONFIG = endpoint('wordpress_settings', 'config', V3)
@@ -179,8 +179,7 @@ def main():
             site_url=dict(type='str'),
             disable_wp_cron=dict(type='bool'),
             wp_debug=dict(type='bool'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **landing_options()
         ),
         supports_check_mode=True,
     ).main()

@@ -223,7 +223,7 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.errors import RunCl
 from ansible_collections.runcloud.cloud.plugins.module_utils.external_api import EXTERNAL_API
 from ansible_collections.runcloud.cloud.plugins.module_utils.info import WEB_APP_SECRET_FIELDS
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP
-from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, UpdateGroup, resource_argument_spec
+from ansible_collections.runcloud.cloud.plugins.module_utils.resource import Field, ResourceModule, UpdateGroup, landing_options, resource_argument_spec
 
 STAGING = endpoint('wordpress_staging', 'singleton', V3)
 PUSH = endpoint('wordpress_staging', 'push', V3)
@@ -325,8 +325,7 @@ def main():
             redirection=dict(type='str', choices=['none', 'www', 'non-www']),
             push=dict(type='bool', default=False),
             push_tables=dict(type='list', elements='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
+            **landing_options()
         ),
         required_if=[('dns_provider', 'cloudflare', ['external_api']), ('enable_auth', True, ['auth_username', 'auth_password'])],
         supports_check_mode=True,

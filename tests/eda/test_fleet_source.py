@@ -19,6 +19,8 @@ from ansible_collections.runcloud.cloud.plugins.module_utils.errors import Confi
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'simulator'))
 
 from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+import sim_v3_variants  # noqa: E402  pylint: disable=wrong-import-position
+import sim_variants  # noqa: E402  pylint: disable=wrong-import-position
 
 NOW = datetime.datetime(2030, 1, 10, 12, 0, 0, tzinfo=datetime.timezone.utc)
 TOKEN = 'eda-unit-token'
@@ -384,27 +386,39 @@ def test_a_snapshot_under_lists_without_a_page_count_is_complete(sim, variants):
     assert [record['connected'] for record in snapshot['servers'].values()].count(False) == 1
 
 
-@pytest.mark.parametrize('variant', [None, 'no-pagination-meta', 'bare-lists', 'laravel-pagination'])
-def test_the_source_lists_through_the_client_in_every_list_shape(sim, variant):
+# Every variant that changes how lists are answered (their descriptions start so), on both API versions,
+# and the variants only API v3 has on v3.
+LIST_VARIANTS = [None] + [name for name, description in sim_variants.VARIANTS.items() if description.startswith('lists')]
+LIST_CASES = [(2, variant) for variant in LIST_VARIANTS] + [(3, variant) for variant in LIST_VARIANTS + list(sim_v3_variants.VARIANTS)]
+
+
+def test_the_list_variants_are_found():
+    assert {'bare-lists', 'no-pagination-meta', 'laravel-pagination', 'links-pagination', 'fixed-page-size'} <= set(LIST_VARIANTS)
+
+
+@pytest.mark.parametrize('version, variant', LIST_CASES, ids=['v%d-%s' % (version, variant) for version, variant in LIST_CASES])
+def test_the_source_lists_through_the_client_in_every_list_shape_on_both_versions(sim, version, variant):
     # Before the event source listed through the client, an answer without a page count failed
     # every poll with a TypeError.
     control(sim, 'POST', '/reset')
     control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
+    state = control(sim, 'GET', '/state')['servers']
     if variant:
         control(sim, 'POST', '/variants', {'variants': [variant]})
-    current = sim_settings(sim)
-    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
-    assert len(picture['servers']) == 42 and picture['servers_complete']
-    assert all(record['web_apps'] for record in picture['servers'].values())
-
-
-def test_the_source_reads_api_v3_with_the_same_settings(sim):
-    control(sim, 'POST', '/reset')
-    control(sim, 'POST', '/seed', {'servers': 42, 'fixtures': True})
-    current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3)
-    picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
-    assert len(picture['servers']) == 42 and picture['servers_complete']
-    assert all(record['web_apps'] for record in picture['servers'].values())
+    if version == 3:
+        current = sim_settings(sim, api_url=sim.url_v3, api_token=sim.token_v3)
+    else:
+        current = sim_settings(sim)
+    try:
+        picture = fleet.read_snapshot(fleet.create_client(current), current, read_slow=True)
+    finally:
+        control(sim, 'POST', '/variants', {'variants': []})
+    assert picture['servers_complete']
+    assert dict((server_id, record['name']) for server_id, record in picture['servers'].items()) == \
+        dict((int(server_id), server['name']) for server_id, server in state.items())
+    for server_id, record in picture['servers'].items():
+        assert record['connected'] is True, (server_id, record)
+        assert record['web_apps'] == dict((int(app_id), app['name']) for app_id, app in state[str(server_id)]['_webapps'].items())
 
 
 # -- atomic deployments (API v3) ----------------------------------------------------------------

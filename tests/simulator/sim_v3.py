@@ -242,6 +242,13 @@ def rebuild_supervisors(ctx):
     return {}
 
 
+def unset_default_webapp(ctx):
+    """DELETE webapps/{id}/default answers `{}` (the reference's example) and the change lands later."""
+    ctx.webapp()
+    ctx.later(lambda: apps.unset_default(ctx))
+    return {}
+
+
 def create_firewall_rule(ctx):
     """v3 answers a one-element array holding the rule."""
     return [res.create_firewall_rule(ctx)]
@@ -324,6 +331,7 @@ RESHAPED = {
     ("GET", S + "/webapps"): list_webapps,
     ("POST", W + "/domains/{domainId}/ssl"): install_domain_ssl,
     ("PATCH", W + "/domains/{domainId}/ssl/{sslId}"): update_domain_ssl,
+    ("DELETE", W + "/default"): unset_default_webapp,
     ("PATCH", S + "/databaseusers/{databaseUserId}"): change_database_user_password,
     ("POST", S + "/cronjobs"): create_cron_job,
     ("GET", S + "/cronjobs"): list_cron_jobs,

@@ -68,6 +68,13 @@ def run_module_against(monkeypatch, module_main, args, api_url, api_token, check
     return run_module_with_args(monkeypatch, module_main, full_args, None, check_mode, diff)
 
 
+def sim_control(sim, method, path, body=None):
+    """A call of the simulator's control API (``/__sim__`` + ``path``) that must succeed; its answer's body."""
+    reply = sim.handle_control(method, path, json.dumps(body) if body is not None else '')
+    assert reply.status == 200, reply.body
+    return reply.body
+
+
 def run_module_with_args(monkeypatch, module_main, full_args, session, check_mode, diff):
     if check_mode:
         full_args['_ansible_check_mode'] = True

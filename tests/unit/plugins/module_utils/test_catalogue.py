@@ -133,3 +133,54 @@ def test_each_resource_names_a_known_parent_and_its_versions():
     assert set(kind for _option, kind in catalogue.PARENT_OPTIONS) <= set(catalogue.RESOURCES)
     assert json.dumps(sorted(catalogue.RESOURCES['ssh_key'].paths[3].values())) == json.dumps(
         ['servers/{server_id}/ssh/credentials', 'servers/{server_id}/ssh/credentials/{id}'])
+
+
+def path_pieces():
+    """Two consecutive segments of a catalogue path (``ssh/credentials``, ``domains/{``, ``}/ssl``): a
+    string holding one is a piece of an endpoint path, even when the rest is joined on elsewhere."""
+    pieces = set()
+    for version in catalogue.VERSIONS:
+        for _resource, _role, template in catalogue.all_paths(version):
+            segments = ['{' if segment.startswith('{') else segment for segment in template.split('/')]
+            for left, right in zip(segments, segments[1:]):
+                if left == '{':
+                    pieces.add('}/' + right)
+                elif right == '{':
+                    pieces.add(left + '/{')
+                else:
+                    pieces.add(left + '/' + right)
+    return pieces
+
+
+def piece_literals(source, pieces):
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        text = token.string.lstrip('rbuRBU')
+        if token.type != tokenize.STRING or text.startswith(('"""', "'''")):
+            continue
+        # A whole URL (a git webhook's) and a file path on a server (/home/<user>/webapps/...) are not API paths.
+        if '://' in text or text[1:].startswith('/home/'):
+            continue
+        # A format placeholder (%s, %d, {}) stands where a path has an id.
+        value = re.sub(r'%[sd]|\{\}', '{}', text[1:-1])
+        value = re.sub(r'\{[a-z_]*\}', '{}', value).replace('{}', '{ }')
+        if any(piece.replace('{', '{ ').replace('}', ' }') in value for piece in pieces):
+            found.append((token.start[0], token.string))
+    return found
+
+
+def test_the_piece_finder_finds_parts_of_paths():
+    source = ("A = '/ssh/credentials'\nB = '%s/security/firewalls' % base\nC = 'webapps/%d/default'\nD = '/{id}/deploymentkey'\n"
+              "E = 'a/b'\nF = 'servers'\nG = 'ssl'\nH = '/home/%s/webapps/%s'\nI = 'https://%s/webapps/%s'\n")
+    assert [line for line, _text in piece_literals(source, path_pieces())] == [1, 2, 3, 4]
+
+
+def test_no_file_but_the_catalogue_holds_a_piece_of_an_endpoint_path():
+    pieces = path_pieces()
+    offenders = []
+    for name in python_files():
+        if name == CATALOGUE_FILE:
+            continue
+        with open(os.path.join(ROOT, name)) as handle:
+            offenders += ['%s:%d: %s' % (name, line, text) for line, text in piece_literals(handle.read(), pieces)]
+    assert offenders == [], 'pieces of endpoint paths outside plugins/module_utils/catalogue.py:\n' + '\n'.join(offenders)

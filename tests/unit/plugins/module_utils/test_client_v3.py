@@ -35,6 +35,8 @@ sys.path.insert(0, os.path.join(TESTS_DIR, 'simulator'))
 
 from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import sim_control as control  # noqa: E402  pylint: disable=wrong-import-position
+
 V3_URL = 'https://manage.runcloud.io/api/v3'
 NOW = 1800000000
 
@@ -152,12 +154,6 @@ def test_moved_paths_reach_their_v3_place():
 def fixture_sim():
     with Simulator(token='v2-token') as simulator:
         yield simulator
-
-
-def control(sim, method, path, body=None):
-    reply = sim.handle_control(method, path, json.dumps(body) if body is not None else '')
-    assert reply.status == 200, reply.body
-    return reply.body
 
 
 def sim_client(sim, token, **kwargs):

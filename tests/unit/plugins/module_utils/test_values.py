@@ -13,7 +13,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.runcloud.cloud.plugins.module_utils import values
+from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import ANSWER_TYPES
 from ansible_collections.runcloud.cloud.plugins.module_utils.values import (
     BOOLEAN, DOMAIN, ENUM, ID, INTEGER, NUMBER, PHP_VERSION, RAW, TEXT, TIME, Enumeration, error_details, read_answer, unwrap,
 )
@@ -50,9 +50,9 @@ def test_a_boolean_is_not_a_number():
 
 
 def test_enumerations_in_any_case_read_as_the_documented_spelling():
-    stack = values.API_FIELDS['stack']
+    stack = ANSWER_TYPES['stack']
     assert stack.read('Hybrid') == 'hybrid' and stack.read('NGINX') == 'nginx' and stack.write('NativeNginx') == 'nativenginx'
-    assert values.API_FIELDS['protocol'].read('TCP') == 'tcp' and values.API_FIELDS['type'].read('Global') == 'global'
+    assert ANSWER_TYPES['protocol'].read('TCP') == 'tcp' and ANSWER_TYPES['type'].read('Global') == 'global'
     installers = Enumeration('phpMyAdmin', 'wordpress')
     assert installers.read('PHPMYADMIN') == 'phpMyAdmin' and installers.read('Joomla') == 'Joomla'
     assert ENUM.same('Ondemand', 'ondemand') is True and ENUM.same('static', 'dynamic') is False
@@ -93,11 +93,11 @@ def test_an_answer_is_read_field_by_field_at_any_depth():
     answer = {'data': [{'id': '4', 'connected': '0', 'online': 'true', 'phpCLIVersion': '8.2', 'stack': 'NGINX',
                         'name': '0', 'provider': 'TRUE', 'created_at': '2024-07-09T07:02:13.000000Z', 'odd': '1'}],
               'services': {'nginx': {'running': '1', 'memory': '1.2 MB'}}}
-    server = read_answer(answer)['data'][0]
+    server = read_answer(answer, ANSWER_TYPES)['data'][0]
     assert server == {'id': 4, 'connected': False, 'online': True, 'phpCLIVersion': 'php82rc', 'stack': 'nginx', 'name': '0',
                       'provider': 'TRUE', 'created_at': '2024-07-09 07:02:13', 'odd': '1'}
-    assert read_answer(answer)['services']['nginx'] == {'running': True, 'memory': '1.2 MB'}
-    assert read_answer({'connected': 'perhaps'}) == {'connected': 'perhaps'}
+    assert read_answer(answer, ANSWER_TYPES)['services']['nginx'] == {'running': True, 'memory': '1.2 MB'}
+    assert read_answer({'connected': 'perhaps'}, ANSWER_TYPES) == {'connected': 'perhaps'}
 
 
 def test_single_objects_are_unwrapped_lists_are_not():
