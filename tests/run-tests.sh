@@ -4,7 +4,7 @@
 #   tests/run-tests.sh                      every stage: the ansible-core lanes and the side lane
 #   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
 #   tests/run-tests.sh units-2.16 pytest    one stage of one version, and pytest
-#   tests/run-tests.sh --integration-plan   which integration targets run as module processes today
+#   tests/run-tests.sh --plan   which integration targets run as module processes today
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) for the
 #                                           per-version stages, plus every other stage
 #
@@ -68,6 +68,11 @@ MAIN_VERSION="2.19"
 # sanity takes 2-2.5 minutes per version on an idle 2-core machine (up to 20 on a loaded one); the
 # full run tests both ends of the supported range (quick mode and `sanity-2.19` run the main version).
 SANITY_VERSIONS=" 2.16 2.22 "
+# ansible-test units on every supported ansible-core but the main one in a full run: the pytest stage
+# runs the same tests/unit with the main venv (ansible-core 2.19), so units-2.19 would run them a
+# second time on the same ansible-core (about 2 minutes). Quick mode and `units`/`units-2.19` alone
+# still run it (`tests/run-tests.sh units-2.19`).
+UNITS_VERSIONS=" 2.16 2.21 2.22 "
 # Integration costs ~0.5 s per module task per version in module processes (a target about twice its
 # time in the controller's process); to keep the full run under 20 minutes on 2 cores it runs on both
 # ends of the range (quick mode and `integration-2.19` run 2.19), and on each of them half of the
@@ -75,7 +80,7 @@ SANITY_VERSIONS=" 2.16 2.22 "
 # become tasks), the other half in the controller's process. The halves are complementary (a target
 # that runs as module processes on 2.16 runs in the controller's process on 2.22 and the other way
 # round) and swap every UTC day, so both paths run on the oldest and the newest ansible-core in every
-# run and every target runs both paths on both within two days (`tests/run-tests.sh --integration-plan`
+# run and every target runs both paths on both within two days (`tests/run-tests.sh --plan`
 # shows today's split; RUNCLOUD_TEST_DATE=YYYY-MM-DD another day's). PATH_SPLIT_VERSIONS gives the
 # parity of the lanes that split: target number N (sorted by name, from 0) of day D (days since
 # 1970-01-01, UTC) runs as module processes on that lane when (N + D) % 2 is its parity. Another lane
@@ -87,10 +92,15 @@ PATH_SPLIT_VERSIONS=("2.16|1" "2.22|0")
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.22 "
-# The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range, on API v2
-# with the oldest and on API v3 with the newest (ADOPT_API: VERSION|API; another version: v2).
+# The export round trip (~0.5 s per module task) on both ends of the range, on API v2 with the oldest
+# and on API v3 with the newest (ADOPT_API: VERSION|API|POSITION; another version: v2). When both run,
+# they share the 10 seeded accounts (ROUNDTRIP_ACCOUNTS) of the run: the lane of POSITION p takes half
+# number (p + D) % 2 (accounts 0-4 or 5-9; D: days since 1970-01-01, UTC), so every account runs once
+# per run and on both versions and both ansible-cores within two days. Run alone (adopt-2.16) a lane
+# takes all 10.
 ADOPT_VERSIONS=" 2.16 2.22 "
-ADOPT_API=("2.16|2" "2.22|3")
+ADOPT_API=("2.16|2|0" "2.22|3|1")
+ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|API|COMMAND
 #   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
@@ -134,7 +144,7 @@ SELECTED=()
 for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
-        --integration-plan) PLAN_ONLY=1 ;;
+        --plan) PLAN_ONLY=1 ;;
         --quick) QUICK=1 ;;
         sanity|units|integration|inventory|adopt|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
         *)
@@ -316,9 +326,10 @@ integration_paths() {
     done < <(integration_targets)
 }
 
-# integration_plan : today's split, one line per target (--integration-plan).
-integration_plan() {
-    local row version day
+# run_plan : today's split of the integration targets between the execution paths, one line per
+# target, and of the export round trip's accounts (--plan).
+run_plan() {
+    local row version day api first count
     day="$(utc_day)" || return 1
     printf 'integration targets on %s (UTC day %s): the execution path per lane\n' "$(date -u -d "@$((day * 86400))" +%F)" "$day"
     printf '%-32s' target
@@ -335,6 +346,11 @@ integration_plan() {
         done
         printf '\n'
     done < <(integration_targets)
+    printf '\nexport round trip (adopt) of a full run: the lane, its API version and its accounts\n'
+    for row in "${ADOPT_API[@]}"; do
+        read -r api first count <<< "$(adopt_share "${row%%|*}")"
+        printf 'adopt-%s API v%s accounts %s-%s\n' "${row%%|*}" "$api" "$first" "$((first + count - 1))"
+    done
 }
 
 heartbeat() {
@@ -646,7 +662,7 @@ rc_ensure_lane_venv() {  # rc_ensure_lane_venv VENV PYTHON REQUIREMENTS
 run_lane() {
     local version="$1" python="$2" venv="$3" req="$4" want_sanity="$5" want_units="$6" want_integration="$7"
     local want_inventory="$8"
-    local copy kind api row
+    local copy kind
     LANE_VERSION="$version"
     if ! run_setup "$version" rc_ensure_lane_venv "$venv" "$python" "$req"; then
         for kind in sanity units integration inventory; do
@@ -679,7 +695,7 @@ run_lane() {
         # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
         integration_paths "$version" > "$copy/tests/integration/run_on_controller"
         if path_split_parity "$version" > /dev/null; then
-            progress "integration-$version: $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of $(integration_target_count) targets as module processes, the others in the controller's process (tests/run-tests.sh --integration-plan)"
+            progress "integration-$version: $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of $(integration_target_count) targets as module processes, the others in the controller's process (tests/run-tests.sh --plan)"
         fi
         if has_integration_targets; then
             STAGE_API="2+3" run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
@@ -691,12 +707,46 @@ run_lane() {
         STAGE_API=2 run_stage "inventory-$version" inventory_golden "$venv"
     fi
     if wants_adopt "$version"; then
-        api=2
-        for row in "${ADOPT_API[@]}"; do
-            [ "${row%%|*}" = "$version" ] && api="${row#*|}"
-        done
-        ROUNDTRIP_API_VERSION="$api" STAGE_API="$api" run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
+        adopt_stage "$version"
     fi
+}
+
+# adopt_share VERSION -> "API FIRST COUNT": the API version and the accounts of that lane's export
+# round trip when both lanes of ADOPT_API run it (an ADOPT_API lane) or "2 0 N" (another lane).
+adopt_share() {
+    local row row_version row_api row_position half count
+    for row in "${ADOPT_API[@]}"; do
+        IFS='|' read -r row_version row_api row_position <<< "$row"
+        [ "$row_version" = "$1" ] || continue
+        half=$(( ($(utc_day) + row_position) % 2 ))
+        count=$((ADOPT_ACCOUNTS / 2))
+        if [ "$half" = 0 ]; then
+            echo "$row_api 0 $count"
+        else
+            echo "$row_api $count $((ADOPT_ACCOUNTS - count))"
+        fi
+        return 0
+    done
+    echo "2 0 $ADOPT_ACCOUNTS"
+}
+
+# adopt_stage VERSION : the export round trip of that lane, with its API version; its share of the
+# accounts when every lane of ADOPT_API runs one (a full run), else all of them.
+adopt_stage() {
+    local version="$1" row api first accounts sharing=1
+    for row in "${ADOPT_API[@]}"; do
+        wants_adopt "${row%%|*}" || sharing=0
+    done
+    [ "$QUICK" != 1 ] || sharing=0
+    read -r api first accounts <<< "$(adopt_share "$version")"
+    if [ "$sharing" = 1 ]; then
+        progress "adopt-$version: accounts $first-$((first + accounts - 1)) of 0-$((ADOPT_ACCOUNTS - 1)) on API v$api (the other lane of ADOPT_API takes the others; they swap every UTC day)"
+    else
+        first=0
+        accounts="$ADOPT_ACCOUNTS"
+    fi
+    ROUNDTRIP_API_VERSION="$api" ROUNDTRIP_FIRST_ACCOUNT="$first" ROUNDTRIP_ACCOUNTS="$accounts" STAGE_API="$api" \
+        run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
 }
 
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
@@ -738,7 +788,11 @@ main() {
         if selected "sanity-$version" || { selected sanity && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]]; }; }; then
             want_sanity=1
         fi
-        if selected units "$version"; then want_units=1; fi
+        if selected "units-$version" || { selected units && { [ "$QUICK" = 1 ] || [[ "$UNITS_VERSIONS" == *" $version "* ]] || ! selected pytest; }; }; then
+            want_units=1
+        elif selected units && selected pytest; then
+            progress "units-$version: not run; the pytest stage runs the same tests/unit with ansible-core $version (UNITS_VERSIONS)"
+        fi
         if selected "integration-$version" || { selected integration && { [ "$QUICK" = 1 ] || [[ "$INTEGRATION_VERSIONS" == *" $version "* ]]; }; }; then
             want_integration=1
         fi
@@ -836,7 +890,7 @@ run_lane_spec() {
 }
 
 if [ "$PLAN_ONLY" = 1 ]; then
-    integration_plan
+    run_plan
     exit $?
 fi
 main

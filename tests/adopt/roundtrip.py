@@ -276,6 +276,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--ansible-bin', required=True, help='bin directory of the venv with ansible-playbook')
     parser.add_argument('--accounts', type=int, default=10)
+    parser.add_argument('--first-account', type=int, default=0,
+                        help='number of the first account (accounts N.. of the same seed: tests/run-tests.sh splits them between two runs)')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--size', choices=sorted(account_generator.SIZES), default='small')
     parser.add_argument('--jobs', type=int, default=2, help='accounts run at the same time')
@@ -291,7 +293,7 @@ def main(argv=None):
         collections = os.path.join(work, 'collections')
         accounts = [Account(index, options.seed * 1000 + index, options.size, work, os.path.abspath(options.ansible_bin), collections,
                             options.api_version)
-                    for index in range(options.accounts)]
+                    for index in range(options.first_account, options.first_account + options.accounts)]
 
         def run(account):
             try:

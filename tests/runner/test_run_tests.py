@@ -192,12 +192,33 @@ def test_a_failed_integration_stage_names_the_target_with_its_variant_api_versio
                      r'\(variant bare-lists, API v3, run_on_controller=false\)$', out, re.MULTILINE), out
 
 
-def integration_plan(root, date):
-    result = run(root, '--integration-plan', RUNCLOUD_TEST_DATE=date)
+def plan(root, date):
+    """tests/run-tests.sh --plan of that day: ({target: (path on 2.16, path on 2.22)}, {adopt lane: (API, accounts)})."""
+    result = run(root, '--plan', RUNCLOUD_TEST_DATE=date)
     assert result.returncode == 0, result.stdout
-    lines = result.stdout.splitlines()
+    targets, adopt = result.stdout.split('\n\n')
+    lines = targets.splitlines()
     assert lines[1].split() == ['target', '2.16', '2.22'], result.stdout
-    return dict((line.split()[0], tuple(line.split()[1:])) for line in lines[2:])
+    shares = dict((lane, (api, tuple(range(int(first), int(last) + 1))))
+                  for lane, api, first, last in re.findall(r'^(adopt-\S+) API v(\d) accounts (\d+)-(\d+)$', adopt, re.MULTILINE))
+    return dict((line.split()[0], tuple(line.split()[1:])) for line in lines[2:]), shares
+
+
+def integration_plan(root, date):
+    return plan(root, date)[0]
+
+
+@pytest.mark.parametrize('date', ['2026-12-07', '2026-12-08'])
+def test_the_export_round_trips_share_the_accounts_one_lane_per_api_version(tmp_path, date):
+    root = runner_with_stages(tmp_path, [])
+    shares = plan(root, date)[1]
+    other_day = plan(root, '2026-12-09' if date == '2026-12-08' else '2026-12-08')[1]
+    assert sorted(shares) == ['adopt-2.16', 'adopt-2.22'], shares
+    assert shares['adopt-2.16'][0] == '2' and shares['adopt-2.22'][0] == '3'
+    # Every account of the run once, half on each lane; the halves swap the next day.
+    assert sorted(shares['adopt-2.16'][1] + shares['adopt-2.22'][1]) == list(range(10))
+    assert len(shares['adopt-2.16'][1]) == 5
+    assert other_day['adopt-2.16'][1] == shares['adopt-2.22'][1]
 
 
 @pytest.mark.parametrize('targets', [3, 8, 33])
