@@ -47,6 +47,9 @@
 # target plus ~0.55 s per module task, examples 2-4.5 min, awx 20-80 s once its venv exists. With other
 # work on the same 2 cores a fresh full run took 60 min (sanity alone 19-20 min per version). The
 # venvs (.venv, .venvs, ~/.ansible/test) take about 0.9 GB of disk.
+# The summary's CPU column is the steadier measure on a shared machine: a command of ansible-core 2.22
+# costs about 1.6 times the CPU of one of 2.16, so the 2.22 lane is the longest (integration-2.22 626
+# CPU seconds against 375 for integration-2.16 with the same split of paths; README.md, "Testing").
 
 # Functions below are called indirectly (traps, run_stage).
 # shellcheck disable=SC2317
