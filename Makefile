@@ -2,7 +2,7 @@
 .PHONY: help test test-quick sanity units integration inventory adopt lint galaxy-importer eda variants pytest chaos demo awx-job adopt-roundtrip build docs clean
 
 help:
-	@echo "make test        every stage: sanity, units, integration, inventory on ansible-core 2.16, 2.19, 2.21, 2.22; awx, eda, galaxy-importer, docs, examples, lint, pytest (logs in tests/output/logs)"
+	@echo "make test        every stage: sanity, units, integration, inventory, adopt on the ansible-core lanes (tests/run-tests.sh --plan: today's splits); examples, variants, awx, eda on API v2 and v3; galaxy-importer, docs, lint, pytest (logs in tests/output/logs)"
 	@echo "make test-quick  the same with only ansible-core 2.19 for the per-version stages"
 	@echo "make sanity | units | integration | inventory | lint | galaxy-importer | eda | variants | pytest   one kind of stage"
 	@echo "make docs        lint the docs and build the documentation site (docs/site/build/html)"

@@ -40,16 +40,8 @@ API_VERSION="${RUNCLOUD_DEMO_API_VERSION:-2}"
 rc_start_simulator "$VENV/bin/python" "$ROOT" "$WORK" --seed-servers 3 --api-version "$API_VERSION"
 RUNCLOUD_API_URL="$RC_SIM_URL"
 export RUNCLOUD_API_URL
-export RUNCLOUD_API_TOKEN=runcloud-sim-token
-if [ "$API_VERSION" = 3 ]; then
-    # The v3 token (a JWT) follows the URL on the simulator's second line.
-    for _ in $(seq 1 50); do
-        RUNCLOUD_API_TOKEN="$(sed -n 's/^RUNCLOUD_API_TOKEN=//p' "$WORK/sim.out")"
-        [ -n "$RUNCLOUD_API_TOKEN" ] && break
-        sleep 0.1
-    done
-    [ -n "$RUNCLOUD_API_TOKEN" ] || rc_die "the simulator printed no v3 token"
-fi
+RUNCLOUD_API_TOKEN="$RC_SIM_TOKEN"  # on v3 the simulator's JWT
+export RUNCLOUD_API_TOKEN
 rc_log "simulator at $RUNCLOUD_API_URL"
 
 # This checkout as runcloud.cloud, without installing it anywhere.

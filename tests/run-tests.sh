@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The collection's test runner: `make test` runs this script from the repository root.
 #
-#   tests/run-tests.sh                      all stages on every supported ansible-core, then the rest
+#   tests/run-tests.sh                      every stage: the ansible-core lanes and the side lane
 #   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
-#   tests/run-tests.sh units-2.16 pytest    one stage of one version, then pytest
+#   tests/run-tests.sh units-2.16 pytest    one stage of one version, and pytest
+#   tests/run-tests.sh --plan   which integration targets run as module processes today
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) for the
 #                                           per-version stages, plus every other stage
 #
@@ -13,16 +14,26 @@
 # The other stages are listed in STAGES below: awx (examples/fleet.yml from the tarball through AWX's
 # steps: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook: tests/eda/run-eda.sh),
 # galaxy-importer, docs, examples, variants (the examples twice under every simulator answer variant:
-# tests/variants/run-variants.sh), lint, pytest.
+# tests/variants/run-variants.sh), lint, pytest; they run one after the other in the side lane.
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
-# The lanes run in parallel (RUNCLOUD_TEST_JOBS at a time, default all of them).
+# The lanes run in parallel (RUNCLOUD_TEST_JOBS at a time, default all of them); an ansible-core lane
+# runs sanity, inventory and adopt next to units and integration.
+#
+# API versions (the summary's API column): every full run sends the same playbooks to the simulator's
+# API v2 and v3: examples on v2 (ansible-core 2.19) and v3 (examples-2.22); adopt-2.16 on v2 and
+# adopt-2.22 on v3; half of the variant groups on each (the halves swap every UTC day); the AWX steps'
+# token credential on v3 and key/secret credential on v2; the EDA scenario once on each; integration
+# targets each on the version they pick for the day, as module processes on one lane and in the
+# controller's process on the other (INTEGRATION_VERSIONS below). A failed integration stage names its
+# failed target with the variant, API version and execution path that target ran with.
 #
 # Output: each stage's full output goes to its log, tests/output/logs/<stage>.log (lane set-up:
 # setup-<lane>.log); the terminal gets a line when a stage starts and ends, a heartbeat line per
 # running stage every minute (RUNCLOUD_TEST_HEARTBEAT seconds) with its progress read from its log
 # (integration target N of M, sanity test N, pytest tests N of M), the end of a failed stage's log
-# (RUNCLOUD_TEST_FAILURE_LINES lines) as soon as it ends and again before the summary table, which
-# closes with `stages: N passed, M failed`.
+# (RUNCLOUD_TEST_FAILURE_LINES lines) as soon as it ends and again before the summary table (per stage:
+# ansible-core, API version, seconds, and CPU seconds of its processes), which closes with
+# `stages: N passed, M failed`.
 # A stage that runs longer than RUNCLOUD_TEST_STAGE_TIMEOUT seconds (default 3000) is stopped and
 # fails; so does a stage whose tool reports that it skipped or gave up on a check.
 # With CI=true a skipped stage (or shellcheck that cannot be installed) fails the run.
@@ -37,6 +48,9 @@
 # target plus ~0.55 s per module task, examples 2-4.5 min, awx 20-80 s once its venv exists. With other
 # work on the same 2 cores a fresh full run took 60 min (sanity alone 19-20 min per version). The
 # venvs (.venv, .venvs, ~/.ansible/test) take about 0.9 GB of disk.
+# The summary's CPU column is the steadier measure on a shared machine: a command of ansible-core 2.22
+# costs about 1.6 times the CPU of one of 2.16, so the 2.22 lane is the longest (integration-2.22 626
+# CPU seconds against 375 for integration-2.16 with the same split of paths; README.md, "Testing").
 
 # Functions below are called indirectly (traps, run_stage).
 # shellcheck disable=SC2317
@@ -58,37 +72,59 @@ MAIN_VERSION="2.19"
 # sanity takes 2-2.5 minutes per version on an idle 2-core machine (up to 20 on a loaded one); the
 # full run tests both ends of the supported range (quick mode and `sanity-2.19` run the main version).
 SANITY_VERSIONS=" 2.16 2.22 "
+# ansible-test units on every supported ansible-core but the main one in a full run: the pytest stage
+# runs the same tests/unit with the main venv (ansible-core 2.19), so units-2.19 would run them a
+# second time on the same ansible-core (about 2 minutes). Quick mode and `units`/`units-2.19` alone
+# still run it (`tests/run-tests.sh units-2.19`).
+UNITS_VERSIONS=" 2.16 2.21 2.22 "
 # Integration costs ~0.5 s per module task per version in module processes (a target about twice its
 # time in the controller's process); to keep the full run under 20 minutes on 2 cores it runs on both
-# ends of the range (quick mode and `integration-2.19` run 2.19) and the execution path rotates: the
-# lanes of MODULE_PROCESS_VERSIONS run every module task as a module process (run_on_controller=false,
-# the path of remote and become tasks), the others in the controller's process. The execution_paths
-# target runs the same tasks both ways on every lane.
+# ends of the range (quick mode and `integration-2.19` run 2.19), and on each of them half of the
+# targets run every module task as a module process (run_on_controller=false, the path of remote and
+# become tasks), the other half in the controller's process. The halves are complementary (a target
+# that runs as module processes on 2.16 runs in the controller's process on 2.22 and the other way
+# round) and swap every UTC day, so both paths run on the oldest and the newest ansible-core in every
+# run and every target runs both paths on both within two days (`tests/run-tests.sh --plan`
+# shows today's split; RUNCLOUD_TEST_DATE=YYYY-MM-DD another day's). PATH_SPLIT_VERSIONS gives the
+# parity of the lanes that split: target number N (sorted by name, from 0) of day D (days since
+# 1970-01-01, UTC) runs as module processes on that lane when (N + D) % 2 is its parity. Another lane
+# (2.19, 2.21) runs every target in the controller's process. The execution_paths target runs the same
+# tasks both ways on every lane anyway. Each target also picks its API version (2 or 3) and answer
+# variant per day (tests/integration/targets/setup_simulator/simulator.sh).
 INTEGRATION_VERSIONS=" 2.16 2.22 "
-MODULE_PROCESS_VERSIONS=" 2.22 "
+PATH_SPLIT_VERSIONS=("2.16|1" "2.22|0")
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.22 "
-# The export round trip (~0.5 s per module task, 10 accounts) on both ends of the range.
+# The export round trip (~0.5 s per module task) on both ends of the range, on API v2 with the oldest
+# and on API v3 with the newest (ADOPT_API: VERSION|API|POSITION; another version: v2). When both run,
+# they share the 10 seeded accounts (ROUNDTRIP_ACCOUNTS) of the run: the lane of POSITION p takes half
+# number (p + D) % 2 (accounts 0-4 or 5-9; D: days since 1970-01-01, UTC), so every account runs once
+# per run and on both versions and both ansible-cores within two days. Run alone (adopt-2.16) a lane
+# takes all 10.
 ADOPT_VERSIONS=" 2.16 2.22 "
+ADOPT_API=("2.16|2|0" "2.22|3|1")
+ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
 
-# The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|COMMAND
+# The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|API|COMMAND
 #   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
 #   REQUIREMENTS  the requirements file whose ansible-core pin the summary shows for the stage
+#   API           the RunCloud API version(s) the stage runs against, as the summary shows it
+#                 ("2", "3", "2+3"; "-" when it sends no API request)
 #   COMMAND       a function of this file or a script, run from the repository root (split on spaces)
 # Adding a stage is adding its line: it then runs in every full run and alone as
 # `tests/run-tests.sh NAME`. The command's exit code is the verdict (100 = skipped); a check whose
 # tool did not run must exit non-zero.
 STAGES=(
-    "awx|side|tests/requirements-awx.txt|bash tests/awx/run-awx-job.sh"
-    "eda|side|tests/requirements-eda.txt|bash tests/eda/run-eda.sh"
-    "galaxy-importer|side|tests/requirements-docs.txt|galaxy_importer"
-    "docs|side|tests/requirements-docs.txt|bash tests/docs-site.sh"
-    "examples|side|tests/requirements.txt|bash tests/examples/run-examples.sh"
-    "examples-2.22|side|tests/requirements-2.22.txt|bash tests/examples/run-examples.sh --core 2.22"
-    "variants|side|tests/requirements.txt|bash tests/variants/run-variants.sh"
-    "lint|after|tests/requirements-lint.txt|ansible_lint"
-    "pytest|after|tests/requirements.txt|pytest_stage"
+    "examples|side|tests/requirements.txt|2|bash tests/examples/run-examples.sh --api 2"
+    "examples-2.22|side|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3"
+    "variants|side|tests/requirements.txt|2+3|bash tests/variants/run-variants.sh"
+    "eda|side|tests/requirements-eda.txt|2+3|bash tests/eda/run-eda.sh"
+    "awx|side|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
+    "galaxy-importer|side|tests/requirements-docs.txt|-|galaxy_importer"
+    "docs|side|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
+    "lint|side|tests/requirements-lint.txt|-|ansible_lint"
+    "pytest|side|tests/requirements.txt|2+3|pytest_stage"
 )
 
 usage() {
@@ -107,10 +143,12 @@ is_registered_stage() {  # is_registered_stage NAME
 }
 
 QUICK="${RUNCLOUD_TEST_QUICK:-0}"
+PLAN_ONLY=0
 SELECTED=()
 for arg in "$@"; do
     case "$arg" in
         -h|--help) usage; exit 0 ;;
+        --plan) PLAN_ONLY=1 ;;
         --quick) QUICK=1 ;;
         sanity|units|integration|inventory|adopt|sanity-*|units-*|integration-*|inventory-*|adopt-*) SELECTED+=("$arg") ;;
         *)
@@ -153,8 +191,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Every stage appends "name<TAB>version<TAB>seconds<TAB>result<TAB>log" to one results file (lines
-# shorter than PIPE_BUF, so appends from parallel lanes do not interleave).
+# Every stage appends "name<TAB>version<TAB>api<TAB>seconds<TAB>cpu seconds<TAB>result<TAB>log" to one
+# results file (lines shorter than PIPE_BUF, so appends from parallel lanes do not interleave).
 RESULTS_FILE="$TMP_ROOT/results.tsv"
 CI_MODE=0
 case "${CI:-}" in true|TRUE|True|1|yes) CI_MODE=1 ;; esac
@@ -241,17 +279,82 @@ stage_progress() {
     fi
 }
 
-# integration_target_count : the integration targets ansible-test runs (not hidden, disabled, ...).
-integration_target_count() {
-    local target count=0
+# integration_targets : the names of the integration targets ansible-test runs (not hidden,
+# disabled, ...), sorted.
+integration_targets() {
+    local target
     for target in "$ROOT"/tests/integration/targets/*/; do
         [ -d "$target" ] || continue
         if [ -f "$target/aliases" ] && grep -qE '^(hidden|disabled|unsupported|unstable)$' "$target/aliases"; then
             continue
         fi
-        count=$((count + 1))
+        target="${target%/}"
+        printf '%s\n' "${target##*/}"
+    done | LC_ALL=C sort
+}
+
+integration_target_count() {
+    integration_targets | wc -l | tr -d ' '
+}
+
+# path_split_parity VERSION -> the parity of that lane in PATH_SPLIT_VERSIONS; fails for a lane that
+# does not split its targets.
+path_split_parity() {
+    local row
+    for row in "${PATH_SPLIT_VERSIONS[@]}"; do
+        [ "${row%%|*}" = "$1" ] && { echo "${row#*|}"; return 0; }
     done
-    printf '%s' "$count"
+    return 1
+}
+
+# utc_day -> days since 1970-01-01 of today (UTC), or of RUNCLOUD_TEST_DATE (YYYY-MM-DD).
+utc_day() {
+    local seconds
+    seconds="$(date -u -d "${RUNCLOUD_TEST_DATE:-now}" +%s)" || return 1
+    echo $((seconds / 86400))
+}
+
+# integration_paths VERSION -> "TARGET true|false" per target: run_on_controller of each target on
+# that lane today (the file tests/integration/run_on_controller of the lane's copy).
+integration_paths() {
+    local parity day index=0 target
+    parity="$(path_split_parity "$1")" || parity=""
+    day="$(utc_day)" || return 1
+    while IFS= read -r target; do
+        if [ -n "$parity" ] && [ $(((index + day) % 2)) = "$parity" ]; then
+            printf '%s false\n' "$target"
+        else
+            printf '%s true\n' "$target"
+        fi
+        index=$((index + 1))
+    done < <(integration_targets)
+}
+
+# run_plan : today's split of the integration targets between the execution paths, one line per
+# target, and of the export round trip's accounts (--plan).
+run_plan() {
+    local row version day api first count
+    day="$(utc_day)" || return 1
+    printf 'integration targets on %s (UTC day %s): the execution path per lane\n' "$(date -u -d "@$((day * 86400))" +%F)" "$day"
+    printf '%-32s' target
+    for row in "${PATH_SPLIT_VERSIONS[@]}"; do printf ' %-18s' "${row%%|*}"; done
+    printf '\n'
+    for row in "${PATH_SPLIT_VERSIONS[@]}"; do
+        integration_paths "${row%%|*}" > "$TMP_ROOT/plan.${row%%|*}" || return 1
+    done
+    while IFS= read -r target; do
+        printf '%-32s' "$target"
+        for row in "${PATH_SPLIT_VERSIONS[@]}"; do
+            version="${row%%|*}"
+            if grep -qx "$target false" "$TMP_ROOT/plan.$version"; then printf ' %-18s' module-process; else printf ' %-18s' controller; fi
+        done
+        printf '\n'
+    done < <(integration_targets)
+    printf '\nexport round trip (adopt) of a full run: the lane, its API version and its accounts\n'
+    for row in "${ADOPT_API[@]}"; do
+        read -r api first count <<< "$(adopt_share "${row%%|*}")"
+        printf 'adopt-%s API v%s accounts %s-%s\n' "${row%%|*}" "$api" "$first" "$((first + count - 1))"
+    done
 }
 
 heartbeat() {
@@ -271,19 +374,28 @@ heartbeat() {
     done
 }
 
-# run_stage NAME COMMAND... : runs the command with its output in the stage's log, records result
-# and duration, reports progress. The stage's ansible-core version is STAGE_VERSION, else the lane's
-# (LANE_VERSION), else the main venv's.
+# run_stage NAME COMMAND... : runs the command with its output in the stage's log, records result,
+# duration and CPU time, reports progress. The stage's ansible-core version is STAGE_VERSION, else the
+# lane's (LANE_VERSION), else the main venv's; its API version(s) STAGE_API (else "-").
+# The CPU time is user+system of every process of the stage that was waited for (bash's `times` in
+# the subshell that runs it): on a shared machine far steadier than the duration.
 run_stage() {
-    local name="$1" version="${STAGE_VERSION:-${LANE_VERSION:-$MAIN_VERSION}}" log="$LOG_DIR/$1.log" start end rc result
+    local name="$1" version="${STAGE_VERSION:-${LANE_VERSION:-$MAIN_VERSION}}" api="${STAGE_API:--}"
+    local log="$LOG_DIR/$1.log" times_file="$TMP_ROOT/times.$1" start end rc result cpu note
     shift
-    progress "$(printf 'start   %-18s ansible-core %s' "$name" "$version")"
+    progress "$(printf 'start   %-18s ansible-core %-7s API %s' "$name" "$version" "$api")"
     start="$(date +%s)"
     mark_running "$name" "$log"
-    with_time_limit "$STAGE_TIMEOUT" "$@" > "$log" 2>&1 < /dev/null
+    (
+        with_time_limit "$STAGE_TIMEOUT" "$@" > "$log" 2>&1 < /dev/null
+        rc=$?
+        times > "$times_file"
+        exit "$rc"
+    )
     rc=$?
     rm -f "$RUNNING_DIR/$name"
     end="$(date +%s)"
+    cpu="$(cpu_seconds "$times_file")"
     if [ "$rc" -eq 0 ]; then
         result="passed"
     elif [ "$rc" -eq 100 ]; then
@@ -293,12 +405,44 @@ run_stage() {
     else
         result="FAILED (exit $rc)"
     fi
-    record_stage "$name" "$version" "$((end - start))" "$result" "$log"
-    progress "$(printf 'end     %-18s ansible-core %-5s %5ss  %s' "$name" "$version" "$((end - start))" "$result")"
+    case "$result" in
+        FAILED*)
+            note="$(failed_target_note "$log")"
+            [ -z "$note" ] || result="$result: $note"
+            ;;
+    esac
+    record_stage "$name" "$version" "$api" "$((end - start))" "$cpu" "$result" "$log"
+    progress "$(printf 'end     %-18s ansible-core %-7s API %-4s %5ss (CPU %ss)  %s' "$name" "$version" "$api" "$((end - start))" "$cpu" "$result")"
     case "$result" in
         passed|skipped) ;;
         *) show_log_tail "$name: $result" "$log" ;;
     esac
+}
+
+# cpu_seconds TIMES_FILE -> whole seconds of user+system time in the output of bash's `times`
+# (lines like "0m1.250s 0m0.310s"); "?" when there is none.
+cpu_seconds() {
+    [ -s "$1" ] || { echo "?"; return 0; }
+    tr ' ' '\n' < "$1" | sed -n -E 's/^([0-9]+)m([0-9.]+)s$/\1 \2/p' | awk '{ s += $1 * 60 + $2 } END { printf "%d\n", s + 0.5 }'
+}
+
+# failed_target_note LOG -> for an integration stage that failed: the last target it started, with the
+# variant, API version and execution path the target's simulator set-up reported (setup_simulator
+# prints them), e.g. "target web_app (variant bare-lists, API v3, run_on_controller=false)"; empty
+# for other stages.
+failed_target_note() {
+    local log="$1" target details
+    [ -f "$log" ] || return 0
+    target="$(grep -E '^Running [^ ]+ integration test (role|script)$' "$log" | tail -n 1 | cut -d' ' -f2)"
+    [ -n "$target" ] || return 0
+    details="$(awk -v target="$target" '
+        $0 ~ "^Running " target " integration test " { found = 1; variant = "none"; api = ""; path = "" ; next }
+        !found { next }
+        /^setup_simulator: converge checks answer in the variant / { variant = $NF }
+        /^setup_simulator: API v[23] at / { api = $2 " " $3 }
+        /^setup_simulator: module tasks run with / { path = $NF }
+        END { if (found) printf "variant %s%s%s", variant, (api ? ", " api : ""), (path ? ", " path : "") }' "$log")"
+    printf 'target %s (%s)' "$target" "$details"
 }
 
 # show_log_tail TITLE LOG : the end of a failed stage's log on the progress stream, at once (the
@@ -317,8 +461,8 @@ show_log_tail() {
     } 8>"$TMP_ROOT/output.lock"
 }
 
-record_stage() {  # record_stage NAME VERSION SECONDS RESULT [LOG]
-    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$RESULTS_FILE"
+record_stage() {  # record_stage NAME VERSION API SECONDS CPU RESULT [LOG]
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" "${7:-}" >> "$RESULTS_FILE"
 }
 
 # run_setup NAME COMMAND... : a lane's set-up (venvs), with its output in setup-NAME.log and a
@@ -474,13 +618,13 @@ run_side_lane() {
 
 # run_registered_stage NAME : one line of STAGES.
 run_registered_stage() {
-    local row name place req command version
+    local row name place req api command version
     for row in "${STAGES[@]}"; do
-        IFS='|' read -r name place req command <<< "$row"
+        IFS='|' read -r name place req api command <<< "$row"
         [ "$name" = "$1" ] || continue
         version="$(sed -n 's/^ansible-core==//p' "$ROOT/$req" 2>/dev/null)"
         # shellcheck disable=SC2086  # the command is split into words on purpose
-        STAGE_VERSION="${version:--}" run_stage "$name" $command
+        STAGE_VERSION="${version:--}" STAGE_API="$api" run_stage "$name" $command
         return 0
     done
 }
@@ -493,7 +637,7 @@ pytest_stage() {
     rc=$?
     if [ "$rc" -eq 5 ]; then
         # pytest collected nothing: fine only if an earlier stage ran tests.
-        if cut -f4 "$RESULTS_FILE" | grep -qx passed; then
+        if cut -f6 "$RESULTS_FILE" | grep -qx passed; then
             echo "pytest: no tests collected; earlier stages ran tests"
             return 0
         fi
@@ -522,7 +666,7 @@ rc_ensure_lane_venv() {  # rc_ensure_lane_venv VENV PYTHON REQUIREMENTS
 run_lane() {
     local version="$1" python="$2" venv="$3" req="$4" want_sanity="$5" want_units="$6" want_integration="$7"
     local want_inventory="$8"
-    local copy kind
+    local copy kind beside_pid
     LANE_VERSION="$version"
     if ! run_setup "$version" rc_ensure_lane_venv "$venv" "$python" "$req"; then
         for kind in sanity units integration inventory; do
@@ -530,7 +674,7 @@ run_lane() {
                 || { [ "$kind" = units ] && [ "$want_units" = 1 ]; } \
                 || { [ "$kind" = integration ] && [ "$want_integration" = 1 ]; } \
                 || { [ "$kind" = inventory ] && [ "$want_inventory" = 1 ]; }; then
-                record_stage "$kind-$version" "$version" 0 "FAILED (venv setup)" "$LOG_DIR/setup-$version.log"
+                record_stage "$kind-$version" "$version" - 0 0 "FAILED (venv setup)" "$LOG_DIR/setup-$version.log"
             fi
         done
         return 0
@@ -541,40 +685,94 @@ run_lane() {
     # ansible-test passes only a fixed set of environment variables to integration targets; they
     # find the simulator through ANSIBLE_COLLECTIONS_PATH (see tests/integration/README.md).
 
-    if [ "$want_sanity" = 1 ]; then
-        run_stage "sanity-$version" ansible_test_sanity "$venv" "$copy" sanity --python "$python" --venv
-    fi
+    # A lane runs two chains of stages at once: sanity, inventory and adopt (in a copy of their own:
+    # sanity must not see the files that integration writes into its copy) next to units and
+    # integration, the longest stage. Sanity mostly waits on its tools (sanity-2.22: 106 CPU seconds
+    # in 252 s) and the round trip on its playbooks, so the lane ends about when its integration ends.
+    run_lane_beside "$version" "$python" "$venv" "$want_sanity" "$want_inventory" &
+    beside_pid=$!
     if [ "$want_units" = 1 ]; then
         if has_unit_tests; then
-            run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
+            STAGE_API="2+3" run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
         else
             run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
         fi
     fi
     if [ "$want_integration" = 1 ]; then
-        if [[ "$MODULE_PROCESS_VERSIONS" == *" $version "* ]]; then
-            # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
-            printf 'false\n' > "$copy/tests/integration/run_on_controller"
+        # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
+        integration_paths "$version" > "$copy/tests/integration/run_on_controller"
+        if path_split_parity "$version" > /dev/null; then
+            progress "integration-$version: $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of $(integration_target_count) targets as module processes, the others in the controller's process (tests/run-tests.sh --plan)"
         fi
         if has_integration_targets; then
-            run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
+            STAGE_API="2+3" run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
         else
             run_stage "integration-$version" stage_skip "no tests/integration/targets"
         fi
     fi
+    wait "$beside_pid"
+}
+
+# run_lane_beside VERSION PYTHON VENV SANITY INVENTORY : the chain of a lane that runs next to its
+# units and integration: sanity (in its own copy), the inventory golden files, the export round trip.
+run_lane_beside() {
+    local version="$1" python="$2" venv="$3" want_sanity="$4" want_inventory="$5" sanity_copy
+    if [ "$want_sanity" = 1 ]; then
+        sanity_copy="$TMP_ROOT/$version-sanity/ansible_collections/runcloud/cloud"
+        rc_copy_collection "$ROOT" "$sanity_copy"
+        run_stage "sanity-$version" ansible_test_sanity "$venv" "$sanity_copy" sanity --python "$python" --venv
+    fi
     if [ "$want_inventory" = 1 ]; then
-        run_stage "inventory-$version" inventory_golden "$venv"
+        STAGE_API=2 run_stage "inventory-$version" inventory_golden "$venv"
     fi
     if wants_adopt "$version"; then
-        run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
+        adopt_stage "$version"
     fi
+}
+
+# adopt_share VERSION -> "API FIRST COUNT": the API version and the accounts of that lane's export
+# round trip when both lanes of ADOPT_API run it (an ADOPT_API lane) or "2 0 N" (another lane).
+adopt_share() {
+    local row row_version row_api row_position half count
+    for row in "${ADOPT_API[@]}"; do
+        IFS='|' read -r row_version row_api row_position <<< "$row"
+        [ "$row_version" = "$1" ] || continue
+        half=$(( ($(utc_day) + row_position) % 2 ))
+        count=$((ADOPT_ACCOUNTS / 2))
+        if [ "$half" = 0 ]; then
+            echo "$row_api 0 $count"
+        else
+            echo "$row_api $count $((ADOPT_ACCOUNTS - count))"
+        fi
+        return 0
+    done
+    echo "2 0 $ADOPT_ACCOUNTS"
+}
+
+# adopt_stage VERSION : the export round trip of that lane, with its API version; its share of the
+# accounts when every lane of ADOPT_API runs one (a full run), else all of them.
+adopt_stage() {
+    local version="$1" row api first accounts sharing=1
+    for row in "${ADOPT_API[@]}"; do
+        wants_adopt "${row%%|*}" || sharing=0
+    done
+    [ "$QUICK" != 1 ] || sharing=0
+    read -r api first accounts <<< "$(adopt_share "$version")"
+    if [ "$sharing" = 1 ]; then
+        progress "adopt-$version: accounts $first-$((first + accounts - 1)) of 0-$((ADOPT_ACCOUNTS - 1)) on API v$api (the other lane of ADOPT_API takes the others; they swap every UTC day)"
+    else
+        first=0
+        accounts="$ADOPT_ACCOUNTS"
+    fi
+    ROUNDTRIP_API_VERSION="$api" ROUNDTRIP_FIRST_ACCOUNT="$first" ROUNDTRIP_ACCOUNTS="$accounts" STAGE_API="$api" \
+        run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
 }
 
 # The whole run is one function, parsed before it starts: editing this file during a run is safe.
 main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
     local jobs running lane log name place command seconds result s
-    local passed=0 failed=0 skipped=0
+    local passed=0 failed=0 skipped=0 total_cpu=0
     local -a lanes=() side=() after=() lane_pids=()
 
     if [ "$QUICK" = 1 ]; then
@@ -593,7 +791,7 @@ main() {
         case "$s" in
             sanity|sanity-*)
                 if ! run_setup shellcheck ensure_shellcheck && [ "$CI_MODE" = 1 ]; then
-                    record_stage shellcheck-install "-" 0 "FAILED (shellcheck sanity test would be skipped)" "$LOG_DIR/setup-shellcheck.log"
+                    record_stage shellcheck-install "-" "-" 0 0 "FAILED (shellcheck sanity test would be skipped)" "$LOG_DIR/setup-shellcheck.log"
                 fi
                 break
                 ;;
@@ -609,7 +807,11 @@ main() {
         if selected "sanity-$version" || { selected sanity && { [ "$QUICK" = 1 ] || [[ "$SANITY_VERSIONS" == *" $version "* ]]; }; }; then
             want_sanity=1
         fi
-        if selected units "$version"; then want_units=1; fi
+        if selected "units-$version" || { selected units && { [ "$QUICK" = 1 ] || [[ "$UNITS_VERSIONS" == *" $version "* ]] || ! selected pytest; }; }; then
+            want_units=1
+        elif selected units && selected pytest; then
+            progress "units-$version: not run; the pytest stage runs the same tests/unit with ansible-core $version (UNITS_VERSIONS)"
+        fi
         if selected "integration-$version" || { selected integration && { [ "$QUICK" = 1 ] || [[ "$INTEGRATION_VERSIONS" == *" $version "* ]]; }; }; then
             want_integration=1
         fi
@@ -621,7 +823,7 @@ main() {
     done
 
     for row in "${STAGES[@]}"; do
-        IFS='|' read -r name place _ command <<< "$row"
+        IFS='|' read -r name place _ _ command <<< "$row"
         selected "$name" || continue
         if [ "$place" = side ]; then side+=("$name"); else after+=("$name"); fi
     done
@@ -654,7 +856,7 @@ main() {
     HEARTBEAT_PID=""
 
     # The failures' log tails once more (each was shown when its stage ended), next to the summary.
-    while IFS=$'\t' read -r name version seconds result log; do
+    while IFS=$'\t' read -r name version api seconds cpu result log; do
         case "$result" in
             passed|skipped) ;;
             *) show_log_tail "$name: $result" "$log" ;;
@@ -662,9 +864,10 @@ main() {
     done < "$RESULTS_FILE"
 
     header "summary"
-    printf '  %-18s %-13s %7s  %s\n' stage ansible-core seconds result
-    while IFS=$'\t' read -r name version seconds result log; do
-        printf '  %-18s %-13s %6ss  %s\n' "$name" "$version" "$seconds" "$result"
+    printf '  %-18s %-13s %-5s %7s %7s  %s\n' stage ansible-core API seconds CPU result
+    while IFS=$'\t' read -r name version api seconds cpu result log; do
+        if [[ "$cpu" =~ ^[0-9]+$ ]]; then total_cpu=$((total_cpu + cpu)); fi
+        printf '  %-18s %-13s %-5s %6ss %6ss  %s\n' "$name" "$version" "$api" "$seconds" "$cpu" "$result"
         case "$result" in
             passed) passed=$((passed + 1)) ;;
             skipped)
@@ -674,7 +877,7 @@ main() {
             *) failed=$((failed + 1)) ;;
         esac
     done < "$RESULTS_FILE"
-    printf '  %-18s %-13s %6ss\n' "total" "" "$(( $(date +%s) - overall_start ))"
+    printf '  %-18s %-13s %-5s %6ss %6ss\n' "total" "" "" "$(( $(date +%s) - overall_start ))" "$total_cpu"
     echo "full logs: ${LOG_DIR#"$ROOT"/}/"
     if [ "$skipped" -gt 0 ]; then
         if [ "$CI_MODE" = 1 ]; then
@@ -705,4 +908,8 @@ run_lane_spec() {
     run_lane "$version" "$python" "$venv" "$req" "$want_sanity" "$want_units" "$want_integration" "$want_inventory"
 }
 
+if [ "$PLAN_ONLY" = 1 ]; then
+    run_plan
+    exit $?
+fi
 main

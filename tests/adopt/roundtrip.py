@@ -16,7 +16,11 @@ For each account (its own simulator, seeded by ``account_generator``):
 5. ``apply.yml``: it changes exactly those three; exporting again gives the same files, byte for byte.
 6. ``apply.yml`` once more: nothing changed, no write.
 
-    python tests/adopt/roundtrip.py --ansible-bin .venv/bin --accounts 10 --seed 1 [--size small|large] [--jobs 2]
+With ``--api-version 3`` every step goes through the simulator's API v3 (its URL and a JWT, nothing
+else changed); writes that v3 only acknowledges land after LAND_DELAY_V3 seconds, and the account is
+let settle (no landing pending) after it is built and after the panel changes.
+
+    python tests/adopt/roundtrip.py --ansible-bin .venv/bin --accounts 10 --seed 1 [--size small|large] [--jobs 2] [--api-version 3]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -42,6 +46,8 @@ sys.path.insert(0, HERE)
 from runcloud_sim import Simulator  # noqa: E402  (tests/simulator)
 import account_generator  # noqa: E402
 
+# Short enough for CI, long enough that a write which only acknowledged is read before it lands.
+LAND_DELAY_V3 = 0.3
 SECRET_KEYS = ('pullKey1', 'pullKey2', 'privateKey', '_agentToken', '_password', 'secret')
 
 
@@ -58,24 +64,31 @@ class Failure(AssertionError):
 
 
 class Account:
-    def __init__(self, index, seed, size, work, ansible_bin, collections):
+    def __init__(self, index, seed, size, work, ansible_bin, collections, api_version=2):
         self.index = index
+        self.api_version = api_version
         self.seed = seed
         self.size = size
         self.dir = os.path.join(work, 'account-%02d' % index)
         self.out = os.path.join(self.dir, 'inventory')
         self.ansible_bin = ansible_bin
         self.collections = collections
-        self.token = 'roundtrip-token-%d' % index
-        self.sim = Simulator(token=self.token)
+        self.sim = Simulator(token='roundtrip-token-%d' % index, land_delay=LAND_DELAY_V3)
+        # The simulator's JWT is accepted on v2 as well; the v2 token is not on v3.
+        self.token = self.sim.token_v3 if api_version == 3 else self.sim.token
         self.log = []
         self.timings = {}
 
     # -- infrastructure ------------------------------------------------------------------------------
 
+    @property
+    def api_url(self):
+        """The URL of the simulator's API of this account's version (its port is known once it started)."""
+        return self.sim.api_url(self.api_version)
+
     def client(self):
         from ansible_collections.runcloud.cloud.plugins.module_utils.client import RunCloudClient
-        return RunCloudClient(api_url=self.sim.url, api_token=self.token)
+        return RunCloudClient(api_url=self.api_url, api_token=self.token)
 
     def sim_control(self, method, path):
         request = urllib.request.Request(self.sim.control_url + path, method=method)
@@ -91,7 +104,7 @@ class Account:
     def playbook(self, stage, playbook, *args):
         """Runs a playbook of examples/ for this account: (changed results, output)."""
         changes_file = os.path.join(self.dir, '%s.changes' % stage)
-        environment = dict(os.environ, RUNCLOUD_API_URL=self.sim.url, RUNCLOUD_API_TOKEN=self.token,
+        environment = dict(os.environ, RUNCLOUD_API_URL=self.api_url, RUNCLOUD_API_TOKEN=self.token,
                            ANSIBLE_COLLECTIONS_PATH=self.collections, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'callback_plugins'),
                            ANSIBLE_CALLBACKS_ENABLED='roundtrip_changes', ROUNDTRIP_CHANGES_FILE=changes_file,
                            ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1',
@@ -117,7 +130,14 @@ class Account:
         return [(change['host'], change['action'], change['about']) for change in changes], process.stdout
 
     def name(self):
-        return 'account %d (seed %d)' % (self.index, self.seed)
+        return 'account %d (seed %d, API v%d)' % (self.index, self.seed, self.api_version)
+
+    def settle(self, timeout=30):
+        """Waits until no write that v3 only acknowledged is still to land (a user's panel changes are done)."""
+        deadline = time.monotonic() + timeout
+        while self.sim.landings.pending():
+            self.expect(time.monotonic() < deadline, 'writes still landing after %d s' % timeout)
+            time.sleep(0.05)
 
     def expect(self, condition, message):
         if not condition:
@@ -131,9 +151,11 @@ class Account:
         try:
             self.builder = account_generator.build_account(self.client(), self.sim.control_url, self.seed, self.size,
                                                            prefix='a%02d-web' % self.index)
+            self.settle()
             self.export()
             self.converged('apply')
             expected = self.mutate()
+            self.settle()
             self.clear_requests()
             changes, output = self.playbook('check', 'apply.yml', '-i', self.out, '--check', '--diff', '-vvv')
             self.expect(self.counters()['writes'] == 0, 'the check run wrote to the API')
@@ -254,10 +276,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--ansible-bin', required=True, help='bin directory of the venv with ansible-playbook')
     parser.add_argument('--accounts', type=int, default=10)
+    parser.add_argument('--first-account', type=int, default=0,
+                        help='number of the first account (accounts N.. of the same seed: tests/run-tests.sh splits them between two runs)')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--size', choices=sorted(account_generator.SIZES), default='small')
     parser.add_argument('--jobs', type=int, default=2, help='accounts run at the same time')
     parser.add_argument('--keep', action='store_true', help='keep the working directory')
+    parser.add_argument('--api-version', type=int, choices=(2, 3), default=2, help='the API version every step goes through')
     options = parser.parse_args(argv)
 
     work = tempfile.mkdtemp(prefix='runcloud-roundtrip-')
@@ -266,8 +291,9 @@ def main(argv=None):
     try:
         importable_collection(work)
         collections = os.path.join(work, 'collections')
-        accounts = [Account(index, options.seed * 1000 + index, options.size, work, os.path.abspath(options.ansible_bin), collections)
-                    for index in range(options.accounts)]
+        accounts = [Account(index, options.seed * 1000 + index, options.size, work, os.path.abspath(options.ansible_bin), collections,
+                            options.api_version)
+                    for index in range(options.first_account, options.first_account + options.accounts)]
 
         def run(account):
             try:
@@ -282,8 +308,8 @@ def main(argv=None):
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
             results = list(pool.map(run, accounts))
         passed = [result for result in results if result]
-        print('round trip: %d of %d accounts passed (%d servers) in %.0f s; working directory %s'
-              % (len(passed), len(accounts), sum(result['servers'] for result in passed), time.monotonic() - started,
+        print('round trip on API v%d: %d of %d accounts passed (%d servers) in %.0f s; working directory %s'
+              % (options.api_version, len(passed), len(accounts), sum(result['servers'] for result in passed), time.monotonic() - started,
                  work if options.keep or failures else '(removed)'))
         return 1 if failures else 0
     finally:

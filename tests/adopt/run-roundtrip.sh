@@ -5,7 +5,10 @@
 #   tests/adopt/run-roundtrip.sh                  # ansible-core 2.16 and 2.22 (make test: one stage per version)
 #   tests/adopt/run-roundtrip.sh 2.21             # one version (2.16, 2.19, 2.21 or 2.22)
 #   ROUNDTRIP_ACCOUNTS=40 ROUNDTRIP_SIZE=medium tests/adopt/run-roundtrip.sh   # make adopt-roundtrip
-# Environment: ROUNDTRIP_ACCOUNTS (10), ROUNDTRIP_SEED (1), ROUNDTRIP_SIZE (small), ROUNDTRIP_JOBS (2).
+#   ROUNDTRIP_API_VERSION=3 tests/adopt/run-roundtrip.sh 2.22   # through the simulator's API v3
+# Environment: ROUNDTRIP_ACCOUNTS (10), ROUNDTRIP_FIRST_ACCOUNT (0: accounts 0..9; 5 with 5 accounts:
+# accounts 5..9 of the same seed), ROUNDTRIP_SEED (1), ROUNDTRIP_SIZE (small), ROUNDTRIP_JOBS (2),
+# ROUNDTRIP_API_VERSION (2 or 3; default 2).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +25,7 @@ for version in "${versions[@]}"; do
     rc_ensure_venv "$venv" "$python" "$ROOT/$req"
     rc_log "round trip with $("$venv/bin/ansible" --version 2>/dev/null | sed -n 1p)"
     "$venv/bin/python" "$ROOT/tests/adopt/roundtrip.py" --ansible-bin "$venv/bin" \
-        --accounts "${ROUNDTRIP_ACCOUNTS:-10}" --seed "${ROUNDTRIP_SEED:-1}" \
-        --size "${ROUNDTRIP_SIZE:-small}" --jobs "${ROUNDTRIP_JOBS:-2}"
+        --accounts "${ROUNDTRIP_ACCOUNTS:-10}" --first-account "${ROUNDTRIP_FIRST_ACCOUNT:-0}" --seed "${ROUNDTRIP_SEED:-1}" \
+        --size "${ROUNDTRIP_SIZE:-small}" --jobs "${ROUNDTRIP_JOBS:-2}" \
+        --api-version "${ROUNDTRIP_API_VERSION:-2}"
 done

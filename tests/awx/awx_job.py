@@ -25,6 +25,11 @@ API simulator (docs/awx.md). Run by tests/awx/run-awx-job.sh, which builds the t
    output must add up to what the simulator logged.
 
 A server is named like a template (a pipe lookup that would create a file): nothing may run it.
+
+API versions: the token credential points at the simulator's API v3 (a workspace token, a JWT; API v3
+takes no key/secret pair), the key/secret credential at its API v2, on the same account: both
+versions run every time, and the two inventory updates must store the same inventory.
+``--token-api-version 2`` runs the token credential against API v2 as well.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -380,6 +385,10 @@ def run_jobs(jobs, simulator):
     return totals, [result[1] for result in results], writes, results
 
 
+# What no job output may show: the credentials' secrets (main adds the v3 token it uses).
+CREDENTIAL_SECRETS = [harness.TOKEN, API_SECRET]
+
+
 def check_usage_shown(jobs, results, requests, writes):
     """Each job's output ends with the api_usage callback's run total; together they are what the API
     logged (the jobs read no inventory: AWX gives them the stored one)."""
@@ -389,7 +398,7 @@ def check_usage_shown(jobs, results, requests, writes):
         if len(found) != 1:
             raise Failure('job %s: the output does not end with one run total of runcloud.cloud.api_usage:\n%s' % (name, stdout[-3000:]))
         shown.append((int(found[0][0]), int(found[0][1])))
-        if harness.TOKEN in stdout or API_SECRET in stdout:
+        if any(secret in stdout for secret in CREDENTIAL_SECRETS):
             raise Failure('job %s: a credential is in the output' % name)
     total = (sum(count for count, _writes in shown), sum(written for _count, written in shown))
     if total != (requests, writes):
@@ -424,6 +433,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--tarball', required=True)
     parser.add_argument('--work', required=True)
+    parser.add_argument('--token-api-version', type=int, choices=(2, 3), default=3,
+                        help='the API version the token credential points at (the key/secret one: v2)')
     args = parser.parse_args()
     work = os.path.abspath(args.work)
     tarball = os.path.abspath(args.tarball)
@@ -441,9 +452,14 @@ def main():
 
     simulator = harness.SimulatorSession(api_key=API_KEY, api_secret=API_SECRET)
     try:
-        api_url = simulator.url
-        token_env = inject(token_type, {'api_token': harness.TOKEN, 'api_url': api_url})
-        key_env = inject(key_type, {'api_key': API_KEY, 'api_secret': API_SECRET, 'api_url': api_url})
+        if args.token_api_version == 3:
+            token_inputs = {'api_token': simulator.simulator.token_v3, 'api_url': simulator.simulator.url_v3}
+            CREDENTIAL_SECRETS.append(token_inputs['api_token'])
+        else:
+            token_inputs = {'api_token': harness.TOKEN, 'api_url': simulator.url}
+        log('credentials: token on %s, key/secret on %s' % (token_inputs['api_url'], simulator.url))
+        token_env = inject(token_type, token_inputs)
+        key_env = inject(key_type, {'api_key': API_KEY, 'api_secret': API_SECRET, 'api_url': simulator.url})
         if 'RUNCLOUD_API_TOKEN' in key_env or not key_env.get('RUNCLOUD_API_KEY'):
             raise Failure('the key/secret credential type injects %s' % sorted(key_env))
 
@@ -465,7 +481,8 @@ def main():
         seed(simulator, marker)
         stored_by_key = inventory_update(work, 'inventory-update-key', project_path, cache, env, key_env)
         if stored_by_key != stored:
-            raise Failure('the key/secret credential gave another inventory')
+            raise Failure('the key/secret credential (API v2) gave another inventory than the token credential (API v%d)'
+                          % args.token_api_version)
 
         def sliced_job(run_number):
             jobs = []

@@ -20,6 +20,10 @@ through its API and control API, one change at a time, and checks that
 - no event holds the token, a private key or a webhook key;
 - the EDA controller variant is a valid rulebook with the same rules, launching job templates with
   the same variables.
+
+The scenario runs once per API version in RUNCLOUD_EDA_API_VERSIONS (default "2 3"): the source and
+the playbooks use that version's URL and token (the simulator's JWT on v3), nothing else changes;
+the test's own changes go to the same account through the simulator's API and control API.
 """
 
 import ast
@@ -47,6 +51,7 @@ POLL = 1.0
 EVENT_BLOCK = re.compile(r'\[received event\] \*+\nRuleset: [^\n]*\nEvent:\n(.*?)\n\*{20,}', re.S)
 WAIT = 60
 # The source arguments of the test run: the rulebook's rules stay as they are.
+API_VERSIONS = [int(version) for version in re.split(r'[,\s]+', os.environ.get('RUNCLOUD_EDA_API_VERSIONS') or '2 3') if version]
 SOURCE_ARGS = dict(interval=POLL, slow_interval=POLL, max_backoff=2, api_retries=1, api_timeout=3, disk_threshold=90,
                    memory_threshold=90, load_threshold=4, ssl_expiry_days=14, concurrency=2)
 
@@ -62,9 +67,12 @@ def installed_collection():
 class Run:
     """ansible-rulebook in the background, its output in a file; the simulator in this process."""
 
-    def __init__(self, sim, workdir):
+    def __init__(self, sim, workdir, api_version=2):
         self.sim = sim
         self.api = Api(sim)
+        self.api_version = api_version
+        # The simulator's JWT is the only token API v3 takes.
+        self.token = sim.token_v3 if api_version == 3 else TOKEN
         self.output = os.path.join(workdir, 'ansible-rulebook.out')
         self.errors = os.path.join(workdir, 'ansible-rulebook.err')
         self.process = None
@@ -80,8 +88,8 @@ class Run:
         return self.control('GET', '/requests')['requests']
 
     def start(self, collections, rulebook):
-        environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, RUNCLOUD_API_URL=self.sim.url,
-                           RUNCLOUD_API_TOKEN=TOKEN, RUNCLOUD_API_KEY='', RUNCLOUD_API_SECRET='', ANSIBLE_NOCOLOR='1',
+        environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, RUNCLOUD_API_URL=self.sim.api_url(self.api_version),
+                           RUNCLOUD_API_TOKEN=self.token, RUNCLOUD_API_KEY='', RUNCLOUD_API_SECRET='', ANSIBLE_NOCOLOR='1',
                            ANSIBLE_LOCAL_TEMP=os.path.join(self.workdir, 'tmp'), HOME=os.path.join(self.workdir, 'home'))
         os.makedirs(environment['HOME'])
         inventory = os.path.join(self.workdir, 'inventory.yml')
@@ -167,11 +175,11 @@ class Run:
         return sum(1 for entry in self.requests() if entry['method'] == method and entry['path'] == path and entry['status'] == 200)
 
 
-@pytest.fixture(name='run')
-def fixture_run(tmp_path):
+@pytest.fixture(name='run', params=API_VERSIONS, ids=lambda version: 'api-v%d' % version)
+def fixture_run(tmp_path, request):
     sim = Simulator(token=TOKEN)
     sim.start()
-    run = Run(sim, str(tmp_path))
+    run = Run(sim, str(tmp_path), request.param)
     yield run
     run.stop()
     sim.stop()
@@ -278,7 +286,7 @@ def test_rulebook_keeps_the_fleet_healthy(run, tmp_path):
 
     text = run.text()
     app = state[str(web_01)]['_webapps'][str(shop)]
-    for secret in (TOKEN, 'PRIVATE KEY', 'BEGIN CERTIFICATE', app['pullKey1'], app['pullKey2']):
+    for secret in (TOKEN, run.token, 'PRIVATE KEY', 'BEGIN CERTIFICATE', app['pullKey1'], app['pullKey2']):
         assert secret not in text, 'a secret reached the output of ansible-rulebook'
     assert len(run.events()) == 19
 

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # pylint: disable=wrong-import-position,unused-import
-from documented_examples import ROOT, changed_tasks, first_yaml_block, run_playbook  # noqa: E402
+from documented_examples import ROOT, TOKEN, changed_tasks, first_yaml_block, run_playbook  # noqa: E402
 from documented_examples import collections, simulator, simulator_v3  # noqa: E402,F401  (fixtures)
 
 # The server the README examples manage, as a user's account would have it.
@@ -121,11 +121,14 @@ def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, col
     playbook = tmp_path / 'first.yml'
     playbook.write_text(EXAMPLES['readme-quick-start'][0])
     port = simulator.url.split(':')[2].split('/')[0]
+    # Each mistake is made on top of the v2 set-up the quick start shows, whatever API version the
+    # other examples run against (RUNCLOUD_TEST_API_VERSION).
+    v2 = dict(RUNCLOUD_API_URL=simulator.url_v2, RUNCLOUD_API_TOKEN=TOKEN)
     environment = {
-        'url-without-api-v2': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')]),
-        'v2-token-on-api-v3': dict(RUNCLOUD_API_URL=simulator.url[:-len('/api/v2')] + '/api/v3'),
-        'stale-token': dict(RUNCLOUD_API_TOKEN='revoked-token-value'),
-        'both-kinds': dict(RUNCLOUD_API_KEY='key-value', RUNCLOUD_API_SECRET='secret-value'),
+        'url-without-api-v2': dict(v2, RUNCLOUD_API_URL=simulator.root),
+        'v2-token-on-api-v3': dict(v2, RUNCLOUD_API_URL=simulator.url_v3),
+        'stale-token': dict(v2, RUNCLOUD_API_TOKEN='revoked-token-value'),
+        'both-kinds': dict(v2, RUNCLOUD_API_KEY='key-value', RUNCLOUD_API_SECRET='secret-value'),
     }[mistake]
     output = run_playbook(simulator, collections, str(tmp_path), str(playbook), expect_failure=True, **environment)[0]
     assert expected.format(port=port) in output, output

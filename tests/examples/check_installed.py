@@ -4,7 +4,9 @@
 
 """The README's quick start as a new user follows it: the collection installed from the tarball
 `make build` makes, the simulator started with the README's command from the installed collection,
-the README's first playbook run with the exported URL and token; then the Vault step."""
+the README's first playbook run with the exported URL and token; then the Vault step. With
+RUNCLOUD_TEST_API_VERSION=3 the playbook runs against the v3 URL with the v3 token the simulator's
+playbook prints (made, as it makes it, with the installed simulator's --mint-token)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,7 +24,7 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from documented_examples import BIN, ROOT, TOKEN, collection_warnings, first_yaml_block, yaml_blocks  # noqa: E402 pylint: disable=wrong-import-position
+from documented_examples import API_VERSION, BIN, ROOT, TOKEN, collection_warnings, first_yaml_block, yaml_blocks  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def readme_command(starting):
@@ -103,12 +105,22 @@ def run_user_playbook(collections, home, playbook_text, *args, **environment):
     return result.stdout
 
 
+def v3_token(collections, home):
+    """The JWT the simulator playbook prints for API v3, made by the same command from the installed collection."""
+    script = os.path.join(collections, 'ansible_collections', 'runcloud', 'cloud', 'tests', 'simulator', 'runcloud_sim.py')
+    return subprocess.run([sys.executable, script, '--mint-token', '4102444800'], cwd=str(home), check=True,
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout.strip()
+
+
 def test_the_quick_start_runs_from_the_installed_collection(installed, readme_simulator, tmp_path):
     # The simulator's line (the one before it points a real account at API v3).
     exported = dict(re.findall(r'(RUNCLOUD_API_\w+)=(\S+)', readme_command('export RUNCLOUD_API_URL=http://127.0.0.1')))
     assert exported['RUNCLOUD_API_URL'] == 'http://127.0.0.1:8089/api/v2'
+    url, token = readme_simulator, exported['RUNCLOUD_API_TOKEN']
+    if API_VERSION == 3:
+        url, token = readme_simulator[:-len('/api/v2')] + '/api/v3', v3_token(installed, tmp_path)
     output = run_user_playbook(installed, tmp_path, first_yaml_block('README.md', '## Quick start'),
-                               RUNCLOUD_API_URL=readme_simulator, RUNCLOUD_API_TOKEN=exported['RUNCLOUD_API_TOKEN'])
+                               RUNCLOUD_API_URL=url, RUNCLOUD_API_TOKEN=token)
     # The README asks for three made-up servers.
     assert len(re.findall(r'\(\d+\.\d+\.\d+\.\d+\): connected', output)) == 3, output
 

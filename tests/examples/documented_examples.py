@@ -8,6 +8,9 @@ simulator with nothing but RUNCLOUD_API_URL and RUNCLOUD_API_TOKEN in its enviro
 --check, then for real. Both runs must pass and report the same number of changes, and a second
 real run none.
 
+RUNCLOUD_TEST_API_VERSION (2, the default, or 3) picks the API version the playbooks run against:
+the simulator's /api/v3 with its JWT instead of /api/v2 with its v2 token, nothing else changed.
+
 Run by the `examples` stage of tests/run-tests.sh (tests/examples/run-examples.sh), not by the
 plain pytest stage: each example costs a few ansible-playbook runs."""
 
@@ -27,6 +30,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR = os.path.join(ROOT, 'tests', 'simulator', 'runcloud_sim.py')
 TOKEN = 'runcloud-sim-token'
+API_VERSION = int(os.environ.get('RUNCLOUD_TEST_API_VERSION') or 2)
 BIN = os.path.dirname(sys.executable)
 
 
@@ -47,20 +51,26 @@ def first_yaml_block(markdown_path, after=None):
 
 
 class Simulator:
-    def __init__(self, work, api_version=2):
-        self.process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--api-version', str(api_version)],
+    """A simulator process; ``url`` and ``token`` are those of API_VERSION, ``url_v2`` the v2 one."""
+
+    def __init__(self, work, api_version=None):
+        self.api_version = API_VERSION if api_version is None else api_version
+        self.process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--api-version', str(self.api_version)],
                                         stdout=subprocess.PIPE, stderr=open(os.path.join(work, 'simulator.err'), 'w'),
                                         universal_newlines=True)
         line = self.process.stdout.readline().strip()
         assert line.startswith('RUNCLOUD_API_URL='), 'the simulator printed %r' % line
         self.url = line.split('=', 1)[1]
+        self.root = re.sub(r'/api/v[23]$', '', self.url)
+        self.url_v2 = self.root + '/api/v2'
+        self.url_v3 = self.root + '/api/v3'
         self.token = TOKEN
-        if api_version == 3:
-            # API v3 takes only a workspace token (a JWT): the simulator prints it after the URL.
+        if self.api_version == 3:
+            # With --api-version 3 the simulator's JWT follows on the second line.
             line = self.process.stdout.readline().strip()
             assert line.startswith('RUNCLOUD_API_TOKEN='), 'the simulator printed %r' % line
             self.token = line.split('=', 1)[1]
-        self.control = self.url[:-len('/api/v2')] + '/__sim__'
+        self.control = self.root + '/__sim__'
 
     def call(self, method, path, body=None, api=True):
         request = urllib.request.Request((self.url if api else self.control) + path, method=method,

@@ -2,9 +2,10 @@
 # The `examples` stage of tests/run-tests.sh: the playbooks of the README and the role READMEs run as
 # written against the simulator, check mode compared with the real run (check_examples.py), and the
 # quick start from an installed tarball (check_installed.py). Uses the main venv, or with --core the
-# venv of that ansible-core (its ansible-playbook and ansible-galaxy run the examples).
+# venv of that ansible-core (its ansible-playbook and ansible-galaxy run the examples); with --api 3
+# against the simulator's API v3 (its URL and JWT, nothing else changed), by default API v2.
 #
-#   tests/examples/run-examples.sh [--core 2.22] [pytest args, e.g. -k laravel]
+#   tests/examples/run-examples.sh [--core 2.22] [--api 3] [pytest args, e.g. -k laravel]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,5 +20,11 @@ if [ "${1:-}" = --core ]; then
 else
     rc_ensure_main_venv "$ROOT"
 fi
+export RUNCLOUD_TEST_API_VERSION=2
+if [ "${1:-}" = --api ]; then
+    case "${2:-}" in 2|3) RUNCLOUD_TEST_API_VERSION="$2" ;; *) rc_die "--api takes 2 or 3, not '${2:-}'" ;; esac
+    shift 2
+fi
+rc_log "examples against the simulator's API v$RUNCLOUD_TEST_API_VERSION"
 cd "$ROOT/tests/examples"
 exec "$ROOT/$venv/bin/python" -m pytest -p no:cacheprovider check_examples.py check_installed.py "$@"

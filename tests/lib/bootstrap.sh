@@ -220,15 +220,24 @@ rc_build_collection() {
 
 # rc_start_simulator PYTHON ROOT WORKDIR [simulator flags...]
 # Starts ROOT/tests/simulator/runcloud_sim.py on a free loopback port in the background, output in
-# WORKDIR/sim.out and sim.err. Sets RC_SIM_PID and RC_SIM_URL (the API URL). rc_stop_simulator ends it.
+# WORKDIR/sim.out and sim.err. Sets RC_SIM_PID, RC_SIM_URL (the API URL: /api/v3 with the flags
+# `--api-version 3`) and RC_SIM_TOKEN (the token that URL takes: the simulator's JWT on v3).
+# rc_stop_simulator ends it.
 rc_start_simulator() {
-    local python="$1" root="$2" work="$3"
+    local python="$1" root="$2" work="$3" token_line=""
     shift 3
+    case " $* " in *" --api-version 3 "*) token_line=1 ;; esac
     "$python" "$root/tests/simulator/runcloud_sim.py" --port 0 "$@" > "$work/sim.out" 2> "$work/sim.err" &
     RC_SIM_PID=$!
     RC_SIM_URL=""
+    RC_SIM_TOKEN="runcloud-sim-token"
     for _ in $(seq 1 100); do
         RC_SIM_URL="$(sed -n '1s/^RUNCLOUD_API_URL=//p' "$work/sim.out")"
+        if [ -n "$token_line" ] && [ -n "$RC_SIM_URL" ]; then
+            # On v3 the token follows the URL on the second line.
+            RC_SIM_TOKEN="$(sed -n '2s/^RUNCLOUD_API_TOKEN=//p' "$work/sim.out")"
+            [ -n "$RC_SIM_TOKEN" ] || RC_SIM_URL=""
+        fi
         [ -n "$RC_SIM_URL" ] && return 0
         if ! kill -0 "$RC_SIM_PID" 2>/dev/null; then
             cat "$work/sim.err" >&2
@@ -237,7 +246,7 @@ rc_start_simulator() {
         sleep 0.1
     done
     cat "$work/sim.err" >&2
-    rc_die "the simulator printed no URL within 10 s"
+    rc_die "the simulator printed no URL (and token) within 10 s"
 }
 
 rc_stop_simulator() {

@@ -53,19 +53,29 @@ STAGE_SCRIPTS = {
     'targets.sh': 'echo "Running first integration test role"\necho "Running second integration test script"\nsleep 3.5\n',
     'percent.sh': 'printf "collected 12 items\\n\\ncheck_examples.py ....      [ 33%%]\\n..\\ncheck_installed.py .F\\n"\nsleep 3.5\n',
     'sanity.sh': 'echo \'Running sanity test "ansible-doc"\'\necho \'Running sanity test "pep8" on Python 3.11\'\nsleep 3.5\n',
+    # An integration run whose second target fails, as ansible-test and setup_simulator print it.
+    'target-fails.sh': ('echo "Running first integration test role"\necho "setup_simulator: API v2 at http://127.0.0.1:1/api/v2"\n'
+                        'echo "Running second integration test role"\n'
+                        'echo "setup_simulator: converge checks answer in the variant bare-lists"\n'
+                        'echo "setup_simulator: API v3 at http://127.0.0.1:2/api/v3"\n'
+                        'echo "setup_simulator: module tasks run with run_on_controller=false"\nexit 1\n'),
+    # Burns CPU in a grandchild process, and writes down how much (bash's `times`: its children).
+    'busy.sh': 'sh -c \'awk "BEGIN { for (i = 0; i < 2e7; i++) s += i }"\'\ntimes > busy.times\n',
 }
 
 
 @pytest.fixture
 def repo(tmp_path):
     root = runner_with_stages(tmp_path, [
-        'quiet|side|tests/requirements.txt|bash tests/quiet.sh',
-        'broken|side|tests/requirements.txt|bash tests/broken.sh',
-        'slow|after|tests/requirements.txt|bash tests/slow.sh',
-        'hangs|after|tests/requirements.txt|bash tests/hangs.sh',
-        'targets|after|tests/requirements.txt|bash tests/targets.sh',
-        'percent|after|tests/requirements.txt|bash tests/percent.sh',
-        'static|after|tests/requirements.txt|bash tests/sanity.sh',
+        'quiet|side|tests/requirements.txt|2|bash tests/quiet.sh',
+        'broken|side|tests/requirements.txt|2|bash tests/broken.sh',
+        'slow|after|tests/requirements.txt|2|bash tests/slow.sh',
+        'hangs|after|tests/requirements.txt|2|bash tests/hangs.sh',
+        'targets|after|tests/requirements.txt|2|bash tests/targets.sh',
+        'percent|after|tests/requirements.txt|2|bash tests/percent.sh',
+        'static|after|tests/requirements.txt|2|bash tests/sanity.sh',
+        'targetfail|after|tests/requirements.txt|2+3|bash tests/target-fails.sh',
+        'busy|side|tests/requirements.txt|-|bash tests/busy.sh',
     ])
     # Three integration targets ansible-test runs, and a hidden one it does not.
     for target in ('first', 'second', 'third', 'setup_helper'):
@@ -84,8 +94,8 @@ def test_only_failures_and_the_summary_are_printed_and_every_log_is_kept(repo):
     assert 'routine line' not in out
     # The end of the failed stage's log, not all of it.
     assert 'broken line 50' in out and 'broken line 46' in out and 'broken line 45' not in out
-    assert re.search(r'^  quiet +2\.19\.14 +\d+s  passed$', out, re.MULTILINE), out
-    assert re.search(r'^  broken +2\.19\.14 +\d+s  FAILED \(exit 3\)$', out, re.MULTILINE), out
+    assert re.search(r'^  quiet +2\.19\.14 +2 +\d+s +\d+s  passed$', out, re.MULTILINE), out
+    assert re.search(r'^  broken +2\.19\.14 +2 +\d+s +\d+s  FAILED \(exit 3\)$', out, re.MULTILINE), out
     assert out.rstrip().splitlines()[-1] == 'stages: 2 passed, 1 failed'
     logs = repo / 'tests' / 'output' / 'logs'
     assert 'routine line 50' in (logs / 'quiet.log').read_text()
@@ -103,16 +113,16 @@ def test_a_stage_past_its_time_limit_is_stopped_and_fails(repo):
     result = run(repo, 'hangs', 'quiet', RUNCLOUD_TEST_STAGE_TIMEOUT='2')
     out = result.stdout
     assert result.returncode == 1, out
-    assert re.search(r'^  hangs +\S+ +\d+s  FAILED \(timed out after 2s\)$', out, re.MULTILINE), out
+    assert re.search(r'^  hangs +\S+ +\S+ +\d+s +\d+s  FAILED \(timed out after 2s\)$', out, re.MULTILINE), out
     assert 'no result after 2s' in out
     assert out.rstrip().splitlines()[-1] == 'stages: 1 passed, 1 failed'
 
 
 def test_galaxy_importer_output_decides_its_verdict(tmp_path):
     root = runner_with_stages(tmp_path, [
-        'clean|after|-|galaxy_importer_verdict tests/clean.log',
-        'lint-timeout|after|-|galaxy_importer_verdict tests/timeout.log',
-        'lint-missing|after|-|galaxy_importer_verdict tests/missing.log',
+        'clean|after|-|-|galaxy_importer_verdict tests/clean.log',
+        'lint-timeout|after|-|-|galaxy_importer_verdict tests/timeout.log',
+        'lint-missing|after|-|-|galaxy_importer_verdict tests/missing.log',
     ])
     complete = 'Linting collection via ansible-lint 26.10.1...\n...ansible-lint run complete\nImporter processing completed successfully\n'
     (root / 'tests' / 'clean.log').write_text(complete)
@@ -120,7 +130,7 @@ def test_galaxy_importer_output_decides_its_verdict(tmp_path):
     (root / 'tests' / 'missing.log').write_text('WARNING: ansible-lint not found, skipping lint of collection\n'
                                                 'Importer processing completed successfully\n')
     out = run(root, 'clean', 'lint-timeout', 'lint-missing').stdout
-    assert re.search(r'^  clean +- +\d+s  passed$', out, re.MULTILINE), out
+    assert re.search(r'^  clean +- +- +\d+s +\d+s  passed$', out, re.MULTILINE), out
     assert re.search(r'^  lint-timeout .*FAILED', out, re.MULTILINE), out
     assert re.search(r'^  lint-missing .*FAILED', out, re.MULTILINE), out
     assert 'ERROR: Timeout on call to ansible-lint' in out
@@ -162,3 +172,89 @@ def test_the_heartbeat_shows_how_many_tests_pytest_ran(repo):
 def test_the_heartbeat_shows_the_sanity_test_being_run(repo):
     out = run(repo, 'static').stdout
     assert re.search(r'running static .*  sanity test 2: pep8$', out, re.MULTILINE), out
+
+
+def test_the_summary_shows_the_api_version_and_the_cpu_seconds_of_each_stage(repo):
+    out = run(repo, 'busy', 'quiet').stdout
+    cpu = re.search(r'^  busy +2\.19\.14 +- +\d+s +(\d+)s  passed$', out, re.MULTILINE)
+    assert cpu, out
+    # What the stage's grandchild used is counted: user and system time, minutes and seconds.
+    used = sum(int(minutes) * 60 + float(seconds)
+               for minutes, seconds in re.findall(r'(\d+)m([\d.]+)s', (repo / 'busy.times').read_text().splitlines()[1]))
+    assert used > 0.3, 'the busy loop used too little CPU to tell: %s' % used
+    assert int(used) <= int(cpu.group(1)) <= int(used) + 2, (used, out)
+    assert re.search(r'start +busy +ansible-core 2\.19\.14 +API -$', out, re.MULTILINE), out
+
+
+def test_a_failed_integration_stage_names_the_target_with_its_variant_api_version_and_path(repo):
+    out = run(repo, 'targetfail').stdout
+    assert re.search(r'^  targetfail +2\.19\.14 +2\+3 +\d+s +\d+s  FAILED \(exit 1\): target second '
+                     r'\(variant bare-lists, API v3, run_on_controller=false\)$', out, re.MULTILINE), out
+
+
+def plan(root, date):
+    """tests/run-tests.sh --plan of that day: ({target: (path on 2.16, path on 2.22)}, {adopt lane: (API, accounts)})."""
+    result = run(root, '--plan', RUNCLOUD_TEST_DATE=date)
+    assert result.returncode == 0, result.stdout
+    targets, adopt = result.stdout.split('\n\n')
+    lines = targets.splitlines()
+    assert lines[1].split() == ['target', '2.16', '2.22'], result.stdout
+    shares = dict((lane, (api, tuple(range(int(first), int(last) + 1))))
+                  for lane, api, first, last in re.findall(r'^(adopt-\S+) API v(\d) accounts (\d+)-(\d+)$', adopt, re.MULTILINE))
+    return dict((line.split()[0], tuple(line.split()[1:])) for line in lines[2:]), shares
+
+
+def integration_plan(root, date):
+    return plan(root, date)[0]
+
+
+@pytest.mark.parametrize('date', ['2026-12-07', '2026-12-08'])
+def test_the_export_round_trips_share_the_accounts_one_lane_per_api_version(tmp_path, date):
+    root = runner_with_stages(tmp_path, [])
+    shares = plan(root, date)[1]
+    other_day = plan(root, '2026-12-09' if date == '2026-12-08' else '2026-12-08')[1]
+    assert sorted(shares) == ['adopt-2.16', 'adopt-2.22'], shares
+    assert shares['adopt-2.16'][0] == '2' and shares['adopt-2.22'][0] == '3'
+    # Every account of the run once, half on each lane; the halves swap the next day.
+    assert sorted(shares['adopt-2.16'][1] + shares['adopt-2.22'][1]) == list(range(10))
+    assert len(shares['adopt-2.16'][1]) == 5
+    assert other_day['adopt-2.16'][1] == shares['adopt-2.22'][1]
+
+
+@pytest.mark.parametrize('targets', [3, 8, 33])
+def test_the_integration_split_is_complementary_covers_every_target_and_swaps_daily(tmp_path, targets):
+    root = runner_with_stages(tmp_path, [])
+    names = ['target_%02d' % number for number in range(targets)] + ['setup_helper']
+    for name in names:
+        (root / 'tests' / 'integration' / 'targets' / name).mkdir(parents=True)
+        (root / 'tests' / 'integration' / 'targets' / name / 'aliases').write_text('hidden\n' if name == 'setup_helper' else 'context/controller\n')
+    today, tomorrow = integration_plan(root, '2026-12-07'), integration_plan(root, '2026-12-08')
+    for plan in (today, tomorrow):
+        # Every target ansible-test runs, the hidden one not; each once per lane, on opposite paths.
+        assert sorted(plan) == names[:-1]
+        assert all(sorted(paths) == ['controller', 'module-process'] for paths in plan.values()), plan
+        # Both paths on both lanes, in halves that differ by one target at most.
+        module_processes = [paths[0] for paths in plan.values()].count('module-process')
+        assert abs(2 * module_processes - targets) <= 1, plan
+        if targets >= 2:
+            assert set(paths[0] for paths in plan.values()) == {'controller', 'module-process'}
+    # The next day every target runs the other way round on each lane.
+    assert all(tuple(reversed(today[name])) == tomorrow[name] for name in today)
+
+
+def test_the_lane_copy_gets_the_split_that_setup_simulator_reads(tmp_path):
+    root = runner_with_stages(tmp_path, [])
+    for name in ('alpha', 'beta'):
+        (root / 'tests' / 'integration' / 'targets' / name).mkdir(parents=True)
+    plan = integration_plan(root, '2026-12-07')
+    # The file format that setup_simulator/simulator.sh reads, for each target by its directory name.
+    script = os.path.join(ROOT, 'tests', 'integration', 'targets', 'setup_simulator', 'simulator.sh')
+    with open(script) as handle:
+        reader = re.search(r"awk -v target=.*?\n.*?'(NF == 1.*?)' ", handle.read(), re.S)
+    assert reader, 'simulator.sh no longer reads run_on_controller with awk'
+    lines = ''.join('%s %s\n' % (name, 'false' if paths[0] == 'module-process' else 'true') for name, paths in plan.items())
+    (tmp_path / 'run_on_controller').write_text(lines)
+    for name, paths in plan.items():
+        value = subprocess.run(['awk', '-v', 'target=%s' % name, reader.group(1), str(tmp_path / 'run_on_controller')],
+                               stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.strip()
+        assert value == ('false' if paths[0] == 'module-process' else 'true')

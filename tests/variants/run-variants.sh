@@ -12,6 +12,13 @@
 # The variants are combined into a few groups so that every variant is covered in a few minutes;
 # variants that exclude each other (null-for-empty / empty-for-null; the list shapes) are in
 # different groups.
+#
+# API versions: half of the groups run against the simulator's API v2, the other half against its
+# API v3 (its URL and JWT, nothing else changed) with the v3-only variants (sim_v3_variants) added.
+# Which half runs on v3 rotates with the UTC date (even day number: the odd-numbered groups, odd
+# day: the even-numbered ones), so every group runs on both versions every two days and both
+# versions run every day; the output says which group ran on which version.
+# RUNCLOUD_VARIANT_API_VERSION=2 or 3 runs every group on that version instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +36,21 @@ GROUPS_DEFAULT=(
 )
 if [ "$#" -gt 0 ]; then GROUPS_TO_RUN=("$@"); else GROUPS_TO_RUN=("${GROUPS_DEFAULT[@]}"); fi
 JOBS="${RUNCLOUD_VARIANT_JOBS:-2}"
+
+# The variants that only concern API v3, added to every group that runs on v3.
+V3_VARIANTS="$("$VENV/bin/python" -c 'import sys; sys.path.insert(0, "tests/simulator"); import sim_v3_variants; print(",".join(sim_v3_variants.VARIANTS))')"
+
+# group_api_version INDEX -> the API version group INDEX runs on today (see the header).
+group_api_version() {
+    local day
+    if [ -n "${RUNCLOUD_VARIANT_API_VERSION:-}" ]; then
+        echo "$RUNCLOUD_VARIANT_API_VERSION"
+        return 0
+    fi
+    day=$(( $(date -u +%s) / 86400 ))
+    if [ $(( (day + $1) % 2 )) = 1 ]; then echo 3; else echo 2; fi
+}
+case "${RUNCLOUD_VARIANT_API_VERSION:-}" in ""|2|3) ;; *) rc_die "RUNCLOUD_VARIANT_API_VERSION is 2 or 3, not '$RUNCLOUD_VARIANT_API_VERSION'" ;; esac
 
 # Every known variant must be in some group of the default run.
 missing="$("$VENV/bin/python" - "${GROUPS_DEFAULT[@]}" <<'PYTHON'
@@ -52,7 +74,7 @@ recap_changed() {
 
 # seed_idle_servers COUNT : COUNT more servers whose agent never connected (the fleet must leave them alone).
 seed_idle_servers() {
-    "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v2}/__sim__/seed" "$1" <<'PYTHON'
+    "$VENV/bin/python" - "${RUNCLOUD_API_URL%/api/v[23]}/__sim__/seed" "$1" <<'PYTHON'
 import json, sys, urllib.request
 body = json.dumps({"servers": int(sys.argv[2]), "connected": False, "name_prefix": "idle"}).encode()
 urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=body, method="POST",
@@ -77,13 +99,16 @@ check_refusal() {
     fi
 }
 
-# run_group INDEX VARIANTS : one simulator in these variants; site then fleet, twice each.
+# run_group INDEX VARIANTS API_VERSION : one simulator in these variants; site then fleet, twice each,
+# against its API of that version.
 run_group() {
-    local index="$1" variants="$2" dir="$WORK/group$1" playbook inventory name n changed gets writes
+    local index="$1" variants="$2" api="$3" dir="$WORK/group$1" playbook inventory name n changed gets writes
     mkdir -p "$dir"
     trap 'rc_stop_simulator' EXIT
-    rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 4 --variant "$variants"
-    export RUNCLOUD_API_URL="$RC_SIM_URL" RUNCLOUD_API_TOKEN=runcloud-sim-token
+    # On v3 a write that only acknowledges lands after 0.2 s (not the default 1 s): the landing is still
+    # followed, and the variants (answer shapes) are what this stage is about.
+    rc_start_simulator "$VENV/bin/python" "$ROOT" "$dir" --seed-servers 4 --variant "$variants" --api-version "$api" --land-delay 0.2
+    export RUNCLOUD_API_URL="$RC_SIM_URL" RUNCLOUD_API_TOKEN="$RC_SIM_TOKEN"
     seed_idle_servers 20
     export ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_LOCALHOST_WARNING=false
     export ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=1 PATH="$VENV/bin:$PATH"
@@ -96,7 +121,7 @@ run_group() {
             # The recap is read from stdout only; stderr (Ansible's and dependencies' warnings) apart.
             if ! ansible-playbook -i "$inventory" "$playbook" > "$dir/$name-run$n.log" 2> "$dir/$name-run$n.err"; then
                 tail -n 40 "$dir/$name-run$n.log" "$dir/$name-run$n.err"
-                echo "variants $variants: $playbook run $n FAILED"
+                echo "variants $variants (API v$api): $playbook run $n FAILED"
                 return 1
             fi
         done
@@ -104,21 +129,21 @@ run_group() {
         read -r gets writes < <(rc_sim_requests "$VENV/bin/python" "$RUNCLOUD_API_URL" GET)
         if [ "$changed" != 0 ] || [ "$writes" != 0 ]; then
             grep -B2 -A12 -E '^changed:' "$dir/$name-run2.log" | head -n 60
-            echo "variants $variants: $playbook second run changed=$changed, writes=$writes: FAILED"
+            echo "variants $variants (API v$api): $playbook second run changed=$changed, writes=$writes: FAILED"
             return 1
         fi
-        echo "variants $variants: $playbook second run changed=0, 0 writes ($gets GET)"
+        echo "variants $variants (API v$api): $playbook second run changed=0, 0 writes ($gets GET)"
     done
     if ! ansible-inventory -i examples/fleet.runcloud.yml --list > "$dir/inventory.json" 2> "$dir/inventory.err" \
         || ! "$VENV/bin/python" tests/variants/check_account.py "$RUNCLOUD_API_URL" "$dir/inventory.json"; then
         cat "$dir/inventory.err"
-        echo "variants $variants: inventory or account check FAILED"
+        echo "variants $variants (API v$api): inventory or account check FAILED"
         return 1
     fi
     case ",$variants," in
         *,errors-list,*|*,errors-string,*)
-            check_refusal "$dir" || { echo "variants $variants: refusal message FAILED"; return 1; }
-            echo "variants $variants: a refused request fails with the API's own words" ;;
+            check_refusal "$dir" || { echo "variants $variants (API v$api): refusal message FAILED"; return 1; }
+            echo "variants $variants (API v$api): a refused request fails with the API's own words" ;;
     esac
     grep -h -o '\[WARNING\]: the API answer [^;]*' "$dir"/*-run2.err 2>/dev/null | sort | uniq -c | head -n 20 || true
 }
@@ -127,7 +152,15 @@ started=$SECONDS
 status=0
 pids=()
 for index in "${!GROUPS_TO_RUN[@]}"; do
-    ( run_group "$index" "${GROUPS_TO_RUN[$index]}" > "$WORK/group$index.out" 2>&1 ) &
+    api="$(group_api_version "$index")"
+    variants="${GROUPS_TO_RUN[$index]}"
+    if [ "$api" = 3 ]; then
+        for variant in ${V3_VARIANTS//,/ }; do
+            [[ ",$variants," == *",$variant,"* ]] || variants="$variants,$variant"
+        done
+    fi
+    echo "group $index on API v$api: $variants"
+    ( run_group "$index" "$variants" "$api" > "$WORK/group$index.out" 2>&1 ) &
     pids+=("$!")
     if [ "${#pids[@]}" -ge "$JOBS" ]; then
         wait "${pids[0]}" || status=1

@@ -47,10 +47,13 @@ export RUNCLOUD_SIM_VARIANT
 # The execution path of the module tasks: RUNCLOUD_RUN_ON_CONTROLLER=false runs every task of the
 # collection as a module process (the path of remote and become tasks) instead of in the controller's
 # process. ansible-test passes no variable of its caller to a target, so tests/run-tests.sh writes the
-# value into tests/integration/run_on_controller of the collection it tests (MODULE_PROCESS_VERSIONS).
+# value into tests/integration/run_on_controller of the collection it tests: one word for every
+# target, or lines "TARGET true|false" (its split of the targets between the paths; a target not
+# listed keeps the default).
 _sim_path_file="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/runcloud/cloud/tests/integration/run_on_controller"
 if [ -z "${RUNCLOUD_RUN_ON_CONTROLLER:-}" ] && [ -f "${_sim_path_file}" ]; then
-    RUNCLOUD_RUN_ON_CONTROLLER="$(tr -d '[:space:]' < "${_sim_path_file}")"
+    RUNCLOUD_RUN_ON_CONTROLLER="$(awk -v target="$(basename "$(pwd)")" \
+        'NF == 1 { value = $1 } NF == 2 && $1 == target { value = $2 } END { print value }' "${_sim_path_file}")"
 fi
 if [ -n "${RUNCLOUD_RUN_ON_CONTROLLER:-}" ]; then
     export RUNCLOUD_RUN_ON_CONTROLLER
@@ -90,8 +93,9 @@ export RUNCLOUD_API_URL
 export RUNCLOUD_API_TOKEN="runcloud-sim-token"
 if [ "${RUNCLOUD_SIM_API_VERSION:-2}" = 3 ]; then
     RUNCLOUD_API_TOKEN="$(sed -n 's/^RUNCLOUD_API_TOKEN=//p' "${_sim_dir}/stdout" | head -n 1)"
-    echo "setup_simulator: API v3 at ${RUNCLOUD_API_URL}"
 fi
+# Read by tests/run-tests.sh to name the version of a target that failed.
+echo "setup_simulator: API v${RUNCLOUD_SIM_API_VERSION:-2} at ${RUNCLOUD_API_URL}"
 export RUNCLOUD_SIM_CONTROL="${RUNCLOUD_API_URL%/api/v[23]}/__sim__"
 ANSIBLE_ROLES_PATH="$(dirname "${_sim_here}")${ANSIBLE_ROLES_PATH:+:${ANSIBLE_ROLES_PATH}}"
 export ANSIBLE_ROLES_PATH
