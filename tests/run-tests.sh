@@ -78,21 +78,23 @@ SANITY_VERSIONS=" 2.16 2.22 "
 # still run it (`tests/run-tests.sh units-2.19`).
 UNITS_VERSIONS=" 2.16 2.21 2.22 "
 # Integration costs ~0.5 s per module task per version in module processes (a target about twice its
-# time in the controller's process); to keep the full run under 20 minutes on 2 cores it runs on both
-# ends of the range (quick mode and `integration-2.19` run 2.19), and on each of them half of the
-# targets run every module task as a module process (run_on_controller=false, the path of remote and
-# become tasks), the other half in the controller's process. The halves are complementary (a target
-# that runs as module processes on 2.16 runs in the controller's process on 2.22 and the other way
-# round) and swap every UTC day, so both paths run on the oldest and the newest ansible-core in every
-# run and every target runs both paths on both within two days (`tests/run-tests.sh --plan`
-# shows today's split; RUNCLOUD_TEST_DATE=YYYY-MM-DD another day's). PATH_SPLIT_VERSIONS gives the
-# parity of the lanes that split: target number N (sorted by name, from 0) of day D (days since
-# 1970-01-01, UTC) runs as module processes on that lane when (N + D) % 2 is its parity. Another lane
-# (2.19, 2.21) runs every target in the controller's process. The execution_paths target runs the same
-# tasks both ways on every lane anyway. Each target also picks its API version (2 or 3) and answer
+# time in the controller's process) and 1.6 times as much CPU on 2.22 as on 2.16; to keep the full run
+# under 20 minutes on 2 cores, a full run runs each target once, on one end of the range, in one
+# execution path, and rotates both every UTC day. Target number N (sorted by name, from 0) on day D
+# (days since 1970-01-01, UTC) takes the slot Q = (N + D) % 4: slots 0 and 1 run on 2.16, 2 and 3 on
+# 2.22, the odd slots as module processes (run_on_controller=false, the path of remote and become
+# tasks), the even ones in the controller's process. So every run has both paths on the oldest and on
+# the newest ansible-core, each on about a quarter of the targets, and every target runs on both
+# ansible-cores in both paths within four days (`tests/run-tests.sh --plan` shows the day's slots;
+# RUNCLOUD_TEST_DATE=YYYY-MM-DD another day's). PATH_SPLIT_VERSIONS gives each splitting lane its
+# share (0: slots 0-1, 1: slots 2-3). EVERY_LANE_TARGETS run on every lane whatever the day: the
+# execution_paths target runs the same tasks both ways and compares them. Another lane (2.19 in quick
+# mode, `integration-2.21`) and a lane run on its own (`tests/run-tests.sh integration-2.22`) run every
+# target in the controller's process. Each target also picks its API version (2 or 3) and answer
 # variant per day (tests/integration/targets/setup_simulator/simulator.sh).
 INTEGRATION_VERSIONS=" 2.16 2.22 "
-PATH_SPLIT_VERSIONS=("2.16|1" "2.22|0")
+PATH_SPLIT_VERSIONS=("2.16|0" "2.22|1")
+EVERY_LANE_TARGETS=" execution_paths "
 # The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
 # the main version, this stage the ends of the range.
 INVENTORY_VERSIONS=" 2.16 2.22 "
@@ -297,10 +299,11 @@ integration_target_count() {
     integration_targets | wc -l | tr -d ' '
 }
 
-# path_split_parity VERSION -> the parity of that lane in PATH_SPLIT_VERSIONS; fails for a lane that
-# does not split its targets.
-path_split_parity() {
+# path_split_share VERSION -> the share of that lane in PATH_SPLIT_VERSIONS (0 or 1); fails for a lane
+# that runs every target (another lane, or one lane run on its own).
+path_split_share() {
     local row
+    [ "${SPLIT_INTEGRATION:-1}" = 1 ] || return 1
     for row in "${PATH_SPLIT_VERSIONS[@]}"; do
         [ "${row%%|*}" = "$1" ] && { echo "${row#*|}"; return 0; }
     done
@@ -314,19 +317,25 @@ utc_day() {
     echo $((seconds / 86400))
 }
 
-# integration_paths VERSION -> "TARGET true|false" per target: run_on_controller of each target on
-# that lane today (the file tests/integration/run_on_controller of the lane's copy).
+# integration_paths VERSION -> "TARGET true|false" for each target that lane runs today, with its
+# run_on_controller (the file tests/integration/run_on_controller of the lane's copy; the targets
+# named there are the ones the lane passes to ansible-test).
 integration_paths() {
-    local parity day index=0 target
-    parity="$(path_split_parity "$1")" || parity=""
+    local share day index=0 target slot
+    share="$(path_split_share "$1")" || share=""
     day="$(utc_day)" || return 1
     while IFS= read -r target; do
-        if [ -n "$parity" ] && [ $(((index + day) % 2)) = "$parity" ]; then
-            printf '%s false\n' "$target"
-        else
+        if [[ "$EVERY_LANE_TARGETS" == *" $target "* ]]; then
             printf '%s true\n' "$target"
+            continue
         fi
+        slot=$(((index + day) % 4))
         index=$((index + 1))
+        if [ -z "$share" ]; then
+            printf '%s true\n' "$target"
+        elif [ $((slot / 2)) = "$share" ]; then
+            if [ $((slot % 2)) = 1 ]; then printf '%s false\n' "$target"; else printf '%s true\n' "$target"; fi
+        fi
     done < <(integration_targets)
 }
 
@@ -335,7 +344,7 @@ integration_paths() {
 run_plan() {
     local row version day api first count
     day="$(utc_day)" || return 1
-    printf 'integration targets on %s (UTC day %s): the execution path per lane\n' "$(date -u -d "@$((day * 86400))" +%F)" "$day"
+    printf 'integration targets on %s (UTC day %s): the lane and execution path of each (- not on that lane)\n' "$(date -u -d "@$((day * 86400))" +%F)" "$day"
     printf '%-32s' target
     for row in "${PATH_SPLIT_VERSIONS[@]}"; do printf ' %-18s' "${row%%|*}"; done
     printf '\n'
@@ -346,7 +355,9 @@ run_plan() {
         printf '%-32s' "$target"
         for row in "${PATH_SPLIT_VERSIONS[@]}"; do
             version="${row%%|*}"
-            if grep -qx "$target false" "$TMP_ROOT/plan.$version"; then printf ' %-18s' module-process; else printf ' %-18s' controller; fi
+            if grep -qx "$target false" "$TMP_ROOT/plan.$version"; then printf ' %-18s' module-process
+            elif grep -qx "$target true" "$TMP_ROOT/plan.$version"; then printf ' %-18s' controller
+            else printf ' %-18s' -; fi
         done
         printf '\n'
     done < <(integration_targets)
@@ -701,11 +712,13 @@ run_lane() {
     if [ "$want_integration" = 1 ]; then
         # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
         integration_paths "$version" > "$copy/tests/integration/run_on_controller"
-        if path_split_parity "$version" > /dev/null; then
-            progress "integration-$version: $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of $(integration_target_count) targets as module processes, the others in the controller's process (tests/run-tests.sh --plan)"
+        if path_split_share "$version" > /dev/null; then
+            progress "integration-$version: $(wc -l < "$copy/tests/integration/run_on_controller" | tr -d ' ') of $(integration_target_count) targets today, $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of them as module processes, the others in the controller's process; the other lane of PATH_SPLIT_VERSIONS runs the rest (tests/run-tests.sh --plan)"
         fi
         if has_integration_targets; then
-            STAGE_API="2+3" run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv
+            # shellcheck disable=SC2046  # one word per target name
+            STAGE_API="2+3" run_stage "integration-$version" ansible_test "$venv" "$copy" integration --python "$python" --venv \
+                $(cut -d' ' -f1 "$copy/tests/integration/run_on_controller")
         else
             run_stage "integration-$version" stage_skip "no tests/integration/targets"
         fi
@@ -798,6 +811,12 @@ main() {
         esac
     done
 
+    # The integration targets are divided between the lanes of PATH_SPLIT_VERSIONS only when all of
+    # them run (a full run, or `integration`); a lane selected on its own runs every target.
+    SPLIT_INTEGRATION=0
+    if [ "$QUICK" != 1 ] && selected integration; then
+        SPLIT_INTEGRATION=1
+    fi
     for row in "${MATRIX[@]}"; do
         IFS='|' read -r version python venv req <<< "$row"
         if [ "$QUICK" = 1 ] && [ "$version" != "$MAIN_VERSION" ]; then

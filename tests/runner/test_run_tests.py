@@ -221,25 +221,32 @@ def test_the_export_round_trips_share_the_accounts_one_lane_per_api_version(tmp_
     assert other_day['adopt-2.16'][1] == shares['adopt-2.22'][1]
 
 
-@pytest.mark.parametrize('targets', [3, 8, 33])
-def test_the_integration_split_is_complementary_covers_every_target_and_swaps_daily(tmp_path, targets):
+@pytest.mark.parametrize('targets', [3, 8, 44])
+def test_each_target_runs_once_a_day_and_over_four_days_on_both_cores_in_both_paths(tmp_path, targets):
     root = runner_with_stages(tmp_path, [])
-    names = ['target_%02d' % number for number in range(targets)] + ['setup_helper']
+    names = ['target_%02d' % number for number in range(targets)] + ['execution_paths', 'setup_helper']
     for name in names:
         (root / 'tests' / 'integration' / 'targets' / name).mkdir(parents=True)
         (root / 'tests' / 'integration' / 'targets' / name / 'aliases').write_text('hidden\n' if name == 'setup_helper' else 'context/controller\n')
-    today, tomorrow = integration_plan(root, '2026-12-07'), integration_plan(root, '2026-12-08')
-    for plan in (today, tomorrow):
-        # Every target ansible-test runs, the hidden one not; each once per lane, on opposite paths.
-        assert sorted(plan) == names[:-1]
-        assert all(sorted(paths) == ['controller', 'module-process'] for paths in plan.values()), plan
-        # Both paths on both lanes, in halves that differ by one target at most.
-        module_processes = [paths[0] for paths in plan.values()].count('module-process')
-        assert abs(2 * module_processes - targets) <= 1, plan
-        if targets >= 2:
-            assert set(paths[0] for paths in plan.values()) == {'controller', 'module-process'}
-    # The next day every target runs the other way round on each lane.
-    assert all(tuple(reversed(today[name])) == tomorrow[name] for name in today)
+    days = [integration_plan(root, date) for date in ('2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10')]
+    seen = dict((name, set()) for name in names[:-2])
+    for plan in days:
+        # Every target ansible-test runs, the hidden one not.
+        assert sorted(plan) == sorted(names[:-1])
+        # execution_paths (it runs both paths itself) on both lanes every day.
+        assert plan['execution_paths'] == ('controller', 'controller')
+        lanes = [[], []]
+        for name in names[:-2]:
+            on = [(lane, path) for lane, path in enumerate(plan[name]) if path != '-']
+            assert len(on) == 1, (name, plan[name])
+            seen[name].add(on[0])
+            lanes[on[0][0]].append(on[0][1])
+        # The targets divided between the lanes within one, and each lane runs both paths.
+        assert abs(len(lanes[0]) - len(lanes[1])) <= 1, plan
+        if targets >= 4:
+            assert all(set(paths) == {'controller', 'module-process'} for paths in lanes), plan
+    # Within four days every target ran on both ansible-cores in both paths.
+    assert all(len(combinations) == 4 for combinations in seen.values()), seen
 
 
 def test_the_lane_copy_gets_the_split_that_setup_simulator_reads(tmp_path):
@@ -252,9 +259,12 @@ def test_the_lane_copy_gets_the_split_that_setup_simulator_reads(tmp_path):
     with open(script) as handle:
         reader = re.search(r"awk -v target=.*?\n.*?'(NF == 1.*?)' ", handle.read(), re.S)
     assert reader, 'simulator.sh no longer reads run_on_controller with awk'
-    lines = ''.join('%s %s\n' % (name, 'false' if paths[0] == 'module-process' else 'true') for name, paths in plan.items())
+    # Each target's path on the lane that runs it today: one of the two runs as module processes.
+    path_of = dict((name, [path for path in paths if path != '-'][0]) for name, paths in plan.items())
+    assert sorted(path_of.values()) == ['controller', 'module-process'], plan
+    lines = ''.join('%s %s\n' % (name, 'false' if path == 'module-process' else 'true') for name, path in path_of.items())
     (tmp_path / 'run_on_controller').write_text(lines)
-    for name, paths in plan.items():
+    for name, path in path_of.items():
         value = subprocess.run(['awk', '-v', 'target=%s' % name, reader.group(1), str(tmp_path / 'run_on_controller')],
                                stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.strip()
-        assert value == ('false' if paths[0] == 'module-process' else 'true')
+        assert value == ('false' if path == 'module-process' else 'true')
