@@ -4,7 +4,7 @@
 #   tests/run-tests.sh                      every stage: the ansible-core lanes and the side lane
 #   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
 #   tests/run-tests.sh units-2.16 pytest    one stage of one version, and pytest
-#   tests/run-tests.sh --plan   which integration targets run as module processes today
+#   tests/run-tests.sh --plan   which lane and execution path each integration target takes today
 #   RUNCLOUD_TEST_QUICK=1 tests/run-tests.sh   only the main venv (ansible-core 2.19) for the
 #                                           per-version stages, plus every other stage
 #
@@ -23,8 +23,8 @@
 # API v2 and v3: examples on v2 (ansible-core 2.19) and v3 (examples-2.22); adopt-2.16 on v2 and
 # adopt-2.22 on v3; half of the variant groups on each (the halves swap every UTC day); the AWX steps'
 # token credential on v3 and key/secret credential on v2; the EDA scenario once on each; integration
-# targets each on the version they pick for the day, as module processes on one lane and in the
-# controller's process on the other (INTEGRATION_VERSIONS below). A failed integration stage names its
+# targets each on the version they pick for the day, once, on one lane in one execution path
+# (INTEGRATION_VERSIONS below). A failed integration stage names its
 # failed target with the variant, API version and execution path that target ran with.
 #
 # Output: each stage's full output goes to its log, tests/output/logs/<stage>.log (lane set-up:
