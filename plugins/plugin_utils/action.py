@@ -68,6 +68,23 @@ class Memory:
         self.account = account
         self.check_mode = check_mode
 
+    def keeper(self):
+        """The keeper's client and the task's account in it; RunMemory connects here, on first use."""
+        return self.client, self.account
+
+    def lookup(self, keys):
+        client, account = self.keeper()
+        return client.lookup(account, keys)
+
+    def apply(self, changes):
+        if changes:
+            client, account = self.keeper()
+            client.apply(account, changes)
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+
     def substitute(self, args):
         """Give the module the remembered ids of parents named in ``args`` (in place, as ``parent_ids``:
         the names stay, for messages and results) and add the parents check mode only predicted to
@@ -80,12 +97,12 @@ class Memory:
         if present(server) and not is_id(server):
             # Everything else is keyed by the server's id: the server first.
             keys = [('server', ('server', None, str(server)))]
-            found = self.client.lookup(self.account, [keys[0][1]])
+            found = self.lookup([keys[0][1]])
             server_id = self._use(keys, found, ids, used, predicted).get('server')
         if server_id is not None:
             keys = [(option, (kind, server_id, str(args[option]))) for option, kind in PARENT_OPTIONS
                     if kind != 'server' and present(args.get(option)) and not is_id(args[option])]
-            found = self.client.lookup(self.account, sorted(set(key for _option, key in keys))) if keys else {}
+            found = self.lookup(sorted(set(key for _option, key in keys))) if keys else {}
             self._use(keys, found, ids, used, predicted)
         if ids:
             args['parent_ids'] = ids
@@ -109,8 +126,7 @@ class Memory:
         return ids
 
     def forget(self, keys):
-        self.client.apply(self.account, [dict(kind=kind, server_id=server_id, name=name, state='forget')
-                                         for kind, server_id, name in keys])
+        self.apply([dict(kind=kind, server_id=server_id, name=name, state='forget') for kind, server_id, name in keys])
 
     def learn(self, result):
         entries = result.get('resolved')
@@ -120,7 +136,32 @@ class Memory:
         changes = [dict((field, entry.get(field)) for field in fields) for entry in entries
                    if isinstance(entry, dict) and entry.get('kind') in REMEMBERED_KINDS
                    and (entry.get('kind') == 'server' or entry.get('server_id') is not None)]
-        self.client.apply(self.account, changes)
+        self.apply(changes)
+
+
+class RunMemory(Memory):
+    """The memory of the running playbook, for the account ``scope`` ((api_url, credential)), connected to
+    the run's keeper only when the task has something to ask or to tell: a task whose parents are all
+    ids and that learns nothing (a fleet's tasks, parents from the inventory) costs no connection."""
+
+    def __init__(self, run_pid, scope, check_mode):
+        super(RunMemory, self).__init__(None, None, check_mode)
+        self.run_pid = run_pid
+        self.scope = scope
+        self.failure = None
+
+    def keeper(self):
+        if self.failure is not None:
+            # Tried once for this task: a keeper that cannot be had is not waited for again.
+            raise self.failure
+        if self.client is None:
+            try:
+                self.client = id_memory.connect(self.run_pid)
+            except id_memory.MemoryUnavailable as error:
+                self.failure = error
+                raise
+            self.account = id_memory.account_key(self.client.salt, *self.scope)
+        return self.client, self.account
 
 
 class ActionModule(ActionBase):
@@ -155,7 +196,7 @@ class ActionModule(ActionBase):
             module_result = self._run_module(original, task_vars, on_controller, wrap_async)
         self._guarded(memory, lambda: memory.learn(module_result), None)
         if memory is not None:
-            memory.client.close()
+            memory.close()
 
         result = merge_hash(result, module_result)
         if not wrap_async:
@@ -246,9 +287,4 @@ class ActionModule(ActionBase):
             # An endpoint or credential the controller cannot see (the remote environment): nothing to key by.
             display.vvv('runcloud.cloud: ids are not remembered for this task (its API endpoint or credential is not known on the controller)')
             return None
-        try:
-            client = id_memory.connect(run.pid)
-        except id_memory.MemoryUnavailable as error:
-            display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
-            return None
-        return Memory(client, id_memory.account_key(client.salt, *scope), bool(self._task.check_mode))
+        return RunMemory(run.pid, scope, bool(self._task.check_mode))
