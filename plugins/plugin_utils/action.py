@@ -177,15 +177,18 @@ class ActionModule(ActionBase):
         args = dict(self._task.args)
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         local = self._connection_is_local()
+        # The module's name is resolved once per task (a plugin loader search): None when it runs as a process.
+        module_name = self._module_name()
         on_controller = (local and not wrap_async and not self._task.async_val and not self._play_context.become
                          and self._run_on_controller_option(args) and controller_run.interpreter_is_controller(self._task_interpreter(task_vars))
-                         and controller_run.module_short_name(self._module_name()) is not None
+                         and controller_run.module_short_name(module_name) is not None
                          and controller_run.requests_available())
+        in_worker = module_name if on_controller else None
         memory = self._memory(args, local) if self._option(args, 'resolve_cache') else None
 
         original = dict(args)
         used = self._guarded(memory, lambda: memory.substitute(args), [])
-        module_result = self._run_module(args, task_vars, on_controller, wrap_async)
+        module_result = self._run_module(args, task_vars, in_worker, wrap_async)
         if used and module_result.get('stale_parent_ids') and not module_result.get('changed'):
             # A remembered id the API no longer knows, or that names another object now (changed outside
             # the play; module.RememberedParents): by name, once, whatever the module made of it.
@@ -193,7 +196,7 @@ class ActionModule(ActionBase):
             self._guarded(memory, lambda: memory.forget(used), None)
             if 'predicted_parents' in args:
                 original['predicted_parents'] = args['predicted_parents']
-            module_result = self._run_module(original, task_vars, on_controller, wrap_async)
+            module_result = self._run_module(original, task_vars, in_worker, wrap_async)
         self._guarded(memory, lambda: memory.learn(module_result), None)
         if memory is not None:
             memory.close()
@@ -210,10 +213,11 @@ class ActionModule(ActionBase):
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
         return context.resolved_fqcn if context.resolved else self._task.action
 
-    def _run_module(self, args, task_vars, on_controller, wrap_async):
-        if on_controller:
-            display.vvv('runcloud.cloud: running %s in the controller process' % self._module_name())
-            return controller_run.execute_in_worker(self, controller_run.module_short_name(self._module_name()), args, task_vars)
+    def _run_module(self, args, task_vars, in_worker, wrap_async):
+        """Run the module: in this worker when ``in_worker`` is its full name, else as a module process."""
+        if in_worker:
+            display.vvv('runcloud.cloud: running %s in the controller process' % in_worker)
+            return controller_run.execute_in_worker(self, controller_run.module_short_name(in_worker), args, task_vars)
         return self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async)
 
     def _vars_of_the_target(self, task_vars):
