@@ -68,6 +68,23 @@ class Memory:
         self.account = account
         self.check_mode = check_mode
 
+    def keeper(self):
+        """The keeper's client and the task's account in it; RunMemory connects here, on first use."""
+        return self.client, self.account
+
+    def lookup(self, keys):
+        client, account = self.keeper()
+        return client.lookup(account, keys)
+
+    def apply(self, changes):
+        if changes:
+            client, account = self.keeper()
+            client.apply(account, changes)
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+
     def substitute(self, args):
         """Give the module the remembered ids of parents named in ``args`` (in place, as ``parent_ids``:
         the names stay, for messages and results) and add the parents check mode only predicted to
@@ -80,12 +97,12 @@ class Memory:
         if present(server) and not is_id(server):
             # Everything else is keyed by the server's id: the server first.
             keys = [('server', ('server', None, str(server)))]
-            found = self.client.lookup(self.account, [keys[0][1]])
+            found = self.lookup([keys[0][1]])
             server_id = self._use(keys, found, ids, used, predicted).get('server')
         if server_id is not None:
             keys = [(option, (kind, server_id, str(args[option]))) for option, kind in PARENT_OPTIONS
                     if kind != 'server' and present(args.get(option)) and not is_id(args[option])]
-            found = self.client.lookup(self.account, sorted(set(key for _option, key in keys))) if keys else {}
+            found = self.lookup(sorted(set(key for _option, key in keys))) if keys else {}
             self._use(keys, found, ids, used, predicted)
         if ids:
             args['parent_ids'] = ids
@@ -109,8 +126,7 @@ class Memory:
         return ids
 
     def forget(self, keys):
-        self.client.apply(self.account, [dict(kind=kind, server_id=server_id, name=name, state='forget')
-                                         for kind, server_id, name in keys])
+        self.apply([dict(kind=kind, server_id=server_id, name=name, state='forget') for kind, server_id, name in keys])
 
     def learn(self, result):
         entries = result.get('resolved')
@@ -120,7 +136,32 @@ class Memory:
         changes = [dict((field, entry.get(field)) for field in fields) for entry in entries
                    if isinstance(entry, dict) and entry.get('kind') in REMEMBERED_KINDS
                    and (entry.get('kind') == 'server' or entry.get('server_id') is not None)]
-        self.client.apply(self.account, changes)
+        self.apply(changes)
+
+
+class RunMemory(Memory):
+    """The memory of the running playbook, for the account ``scope`` ((api_url, credential)), connected to
+    the run's keeper only when the task has something to ask or to tell: a task whose parents are all
+    ids and that learns nothing (a fleet's tasks, parents from the inventory) costs no connection."""
+
+    def __init__(self, run_pid, scope, check_mode):
+        super(RunMemory, self).__init__(None, None, check_mode)
+        self.run_pid = run_pid
+        self.scope = scope
+        self.failure = None
+
+    def keeper(self):
+        if self.failure is not None:
+            # Tried once for this task: a keeper that cannot be had is not waited for again.
+            raise self.failure
+        if self.client is None:
+            try:
+                self.client = id_memory.connect(self.run_pid)
+            except id_memory.MemoryUnavailable as error:
+                self.failure = error
+                raise
+            self.account = id_memory.account_key(self.client.salt, *self.scope)
+        return self.client, self.account
 
 
 class ActionModule(ActionBase):
@@ -136,15 +177,18 @@ class ActionModule(ActionBase):
         args = dict(self._task.args)
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
         local = self._connection_is_local()
+        # The module's name is resolved once per task (a plugin loader search): None when it runs as a process.
+        module_name = self._module_name()
         on_controller = (local and not wrap_async and not self._task.async_val and not self._play_context.become
                          and self._run_on_controller_option(args) and controller_run.interpreter_is_controller(self._task_interpreter(task_vars))
-                         and controller_run.module_short_name(self._module_name()) is not None
+                         and controller_run.module_short_name(module_name) is not None
                          and controller_run.requests_available())
+        in_worker = module_name if on_controller else None
         memory = self._memory(args, local) if self._option(args, 'resolve_cache') else None
 
         original = dict(args)
         used = self._guarded(memory, lambda: memory.substitute(args), [])
-        module_result = self._run_module(args, task_vars, on_controller, wrap_async)
+        module_result = self._run_module(args, task_vars, in_worker, wrap_async)
         if used and module_result.get('stale_parent_ids') and not module_result.get('changed'):
             # A remembered id the API no longer knows, or that names another object now (changed outside
             # the play; module.RememberedParents): by name, once, whatever the module made of it.
@@ -152,10 +196,10 @@ class ActionModule(ActionBase):
             self._guarded(memory, lambda: memory.forget(used), None)
             if 'predicted_parents' in args:
                 original['predicted_parents'] = args['predicted_parents']
-            module_result = self._run_module(original, task_vars, on_controller, wrap_async)
+            module_result = self._run_module(original, task_vars, in_worker, wrap_async)
         self._guarded(memory, lambda: memory.learn(module_result), None)
         if memory is not None:
-            memory.client.close()
+            memory.close()
 
         result = merge_hash(result, module_result)
         if not wrap_async:
@@ -169,10 +213,11 @@ class ActionModule(ActionBase):
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
         return context.resolved_fqcn if context.resolved else self._task.action
 
-    def _run_module(self, args, task_vars, on_controller, wrap_async):
-        if on_controller:
-            display.vvv('runcloud.cloud: running %s in the controller process' % self._module_name())
-            return controller_run.execute_in_worker(self, controller_run.module_short_name(self._module_name()), args, task_vars)
+    def _run_module(self, args, task_vars, in_worker, wrap_async):
+        """Run the module: in this worker when ``in_worker`` is its full name, else as a module process."""
+        if in_worker:
+            display.vvv('runcloud.cloud: running %s in the controller process' % in_worker)
+            return controller_run.execute_in_worker(self, controller_run.module_short_name(in_worker), args, task_vars)
         return self._execute_module(module_name=self._task.action, module_args=args, task_vars=task_vars, wrap_async=wrap_async)
 
     def _vars_of_the_target(self, task_vars):
@@ -246,9 +291,4 @@ class ActionModule(ActionBase):
             # An endpoint or credential the controller cannot see (the remote environment): nothing to key by.
             display.vvv('runcloud.cloud: ids are not remembered for this task (its API endpoint or credential is not known on the controller)')
             return None
-        try:
-            client = id_memory.connect(run.pid)
-        except id_memory.MemoryUnavailable as error:
-            display.vvv('runcloud.cloud: ids are not remembered for this task (%s)' % error)
-            return None
-        return Memory(client, id_memory.account_key(client.salt, *scope), bool(self._task.check_mode))
+        return RunMemory(run.pid, scope, bool(self._task.check_mode))

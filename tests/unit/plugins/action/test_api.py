@@ -8,7 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.runcloud.cloud.plugins.plugin_utils.action import Memory
+from ansible_collections.runcloud.cloud.plugins.plugin_utils import id_memory
+from ansible_collections.runcloud.cloud.plugins.plugin_utils.action import Memory, RunMemory
 from ansible_collections.runcloud.cloud.plugins.plugin_utils.controller_run import module_short_name
 
 
@@ -24,6 +25,9 @@ class FakeClient:
 
     def apply(self, account, changes):
         self.applied.extend(changes)
+
+    def close(self):
+        self.closed = True
 
 
 ENTRIES = [['server', None, 'web-01', 7], ['web_app', 7, 'shop', 71], ['system_user', 7, 'shop', 70],
@@ -90,6 +94,63 @@ def test_what_a_task_reports_is_passed_on_for_the_kinds_other_tasks_name():
     ]))
     assert [change['kind'] for change in remembered.client.applied] == ['server', 'database']
     assert remembered.client.applied[0] == dict(kind='server', server_id=None, name='web-01', id=7, state='present')
+
+
+def run_memory(monkeypatch, connect):
+    monkeypatch.setattr(id_memory, 'connect', connect)
+    return RunMemory(4242, ('https://api.example.invalid/v2', 'token:x'), False)
+
+
+def test_a_task_with_ids_only_that_learns_nothing_never_connects_to_the_keeper(monkeypatch):
+    def connect(run_pid):
+        raise AssertionError('connected to the keeper of run %s' % run_pid)
+    remembered = run_memory(monkeypatch, connect)
+    args = dict(server='8', web_app='12', name='x')
+    assert remembered.substitute(args) == []
+    assert args == dict(server='8', web_app='12', name='x')
+    remembered.learn(dict(resolved=[dict(kind='domain', server_id=8, name='example.com', id=3, state='present')]))
+    remembered.learn(dict(changed=False))
+    remembered.close()
+
+
+def test_the_keeper_is_connected_once_when_a_task_names_a_parent_or_learns_one(monkeypatch):
+    clients = []
+
+    def connect(run_pid):
+        client = FakeClient(ENTRIES)
+        client.salt = '0' * 32
+        clients.append(client)
+        return client
+    remembered = run_memory(monkeypatch, connect)
+    args = dict(server='web-01', web_app='shop')
+    assert remembered.substitute(args) == [('server', None, 'web-01'), ('web_app', 7, 'shop')]
+    remembered.learn(dict(resolved=[dict(kind='server', server_id=None, name='web-02', id=8, state='present')]))
+    remembered.close()
+    assert len(clients) == 1 and clients[0].closed
+    assert clients[0].applied == [dict(kind='server', server_id=None, name='web-02', id=8, state='present')]
+    assert remembered.account == id_memory.account_key('0' * 32, 'https://api.example.invalid/v2', 'token:x')
+
+
+def test_a_keeper_that_cannot_be_had_is_tried_once_per_task(monkeypatch):
+    attempts = []
+
+    def connect(run_pid):
+        attempts.append(run_pid)
+        raise id_memory.MemoryUnavailable('no keeper')
+    remembered = run_memory(monkeypatch, connect)
+    for _attempt in range(2):
+        try:
+            remembered.substitute(dict(server='web-01'))
+        except id_memory.MemoryUnavailable:
+            pass
+        else:
+            raise AssertionError('a lookup without a keeper answered')
+    try:
+        remembered.learn(dict(resolved=[dict(kind='server', server_id=None, name='web-02', id=8, state='present')]))
+    except id_memory.MemoryUnavailable:
+        pass
+    remembered.close()
+    assert attempts == [4242]
 
 
 def test_only_modules_of_the_collection_run_in_the_controller_process():
