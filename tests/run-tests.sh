@@ -264,7 +264,7 @@ stage_progress() {
     count="$(grep -cE '^Running [^ ]+ integration test (role|script)$' "$log")"
     if [ "$count" -gt 0 ]; then
         current="$(grep -E '^Running [^ ]+ integration test (role|script)$' "$log" | tail -n 1 | cut -d' ' -f2)"
-        printf 'integration target %s of %s: %s' "$count" "$(integration_target_count)" "$current"
+        printf 'integration target %s of %s: %s' "$count" "$(lane_target_count "$log")" "$current"
         return 0
     fi
     count="$(grep -cE '^Running sanity test ' "$log")"
@@ -293,6 +293,14 @@ integration_targets() {
         target="${target%/}"
         printf '%s\n' "${target##*/}"
     done | LC_ALL=C sort
+}
+
+# lane_target_count LOG : how many targets the integration stage of that log runs (its lane's share,
+# written when the stage starts), else all of them.
+lane_target_count() {
+    local share
+    share="$TMP_ROOT/integration-targets.$(basename "$1" .log)"
+    if [ -f "$share" ]; then cat "$share"; else integration_target_count; fi
 }
 
 integration_target_count() {
@@ -712,6 +720,7 @@ run_lane() {
     if [ "$want_integration" = 1 ]; then
         # Read by the targets' setup_simulator/simulator.sh (ansible-test passes no variable of ours on).
         integration_paths "$version" > "$copy/tests/integration/run_on_controller"
+        wc -l < "$copy/tests/integration/run_on_controller" | tr -d ' ' > "$TMP_ROOT/integration-targets.integration-$version"
         if path_split_share "$version" > /dev/null; then
             progress "integration-$version: $(wc -l < "$copy/tests/integration/run_on_controller" | tr -d ' ') of $(integration_target_count) targets today, $(grep -c ' false$' "$copy/tests/integration/run_on_controller") of them as module processes, the others in the controller's process; the other lane of PATH_SPLIT_VERSIONS runs the rest (tests/run-tests.sh --plan)"
         fi
