@@ -75,11 +75,14 @@ class Field:
       shows as the new value.
     - ``resend``: whether an update group that sends the full set (``send='all'``) sends this field
       when it did not change (a certificate only travels when it is replaced).
+    - ``shown``: False when the API's object is documented not to hold the field (a setting sent on
+      create that the answer leaves out): it is still compared when an answer shows it, and unknown
+      otherwise, but its absence is expected and not warned about on every run.
     """
 
     def __init__(self, option, api=None, kind=None, create=True, update=None, create_default=None,
                  reader=None, write_only=False, read_as=None, to_api=None, matches=None, predict=None, resend=True,
-                 create_api=None):
+                 create_api=None, shown=True):
         self.option = option
         # What the module itself said; the rest comes from the catalogue entry (``with_entry``).
         self.given = dict(api=api, read_as=read_as, kind=value_type(kind) if kind is not None else None, create_api=create_api)
@@ -94,6 +97,7 @@ class Field:
         self.matches = matches
         self.predict = predict
         self.resend = resend
+        self.shown = shown
 
     def _settle(self):
         entry, given = self.entry, self.given
@@ -701,6 +705,8 @@ class ResourceModule(RunCloudModule):
         else:
             source = self.read_from or (self.path(self.item_path, id=current.get('id')) if self.item_path else self.resource)
         self.unknown_fields[field.option] = source
+        if not field.shown:
+            return
         self.module.warn('the API answer (GET /%s) has no readable %s, so %s of %s is unknown: it is neither compared '
                          'nor changed' % (source.lstrip('/'), field.read_as, field.option, self.subject()))
 

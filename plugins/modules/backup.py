@@ -20,8 +20,9 @@ description:
     policy per web application and per database. O(name) is a setting and can change.
   - RunCloud's backup object shows the name, storage, type and frequency. The other settings
     (O(format), O(retention), the exclusions and notifications) are sent when the policy is created;
-    afterwards they are compared only when the API shows them. When it does not, the module warns that the
-    value is unknown and changes nothing for it (it never sends a setting it cannot see differ).
+    afterwards they are compared only when the API shows them. When it does not, the value is unknown and the
+    module changes nothing for it (it never sends a setting it cannot see differ); the diff marks it unknown.
+    Since RunCloud's answer is documented to leave them out, this is not warned about on every run.
   - O(storage) and O(backup_type) cannot change after creation; a policy that differs there fails the task.
   - Removing a policy (O(state=absent)) uses C(DELETE /backups/{id}), which RunCloud's reference does not
     document (its page was not reachable); the module treats a 404 there as already removed.
@@ -255,6 +256,12 @@ def settings_field(option, kind=None, **extra):
     return Field(option, kind=kind, update='settings', **extra)
 
 
+def unshown_settings_field(option, kind=None, **extra):
+    """A setting RunCloud's backup object does not show: sent on create, compared only when an answer
+    shows it, and otherwise unknown without a warning on every run (that is how the API is)."""
+    return settings_field(option, kind=kind, shown=False, **extra)
+
+
 class BackupModule(ResourceModule):
     resource = 'backup policy'
     result_key = 'backup'
@@ -272,15 +279,15 @@ class BackupModule(ResourceModule):
         Field('storage', create_default='runcloud'),
         Field('backup_type', api='backupType', read_as='type', create_default='full', matches=same_backup_type,
               predict=lambda value: BACKUP_TYPE_WORDS[value]),
-        settings_field('format'),
+        unshown_settings_field('format'),
         settings_field('frequency'),
-        settings_field('retention'),
-        settings_field('exclude_development_files', kind='bool'),
-        settings_field('exclude_wordpress_cache_files', kind='bool'),
-        settings_field('exclude_files', api='excludeFile', kind='raw', matches=same_set),
-        settings_field('exclude_tables', api='excludeTable', kind='raw', matches=same_set),
-        settings_field('success_notification', kind='bool'),
-        settings_field('fail_notification', kind='bool'),
+        unshown_settings_field('retention'),
+        unshown_settings_field('exclude_development_files', kind='bool'),
+        unshown_settings_field('exclude_wordpress_cache_files', kind='bool'),
+        unshown_settings_field('exclude_files', api='excludeFile', kind='raw', matches=same_set),
+        unshown_settings_field('exclude_tables', api='excludeTable', kind='raw', matches=same_set),
+        unshown_settings_field('success_notification', kind='bool'),
+        unshown_settings_field('fail_notification', kind='bool'),
     )
     update_groups = (UpdateGroup('settings', endpoint('backup', 'item')),)
 

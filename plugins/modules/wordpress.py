@@ -282,6 +282,14 @@ class WordPressModule(ResourceModule):
         self.refuse_other_web_apps(current)
         super(WordPressModule, self).delete(current)
 
+    def note_self(self, resource, absent=False):
+        super(WordPressModule, self).note_self(resource, absent=absent)
+        # The create makes the site's database too: when check mode only predicts the site, later tasks of the
+        # play that name that database (its backup policy) find it predicted instead of failing on a missing one.
+        site_predicted = self.check_mode and not absent and resource is not None and resource.get('id') is None
+        if site_predicted and self.params.get('database_name') and not self.under_predicted_parent(self.list_path):
+            self.note_resolved('database', self.params['database_name'], None, state='predicted')
+
 
 def main():
     WordPressModule(

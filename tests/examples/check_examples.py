@@ -134,3 +134,20 @@ def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, col
     assert expected.format(port=port) in output, output
     for secret in ('revoked-token-value', 'key-value', 'secret-value'):
         assert secret not in output
+
+
+def test_the_wordpress_example_removed_takes_its_files_backup_policy_and_keeps_its_databases(simulator_v3, collections, tmp_path):
+    simulator_v3.call('POST', '/seed', {'servers': 1, 'connected': True}, api=False)
+    playbook, workdir = EXAMPLES_V3['examples-wordpress'], str(tmp_path)
+    run_playbook(simulator_v3, collections, workdir, playbook)
+    covered = [policy['items'] for policy in simulator_v3.call('GET', '/backups')['data']]
+    assert len(covered) == 2 and {item['webApplicationId'] is None for item in covered} == {True, False}
+    _output, removed = run_playbook(simulator_v3, collections, workdir, playbook, '-e', 'wordpress_site_state=absent')
+    assert removed == 3, changed_tasks(_output)  # the staging copy, the files' backup policy, the site
+    left = [policy['items'] for policy in simulator_v3.call('GET', '/backups')['data']]
+    # The database stays when a site is deleted, and so does its policy.
+    assert len(left) == 1 and left[0]['webApplicationId'] is None and left[0]['databaseId'] is not None
+    written = simulator_v3.writes()
+    _output, again = run_playbook(simulator_v3, collections, workdir, playbook, '-e', 'wordpress_site_state=absent')
+    assert again == 0, changed_tasks(_output)
+    assert simulator_v3.writes() == written

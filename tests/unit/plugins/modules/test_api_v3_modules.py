@@ -30,11 +30,11 @@ def jwt(expiry):
     return 'eyJhbGciOiJIUzI1NiJ9.%s.c2ln' % payload
 
 
-def run_v3(monkeypatch, main, args, script, token=None, check_mode=False):
+def run_v3(monkeypatch, main, args, script, token=None, check_mode=False, diff=False):
     session = ScriptedSession(V3_URL, script)
     full_args = dict(api_url=V3_URL, api_token=token or jwt(int(time.time()) + 90 * 86400), api_retry_budget=0)
     full_args.update(args)
-    return run_module_with_args(monkeypatch, main, full_args, session, check_mode, False), session
+    return run_module_with_args(monkeypatch, main, full_args, session, check_mode, diff), session
 
 
 def test_a_cron_job_changes_in_place_on_v3(monkeypatch):

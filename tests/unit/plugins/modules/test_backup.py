@@ -38,12 +38,25 @@ def test_a_policy_is_created_with_what_it_covers_and_its_settings(monkeypatch):
     session.assert_done()
 
 
-def test_a_converged_policy_sends_nothing_and_warns_about_settings_it_cannot_see(monkeypatch):
-    args = dict(server=3, web_app=4, name='shop nightly', frequency='1 day', retention='1 month', backup_type='full', storage='runcloud')
-    result, session = run_v3(monkeypatch, backup.main, args, [policies(OTHER, POLICY)])
+def test_a_converged_policy_sends_nothing_for_settings_the_api_does_not_show_and_does_not_warn_about_them(monkeypatch):
+    args = dict(server=3, web_app=4, name='shop nightly', frequency='1 day', retention='1 month', backup_type='full', storage='runcloud',
+                fail_notification=True, exclude_tables=['wp_sessions'])
+    result, session = run_v3(monkeypatch, backup.main, args, [policies(OTHER, POLICY)], diff=True)
     assert not result['failed'] and result['changed'] is False
     assert result['api']['writes'] == 0
-    assert any('retention' in warning for warning in result['warnings'])
+    assert not result.get('warnings'), result.get('warnings')
+    # Unknown, not absent: the diff says so.
+    assert 'unknown' in str(result['diff']['before'].get('retention')).lower()
+    session.assert_done()
+
+
+def test_a_setting_the_api_shows_but_an_answer_lacks_is_warned_about_and_not_changed(monkeypatch):
+    args = dict(server=3, web_app=4, frequency='3 days')
+    without_frequency = dict((key, value) for key, value in POLICY.items() if key != 'frequency')
+    result, session = run_v3(monkeypatch, backup.main, args, [policies(OTHER, without_frequency)])
+    assert not result['failed'] and result['changed'] is False
+    assert result['api']['writes'] == 0
+    assert any('frequency' in warning for warning in result['warnings'])
     session.assert_done()
 
 

@@ -51,7 +51,18 @@ def test_check_mode_predicts_the_site_without_a_write_or_a_password(monkeypatch)
     assert not result['failed'], result
     assert result['changed'] is True and result['wordpress']['id'] is None and result['wordpress']['php_version'] == 'php83rc'
     assert no_secret_in(result)
+    # The create makes the database too: later tasks naming it (its backup policy) take it as predicted.
+    predicted = [(entry['kind'], entry['name']) for entry in result['resolved'] if entry['state'] == 'predicted']
+    assert predicted == [('web_app', 'blog'), ('database', 'blog')]
     session.assert_done()
+
+
+def test_an_existing_site_in_check_mode_reports_no_predicted_database(monkeypatch):
+    result, _session = run_v3(monkeypatch, wordpress.main, SITE, [
+        Exchange('GET', '/servers/3/webapps', listing(APP), query={'search': 'blog'}),
+    ], check_mode=True)
+    assert not result['failed'], result
+    assert not [entry for entry in result['resolved'] if entry['kind'] == 'database']
 
 
 def test_an_existing_site_with_the_same_fields_is_left_alone(monkeypatch):
