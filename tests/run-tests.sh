@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The collection's test runner: `make test` runs this script from the repository root.
 #
-#   tests/run-tests.sh                      every stage: the ansible-core lanes and the side lane
+#   tests/run-tests.sh                      every stage: the ansible-core lanes and the two side lanes
 #   tests/run-tests.sh sanity units         only those kinds of stage (all versions)
 #   tests/run-tests.sh units-2.16 pytest    one stage of one version, and pytest
 #   tests/run-tests.sh --plan   which lane and execution path each integration target takes today
@@ -14,7 +14,7 @@
 # The other stages are listed in STAGES below: awx (examples/fleet.yml from the tarball through AWX's
 # steps: tests/awx/run-awx-job.sh), eda (the rulebooks under ansible-rulebook: tests/eda/run-eda.sh),
 # galaxy-importer, docs, examples, variants (the examples twice under every simulator answer variant:
-# tests/variants/run-variants.sh), lint, pytest; they run one after the other in the side lane.
+# tests/variants/run-variants.sh), lint, pytest; they run one after the other in two side lanes.
 # Every selected stage runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The lanes run in parallel (RUNCLOUD_TEST_JOBS at a time, default all of them); an ansible-core lane
 # runs sanity, inventory and adopt next to units and integration.
@@ -109,7 +109,10 @@ ADOPT_API=("2.16|2|0" "2.22|3|1")
 ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|API|COMMAND
-#   PLACE         side: in the side lane, next to the ansible-core lanes; after: once the lanes ended
+#   PLACE         side or side2: in that side lane, next to the ansible-core lanes (two, so that these
+#                 stages end about when the ansible-core lanes do: about 13 minutes of them on 2
+#                 cores, which one lane ran after the others had ended); after: once the lanes ended.
+#                 A stage whose venv an ansible-core lane makes (examples-2.22) comes late in its lane.
 #   REQUIREMENTS  the requirements file whose ansible-core pin the summary shows for the stage
 #   API           the RunCloud API version(s) the stage runs against, as the summary shows it
 #                 ("2", "3", "2+3"; "-" when it sends no API request)
@@ -119,14 +122,14 @@ ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
 # tool did not run must exit non-zero.
 STAGES=(
     "examples|side|tests/requirements.txt|2|bash tests/examples/run-examples.sh --api 2"
-    "examples-2.22|side|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3"
     "variants|side|tests/requirements.txt|2+3|bash tests/variants/run-variants.sh"
     "eda|side|tests/requirements-eda.txt|2+3|bash tests/eda/run-eda.sh"
-    "awx|side|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
-    "galaxy-importer|side|tests/requirements-docs.txt|-|galaxy_importer"
-    "docs|side|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
     "lint|side|tests/requirements-lint.txt|-|ansible_lint"
-    "pytest|side|tests/requirements.txt|2+3|pytest_stage"
+    "awx|side2|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
+    "galaxy-importer|side2|tests/requirements-docs.txt|-|galaxy_importer"
+    "docs|side2|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
+    "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3"
+    "pytest|side2|tests/requirements.txt|2+3|pytest_stage"
 )
 
 usage() {
@@ -626,7 +629,7 @@ galaxy_importer_verdict() {
     return "$verdict"
 }
 
-# run_side_lane NAME... : the STAGES registered as "side", in their order (mostly waiting on
+# run_side_lane NAME... : the STAGES registered as "side" (or "side2"), in their order (mostly waiting on
 # ansible-doc and playbooks; they run next to the ansible-core lanes).
 run_side_lane() {
     local name
@@ -795,7 +798,7 @@ main() {
     local overall_start row version python venv req want_sanity want_units want_integration want_inventory
     local jobs running lane log name place command seconds result s
     local passed=0 failed=0 skipped=0 total_cpu=0
-    local -a lanes=() side=() after=() lane_pids=()
+    local -a lanes=() side=() side2=() after=() lane_pids=()
 
     if [ "$QUICK" = 1 ]; then
         progress "quick mode: only the main venv (ansible-core $MAIN_VERSION) for the per-version stages"
@@ -853,10 +856,17 @@ main() {
     for row in "${STAGES[@]}"; do
         IFS='|' read -r name place _ _ command <<< "$row"
         selected "$name" || continue
-        if [ "$place" = side ]; then side+=("$name"); else after+=("$name"); fi
+        case "$place" in
+            side) side+=("$name") ;;
+            side2) side2+=("$name") ;;
+            *) after+=("$name") ;;
+        esac
     done
     if [ "${#side[@]}" -gt 0 ]; then
         lanes+=("side|${side[*]}")
+    fi
+    if [ "${#side2[@]}" -gt 0 ]; then
+        lanes+=("side2|${side2[*]}")
     fi
 
     jobs="${RUNCLOUD_TEST_JOBS:-${#lanes[@]}}"
@@ -926,8 +936,8 @@ main() {
 # run_lane_spec SPEC : one entry of the lane list of main().
 run_lane_spec() {
     local version python venv req want_sanity want_units want_integration want_inventory names
-    if [ "${1%%|*}" = side ]; then
-        names="${1#side|}"
+    if [ "${1%%|*}" = side ] || [ "${1%%|*}" = side2 ]; then
+        names="${1#*|}"
         # shellcheck disable=SC2086  # the stage names are split into words on purpose
         run_side_lane $names
         return 0

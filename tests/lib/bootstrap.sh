@@ -60,6 +60,18 @@ rc_constraints_file() {
 # Creates (or reuses) a venv at DIR with Python X.Y and the requirements installed, every package
 # pinned by the requirements file's constraints file (rc_constraints_file).
 rc_ensure_venv() {
+    local dir="$1" lock
+    # Two lanes may want one venv at once (examples-2.22 and the 2.22 lane): the second waits for the
+    # first and then finds it up to date, instead of both building it in the same directory.
+    lock="${TMPDIR:-/tmp}/runcloud-venv-$(printf '%s' "$dir" | sha256sum | cut -c1-16).lock"
+    if command -v flock >/dev/null 2>&1; then
+        ( flock 9; _rc_ensure_venv_unlocked "$@" ) 9>"$lock" || rc_die "venv $dir could not be made (see above)"
+    else
+        _rc_ensure_venv_unlocked "$@"
+    fi
+}
+
+_rc_ensure_venv_unlocked() {
     local dir="$1" pyver="$2" req="$3" python stamp_want stamp_have constraints
     [ -f "$req" ] || rc_die "requirements file not found: $req"
     constraints="$(rc_constraints_file "$req")"
