@@ -72,11 +72,18 @@ MAIN_VERSION="2.19"
 # sanity takes 2-2.5 minutes per version on an idle 2-core machine (up to 20 on a loaded one); the
 # full run tests both ends of the supported range (quick mode and `sanity-2.19` run the main version).
 SANITY_VERSIONS=" 2.16 2.22 "
-# ansible-test units on every supported ansible-core but the main one in a full run: the pytest stage
-# runs the same tests/unit with the main venv (ansible-core 2.19), so units-2.19 would run them a
-# second time on the same ansible-core (about 2 minutes). Quick mode and `units`/`units-2.19` alone
-# still run it (`tests/run-tests.sh units-2.19`).
-UNITS_VERSIONS=" 2.16 2.21 2.22 "
+# The sanity tests that check the collection against its ansible-core (module docs and argument specs,
+# imports, meta/runtime.yml, compile, ansible-doc) run on every version of SANITY_VERSIONS. The ones
+# that run a linter whatever the core (pylint, pycodestyle, yamllint, antsibull-changelog) run on the
+# newest one alone, with the newest and strictest linters; elsewhere each of them would cost its venv's
+# cold install too (cold, pylint alone costs about 85 CPU seconds of the 200 of sanity-2.22).
+SANITY_LINTERS_VERSION="2.22"
+SANITY_LINTER_TESTS="pylint pep8 yamllint changelog"
+# ansible-test units on both ends of the supported range in a full run; the pytest stage runs the same
+# tests/unit with the main venv (ansible-core 2.19). `tests/run-tests.sh units-2.21` (or `units`
+# alone) runs the other versions; quick mode runs the main one. (units-2.21 in every full run cost 75
+# CPU seconds and the set-up of a lane of its own, for an ansible-core between two that are tested.)
+UNITS_VERSIONS=" 2.16 2.22 "
 # Integration costs ~0.5 s per module task per version in module processes (a target about twice its
 # time in the controller's process) and 1.6 times as much CPU on 2.22 as on 2.16; to keep the full run
 # under 20 minutes on 2 cores, a full run runs each target once, on one end of the range, in one
@@ -100,13 +107,17 @@ EVERY_LANE_TARGETS=" execution_paths "
 INVENTORY_VERSIONS=" 2.16 2.22 "
 # The export round trip (~0.5 s per module task) on both ends of the range, on API v2 with the oldest
 # and on API v3 with the newest (ADOPT_API: VERSION|API|POSITION; another version: v2). When both run,
-# they share the 10 seeded accounts (ROUNDTRIP_ACCOUNTS) of the run: the lane of POSITION p takes half
-# number (p + D) % 2 (accounts 0-4 or 5-9; D: days since 1970-01-01, UTC), so every account runs once
-# per run and on both versions and both ansible-cores within two days. Run alone (adopt-2.16) a lane
-# takes all 10.
+# they share a window of ADOPT_RUN_ACCOUNTS of the 10 seeded accounts (ROUNDTRIP_ACCOUNTS): on day D
+# (days since 1970-01-01, UTC) the window starts at account (D * 3) % 10 and wraps; the lane of
+# POSITION 0 takes its first half, the other the second. So each lane moves on by 3 accounts a day,
+# and every account runs on both versions and both ansible-cores within 4 days
+# (`tests/run-tests.sh --plan` shows the day's accounts). An account costs about 27 CPU seconds on 2.16 and API v2, 56 on 2.22 and API v3: all 10
+# in every run cost more than the 20 minutes of a full run allow. Run alone (adopt-2.16) a lane takes
+# all 10.
 ADOPT_VERSIONS=" 2.16 2.22 "
 ADOPT_API=("2.16|2|0" "2.22|3|1")
 ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
+ADOPT_RUN_ACCOUNTS=6
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|API|COMMAND
 #   PLACE         side or side2: in that side lane, next to the ansible-core lanes (two, so that these
@@ -121,14 +132,14 @@ ADOPT_ACCOUNTS="${ROUNDTRIP_ACCOUNTS:-10}"
 # `tests/run-tests.sh NAME`. The command's exit code is the verdict (100 = skipped); a check whose
 # tool did not run must exit non-zero.
 STAGES=(
-    "examples|side|tests/requirements.txt|2|bash tests/examples/run-examples.sh --api 2"
+    "examples|side|tests/requirements.txt|2|bash tests/examples/run-examples.sh --api 2 --without v3_only"
     "variants|side|tests/requirements.txt|2+3|bash tests/variants/run-variants.sh"
     "eda|side|tests/requirements-eda.txt|2+3|bash tests/eda/run-eda.sh"
     "lint|side|tests/requirements-lint.txt|-|ansible_lint"
     "awx|side2|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
     "galaxy-importer|side2|tests/requirements-docs.txt|-|galaxy_importer"
     "docs|side2|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
-    "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3"
+    "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3 --without v2_setup"
     "pytest|side2|tests/requirements.txt|2+3|pytest_stage"
 )
 
@@ -375,7 +386,7 @@ run_plan() {
     printf '\nexport round trip (adopt) of a full run: the lane, its API version and its accounts\n'
     for row in "${ADOPT_API[@]}"; do
         read -r api first count <<< "$(adopt_share "${row%%|*}")"
-        printf 'adopt-%s API v%s accounts %s-%s\n' "${row%%|*}" "$api" "$first" "$((first + count - 1))"
+        printf 'adopt-%s API v%s accounts %s\n' "${row%%|*}" "$api" "$(adopt_accounts "$first" "$count")"
     done
 }
 
@@ -745,7 +756,9 @@ run_lane_beside() {
     if [ "$want_sanity" = 1 ]; then
         sanity_copy="$TMP_ROOT/$version-sanity/ansible_collections/runcloud/cloud"
         rc_copy_collection "$ROOT" "$sanity_copy"
-        run_stage "sanity-$version" ansible_test_sanity "$venv" "$sanity_copy" sanity --python "$python" --venv
+        # shellcheck disable=SC2046  # one --skip-test per word
+        run_stage "sanity-$version" ansible_test_sanity "$venv" "$sanity_copy" sanity --python "$python" --venv \
+            $(sanity_skips "$version")
     fi
     if [ "$want_inventory" = 1 ]; then
         STAGE_API=2 run_stage "inventory-$version" inventory_golden "$venv"
@@ -755,23 +768,42 @@ run_lane_beside() {
     fi
 }
 
+# sanity_skips VERSION -> the --skip-test options of that version's sanity stage: the linters of
+# SANITY_LINTER_TESTS run on SANITY_LINTERS_VERSION alone, unless this run has no sanity stage of that
+# version (`tests/run-tests.sh sanity-2.16` runs them all).
+sanity_skips() {
+    local test
+    [ "$1" != "$SANITY_LINTERS_VERSION" ] || return 0
+    selected "sanity-$SANITY_LINTERS_VERSION" || { selected sanity && [ "$QUICK" != 1 ] && [[ "$SANITY_VERSIONS" == *" $SANITY_LINTERS_VERSION "* ]]; } || return 0
+    for test in $SANITY_LINTER_TESTS; do
+        printf -- '--skip-test %s\n' "$test"
+    done
+}
+
 # adopt_share VERSION -> "API FIRST COUNT": the API version and the accounts of that lane's export
-# round trip when both lanes of ADOPT_API run it (an ADOPT_API lane) or "2 0 N" (another lane).
+# round trip when both lanes of ADOPT_API run it (an ADOPT_API lane: FIRST wraps at ADOPT_ACCOUNTS)
+# or "2 0 N" (another lane).
 adopt_share() {
-    local row row_version row_api row_position half count
+    local row row_version row_api row_position count window start
     for row in "${ADOPT_API[@]}"; do
         IFS='|' read -r row_version row_api row_position <<< "$row"
         [ "$row_version" = "$1" ] || continue
-        half=$(( ($(utc_day) + row_position) % 2 ))
-        count=$((ADOPT_ACCOUNTS / 2))
-        if [ "$half" = 0 ]; then
-            echo "$row_api 0 $count"
-        else
-            echo "$row_api $count $((ADOPT_ACCOUNTS - count))"
-        fi
+        window=$(( ADOPT_RUN_ACCOUNTS < ADOPT_ACCOUNTS ? ADOPT_RUN_ACCOUNTS : ADOPT_ACCOUNTS ))
+        count=$((window / 2))
+        start=$(( ($(utc_day) * count + row_position * count) % ADOPT_ACCOUNTS ))
+        echo "$row_api $start $(( row_position == 0 ? count : window - count ))"
         return 0
     done
     echo "2 0 $ADOPT_ACCOUNTS"
+}
+
+# adopt_accounts FIRST COUNT -> the account numbers, e.g. "8 9 0"
+adopt_accounts() {
+    local i numbers=()
+    for ((i = 0; i < $2; i++)); do
+        numbers+=("$(( ($1 + i) % ADOPT_ACCOUNTS ))")
+    done
+    echo "${numbers[*]}"
 }
 
 # adopt_stage VERSION : the export round trip of that lane, with its API version; its share of the
@@ -784,12 +816,12 @@ adopt_stage() {
     [ "$QUICK" != 1 ] || sharing=0
     read -r api first accounts <<< "$(adopt_share "$version")"
     if [ "$sharing" = 1 ]; then
-        progress "adopt-$version: accounts $first-$((first + accounts - 1)) of 0-$((ADOPT_ACCOUNTS - 1)) on API v$api (the other lane of ADOPT_API takes the others; they swap every UTC day)"
+        progress "adopt-$version: accounts $(adopt_accounts "$first" "$accounts") of 0-$((ADOPT_ACCOUNTS - 1)) on API v$api (the other lane of ADOPT_API takes the next ones of the day's window; ADOPT_RUN_ACCOUNTS)"
     else
         first=0
         accounts="$ADOPT_ACCOUNTS"
     fi
-    ROUNDTRIP_API_VERSION="$api" ROUNDTRIP_FIRST_ACCOUNT="$first" ROUNDTRIP_ACCOUNTS="$accounts" STAGE_API="$api" \
+    ROUNDTRIP_API_VERSION="$api" ROUNDTRIP_FIRST_ACCOUNT="$first" ROUNDTRIP_ACCOUNTS="$accounts" ROUNDTRIP_POOL="$ADOPT_ACCOUNTS" STAGE_API="$api" \
         run_stage "adopt-$version" bash "$ROOT/tests/adopt/run-roundtrip.sh" "$version"
 }
 
@@ -841,7 +873,11 @@ main() {
         if selected "units-$version" || { selected units && { [ "$QUICK" = 1 ] || [[ "$UNITS_VERSIONS" == *" $version "* ]] || ! selected pytest; }; }; then
             want_units=1
         elif selected units && selected pytest; then
-            progress "units-$version: not run; the pytest stage runs the same tests/unit with ansible-core $version (UNITS_VERSIONS)"
+            if [ "$version" = "$MAIN_VERSION" ]; then
+                progress "units-$version: not run; the pytest stage runs the same tests/unit with ansible-core $version (UNITS_VERSIONS)"
+            else
+                progress "units-$version: not run in a full run (UNITS_VERSIONS: the ends of the range); tests/run-tests.sh units-$version runs it"
+            fi
         fi
         if selected "integration-$version" || { selected integration && { [ "$QUICK" = 1 ] || [[ "$INTEGRATION_VERSIONS" == *" $version "* ]]; }; }; then
             want_integration=1

@@ -278,6 +278,8 @@ def main(argv=None):
     parser.add_argument('--accounts', type=int, default=10)
     parser.add_argument('--first-account', type=int, default=0,
                         help='number of the first account (accounts N.. of the same seed: tests/run-tests.sh splits them between two runs)')
+    parser.add_argument('--pool', type=int, default=0,
+                        help='account numbers wrap around at this many (0: no wrap): tests/run-tests.sh takes a daily window of the 10 accounts')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--size', choices=sorted(account_generator.SIZES), default='small')
     parser.add_argument('--jobs', type=int, default=2, help='accounts run at the same time')
@@ -285,6 +287,10 @@ def main(argv=None):
     parser.add_argument('--api-version', type=int, choices=(2, 3), default=2, help='the API version every step goes through')
     options = parser.parse_args(argv)
 
+    if options.pool and options.accounts > options.pool:
+        parser.error('--accounts %d is more than --pool %d' % (options.accounts, options.pool))
+    numbers = [number % options.pool if options.pool else number
+               for number in range(options.first_account, options.first_account + options.accounts)]
     work = tempfile.mkdtemp(prefix='runcloud-roundtrip-')
     started = time.monotonic()
     failures = []
@@ -293,7 +299,7 @@ def main(argv=None):
         collections = os.path.join(work, 'collections')
         accounts = [Account(index, options.seed * 1000 + index, options.size, work, os.path.abspath(options.ansible_bin), collections,
                             options.api_version)
-                    for index in range(options.first_account, options.first_account + options.accounts)]
+                    for index in numbers]
 
         def run(account):
             try:

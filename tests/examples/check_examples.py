@@ -89,6 +89,7 @@ EXAMPLES_V3 = {
 }
 
 
+@pytest.mark.v3_only
 @pytest.mark.parametrize('example', sorted(EXAMPLES_V3))
 def test_an_api_v3_example_runs_as_written_and_a_second_run_writes_nothing(simulator_v3, collections, tmp_path, example):
     simulator_v3.call('POST', '/seed', {'servers': 1, 'connected': True}, api=False)
@@ -110,6 +111,7 @@ def test_an_api_v3_example_runs_as_written_and_a_second_run_writes_nothing(simul
     assert simulator_v3.writes() == written, 'a second run wrote to the API'
 
 
+@pytest.mark.v2_setup
 @pytest.mark.parametrize('mistake, expected', [
     ('url-without-api-v2', 'check api_url: it is http://127.0.0.1:{port}, but the RunCloud API is under a path ending in /api/v2'),
     # API v3 takes only a workspace token (a JWT): the simulator's v2 token is refused there, with the three causes named.
@@ -136,6 +138,7 @@ def test_the_quick_start_with_a_set_up_mistake_says_what_to_check(simulator, col
         assert secret not in output
 
 
+@pytest.mark.v3_only
 def test_the_wordpress_example_removed_takes_its_files_backup_policy_and_keeps_its_databases(simulator_v3, collections, tmp_path):
     simulator_v3.call('POST', '/seed', {'servers': 1, 'connected': True}, api=False)
     playbook, workdir = EXAMPLES_V3['examples-wordpress'], str(tmp_path)
