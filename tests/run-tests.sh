@@ -726,7 +726,9 @@ run_lane() {
     beside_pid=$!
     if [ "$want_units" = 1 ]; then
         if has_unit_tests; then
-            STAGE_API="2+3" run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python" --venv
+            # In the lane's venv, which pins what ansible-test's units requirements name: a venv of
+            # ansible-test's own (--venv) would install them unpinned, cold, on every run.
+            STAGE_API="2+3" run_stage "units-$version" ansible_test "$venv" "$copy" units --python "$python"
         else
             run_stage "units-$version" stage_skip "no tests/unit/**/test_*.py"
         fi
