@@ -1,0 +1,245 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) runcloud.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The API v3 modules under the simulator's faults (an answer of 503, a write applied and its answer
+lost, an answer slower than the client's timeout whose write still lands, 429): where re-reading or
+retrying is safe the task succeeds, nothing is created twice, an action (push, restore, deploy, clone)
+is never sent twice, and a task whose outcome stays unknown fails saying that the write may have
+been applied and was not sent again.
+
+The modules run in this process against the simulator (tests/simulator), whose acknowledged writes
+land after a short delay. The client's first pauses (re-reads of an unknown outcome, landing waits,
+retry back-off) are shortened and its retry budget is a second, so that the tests stay quick."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import sys
+import time
+
+import pytest
+
+from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module, resource
+from ansible_collections.runcloud.cloud.plugins.modules import (atomic_deployment, atomic_project, backup, backup_restore, git, runcloud_hub,
+                                                                system_user, web_app_clone, wordpress, wordpress_staging)
+from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against, sim_control as control
+
+SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator')
+sys.path.insert(0, SIMULATOR_DIR)
+
+from runcloud_sim import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+# The client's first pause (seconds) before re-reading, waiting for a landing or retrying.
+FIRST_PAUSE = 0.05
+# How late an acknowledged write lands in the simulator (seconds): within the first re-reads.
+LAND_DELAY = 0.05
+# The client's timeout (seconds) under a slow answer, and how late that answer comes (its write lands then).
+SHORT_TIMEOUT = 0.5
+SLOW_MS = 700
+# The retry budget (seconds): re-reading an unknown outcome takes half of it at most.
+RETRY_BUDGET = 1
+
+SITE = dict(server='web-01', name='blog', domain_name='blog.example.com', system_user='app', site_title='Blog',
+            admin_username='editor', admin_password='admin-Secret-Faults', admin_email='editor@example.com',
+            database_name='blog_db', database_user='blog_user', database_password='db-Secret-Faults')
+HUB = dict(server='web-01', web_app='blog', cache_type='redis', cache_valid_minute=120)
+STAGING = dict(server='web-01', web_app='blog', url='staging.blog.example.com')
+POLICY = dict(server='web-01', web_app='app', database='app_db', name='app nightly', backup_type='incremental', format='tar.gz',
+              frequency='1 day', retention='1 month')
+CLONE = dict(server='web-01', web_app='app', name='app-copy', target_server='web-02', domain_name='copy.example.com', owner='app')
+PROJECT = dict(name='shop', server='web-01', web_app='app', symlinks=[dict(link_from='storage', link_to='shared/storage')])
+
+
+@pytest.fixture(scope='module', name='simulator')
+def fixture_simulator():
+    with Simulator(token='v2-token') as sim:
+        yield sim
+
+
+@pytest.fixture(name='sim')
+def fixture_sim(simulator, monkeypatch):
+    control(simulator, 'POST', '/reset')
+    control(simulator, 'POST', '/seed', {'servers': 2, 'fixtures': True, 'connected': True})
+    control(simulator, 'POST', '/v3', {'land_delay': 0})
+    monkeypatch.setattr(client_module, 'SETTLE_FIRST_PAUSE', FIRST_PAUSE)
+    monkeypatch.setattr(resource, 'LANDING_FIRST_PAUSE', FIRST_PAUSE)
+    original_init = client_module.RunCloudClient.__init__
+
+    def init_with_short_back_off(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.retry_policy.base_delay = FIRST_PAUSE
+
+    monkeypatch.setattr(client_module.RunCloudClient, '__init__', init_with_short_back_off)
+    yield simulator
+    control(simulator, 'DELETE', '/faults')
+
+
+def run(monkeypatch, sim, main, args, fault=None):
+    full = dict(api_retry_budget=RETRY_BUDGET, api_timeout=SHORT_TIMEOUT if fault and fault['action'] == 'delay' else 10)
+    full.update(args)
+    return run_module_against(monkeypatch, main, full, sim.url_v3, sim.token_v3)
+
+
+def ready(monkeypatch, sim, main, args):
+    """A task of the setup: it must succeed (no fault yet, writes land at once)."""
+    result = run(monkeypatch, sim, main, args)
+    assert not result['failed'], result
+    return result
+
+
+def start_faults(sim, method, path, action, **rule):
+    """From now on: the next matching request gets the fault; acknowledged writes land after LAND_DELAY."""
+    control(sim, 'POST', '/v3', {'land_delay': LAND_DELAY})
+    control(sim, 'DELETE', '/requests')
+    control(sim, 'POST', '/faults', {'rules': [dict(rule, method=method, path=path, action=action, count=1)]})
+
+
+def sent(sim, method, path):
+    """The requests of ``method`` to a path matching ``path`` the simulator received (faulted ones too)."""
+    return [entry for entry in control(sim, 'GET', '/requests')['requests']
+            if entry['method'] == method and re.search(path, entry['path'])]
+
+
+def settled(sim):
+    """Wait until every acknowledged write landed, then the simulator's state."""
+    deadline = time.monotonic() + 5
+    while control(sim, 'GET', '/v3')['pending_landings'] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return control(sim, 'GET', '/state')
+
+
+def server_named(state, name):
+    return next(server for server in state['servers'].values() if server['name'] == name)
+
+
+def apps_named(state, server, name):
+    return [app for app in server_named(state, server)['_webapps'].values() if app['name'] == name]
+
+
+# Faults after which the write was not applied (the answer says so, or says nothing was done).
+NOT_APPLIED = (
+    pytest.param(dict(action='status', status=503), id='503'),
+    pytest.param(dict(action='status', status=429, retry_after=0), id='429'),
+)
+# Faults after which the write was applied but its answer never arrived.
+APPLIED_ANSWER_LOST = (
+    pytest.param(dict(action='apply_and_drop'), id='applied-then-dropped'),
+    pytest.param(dict(action='delay', delay_ms=SLOW_MS), id='slower-than-the-timeout'),
+)
+ANY_FAULT = NOT_APPLIED + APPLIED_ANSWER_LOST
+
+
+def wordpress_site(monkeypatch, sim):
+    ready(monkeypatch, sim, wordpress.main, SITE)
+
+
+def atomic_project_of_app(monkeypatch, sim):
+    ready(monkeypatch, sim, system_user.main, dict(server='web-01', username='app', deployment_key=True))
+    ready(monkeypatch, sim, git.main, dict(server='web-01', web_app='app', provider='github', repository='acme/shop', branch='main'))
+    ready(monkeypatch, sim, atomic_project.main, PROJECT)
+
+
+def backup_policy_with_a_snapshot(monkeypatch, sim):
+    ready(monkeypatch, sim, backup.main, POLICY)
+    deadline = time.monotonic() + 5
+    while not any(policy['_snapshots'] for policy in settled(sim)['backups'].values()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def nothing(_monkeypatch, _sim):
+    pass
+
+
+def count_apps(server, name):
+    return lambda state: len(apps_named(state, server, name))
+
+
+def hub_installed(state):
+    return sum(1 for app in apps_named(state, 'web-01', 'blog') if app.get('_hub'))
+
+
+def staging_copies(state):
+    return len(server_named(state, 'web-01')['_webapps']) - 2
+
+
+def projects(state):
+    return len(state.get('atomic', {}))
+
+
+def symlinks(state):
+    return sum(len(project['_symlinks']) for project in state.get('atomic', {}).values())
+
+
+def backup_policies(state):
+    return len(state.get('backups', {}))
+
+
+def deployments(state):
+    return sum(len(project['_deployments']) for project in state.get('atomic', {}).values())
+
+
+class Write:
+    """One write of a module under a fault: how to get there, the task, the request, and what counts
+    the objects (or the actions) it makes in the simulator's state. ``resent`` - the write may be
+    sent again when re-reading did not show it (a create of an object with a unique name or parent,
+    whose second try is refused if the first one landed); otherwise an unknown outcome fails the task."""
+
+    def __init__(self, name, setup, main, args, method, path, count, resent=False):
+        self.name, self.setup, self.main, self.args = name, setup, main, args
+        self.method, self.path, self.count, self.resent = method, path, count, resent
+
+    def __repr__(self):
+        return self.name
+
+
+WRITES = [
+    Write('wordpress', nothing, wordpress.main, SITE, 'POST', r'/webapps/wordpress$', count_apps('web-01', 'blog')),
+    Write('runcloud_hub', wordpress_site, runcloud_hub.main, HUB, 'POST', r'/runcloudhub$', hub_installed),
+    Write('wordpress_staging', wordpress_site, wordpress_staging.main, STAGING, 'POST', r'/wordpress/staging$', staging_copies),
+    Write('backup', nothing, backup.main, POLICY, 'POST', r'^/backups$', backup_policies, resent=True),
+    Write('web_app_clone', nothing, web_app_clone.main, CLONE, 'POST', r'/clone$', count_apps('web-02', 'app-copy')),
+    Write('atomic_project', lambda monkeypatch, sim: (
+        ready(monkeypatch, sim, system_user.main, dict(server='web-01', username='app', deployment_key=True)),
+        ready(monkeypatch, sim, git.main, dict(server='web-01', web_app='app', provider='github', repository='acme/shop', branch='main'))),
+        atomic_project.main, PROJECT, 'POST', r'^/atomic$', projects, resent=True),
+    Write('atomic_project symlink', atomic_project_of_app, atomic_project.main,
+          dict(PROJECT, symlinks=PROJECT['symlinks'] + [dict(link_from='.env', link_to='shared/.env', type='config', content='APP_KEY=x')]),
+          'POST', r'/symlinks$', symlinks, resent=True),
+]
+
+
+@pytest.mark.parametrize('fault', ANY_FAULT)
+@pytest.mark.parametrize('write', WRITES, ids=repr)
+def test_a_create_under_a_fault_makes_one_object_or_says_it_may_exist(monkeypatch, sim, write, fault):
+    write.setup(monkeypatch, sim)
+    before = write.count(settled(sim))
+    start_faults(sim, write.method, write.path, **fault)
+    result = run(monkeypatch, sim, write.main, write.args, fault)
+    tries = len(sent(sim, write.method, write.path))
+    made = write.count(settled(sim)) - before
+    if fault['action'] == 'status' and fault['status'] == 429:
+        # Refused, so not applied: sent again once the pause passed.
+        assert not result['failed'], result
+        assert result['changed'] and tries == 2 and made == 1
+    elif fault['action'] == 'status' and write.resent:
+        # Not shown by re-reading: sent again, and a second object is refused by the API.
+        assert not result['failed'], result
+        assert result['changed'] and tries == 2 and made == 1
+    elif fault['action'] == 'status':
+        # A 503 may or may not have been applied: never sent again, and the task says so.
+        assert result['failed'] and result['changed'] and 'not sent again' in result['msg'], result
+        assert tries == 1 and made == 0
+    else:
+        # Applied, its answer lost: re-reading finds it, and it is not sent again.
+        assert not result['failed'], result
+        assert result['changed'] and tries == 1 and made == 1
+    assert 'Secret-Faults' not in str(result) and 'APP_KEY' not in str(result)
+    # Whatever happened, the next run converges without a second object.
+    control(sim, 'DELETE', '/requests')
+    again = run(monkeypatch, sim, write.main, write.args)
+    assert not again['failed'], again
+    assert write.count(settled(sim)) - before == 1
