@@ -40,7 +40,8 @@ LAND_DELAY = 0.05
 # The client's timeout (seconds) under a slow answer, and how late that answer comes (its write lands then).
 SHORT_TIMEOUT = 0.5
 SLOW_MS = 700
-# The retry budget (seconds): re-reading an unknown outcome takes half of it at most.
+# The retry budget (seconds) under a slow answer, twice that of the other faults: re-reading an unknown
+# outcome takes half of it at most.
 RETRY_BUDGET = 1
 
 SITE = dict(server='web-01', name='blog', domain_name='blog.example.com', system_user='app', site_title='Blog',
@@ -79,7 +80,8 @@ def fixture_sim(simulator, monkeypatch):
 
 
 def run(monkeypatch, sim, main, args, fault=None):
-    full = dict(api_retry_budget=RETRY_BUDGET, api_timeout=SHORT_TIMEOUT if fault and fault['action'] == 'delay' else 10)
+    slow = fault is not None and fault['action'] == 'delay'
+    full = dict(api_retry_budget=RETRY_BUDGET if slow else RETRY_BUDGET / 2.0, api_timeout=SHORT_TIMEOUT if slow else 10)
     full.update(args)
     return run_module_against(monkeypatch, main, full, sim.url_v3, sim.token_v3)
 
@@ -92,10 +94,18 @@ def ready(monkeypatch, sim, main, args):
 
 
 def start_faults(sim, method, path, action, **rule):
-    """From now on: the next matching request gets the fault; acknowledged writes land after LAND_DELAY."""
+    """From now on: the next matching request gets the fault; acknowledged writes land after LAND_DELAY.
+    Returns when the faults started (``finished``)."""
     control(sim, 'POST', '/v3', {'land_delay': LAND_DELAY})
     control(sim, 'DELETE', '/requests')
     control(sim, 'POST', '/faults', {'rules': [dict(rule, method=method, path=path, action=action, count=1)]})
+    return time.monotonic()
+
+
+def finished(started, fault):
+    """After a slow answer, wait until the simulator sent it anyway (the client gave up on it): it logs it then."""
+    if fault['action'] == 'delay':
+        time.sleep(max(0.0, started + SLOW_MS / 1000.0 + 0.1 - time.monotonic()))
 
 
 def sent(sim, method, path):
@@ -217,8 +227,9 @@ WRITES = [
 def test_a_create_under_a_fault_makes_one_object_or_says_it_may_exist(monkeypatch, sim, write, fault):
     write.setup(monkeypatch, sim)
     before = write.count(settled(sim))
-    start_faults(sim, write.method, write.path, **fault)
+    started = start_faults(sim, write.method, write.path, **fault)
     result = run(monkeypatch, sim, write.main, write.args, fault)
+    finished(started, fault)
     tries = len(sent(sim, write.method, write.path))
     made = write.count(settled(sim)) - before
     if fault['action'] == 'status' and fault['status'] == 429:
@@ -243,3 +254,62 @@ def test_a_create_under_a_fault_makes_one_object_or_says_it_may_exist(monkeypatc
     again = run(monkeypatch, sim, write.main, write.args)
     assert not again['failed'], again
     assert write.count(settled(sim)) - before == 1
+
+
+def staging_copy(monkeypatch, sim):
+    wordpress_site(monkeypatch, sim)
+    ready(monkeypatch, sim, wordpress_staging.main, STAGING)
+
+
+class Action:
+    """An action (a push, a restore, a release) under a fault. ``found_again`` - what it started can be
+    read (a release shows in the deployments): a lost answer is recovered by reading it; otherwise
+    the task fails, saying the action may have started."""
+
+    def __init__(self, name, setup, main, args, method, path, found_again=False, says=''):
+        self.name, self.setup, self.main, self.args = name, setup, main, args
+        self.method, self.path, self.found_again, self.says = method, path, found_again, says
+
+    def __repr__(self):
+        return self.name
+
+
+ACTIONS = [
+    Action('wordpress_staging push', staging_copy, wordpress_staging.main, dict(STAGING, push=True), 'PATCH', r'/wordpress/staging/push$',
+           says='may have been applied'),
+    Action('backup_restore', backup_policy_with_a_snapshot, backup_restore.main, dict(server='web-01', web_app='app'), 'POST', r'/restore$',
+           says='The restore may have started'),
+    Action('atomic_deployment', atomic_project_of_app, atomic_deployment.main, dict(project='shop'), 'PUT', r'/forcedeploy$',
+           found_again=True, says='a second one would be a second release'),
+]
+
+
+@pytest.mark.parametrize('fault', ANY_FAULT)
+@pytest.mark.parametrize('action', ACTIONS, ids=repr)
+def test_an_action_under_a_fault_is_never_sent_twice(monkeypatch, sim, action, fault):
+    action.setup(monkeypatch, sim)
+    before = deployments(settled(sim))
+    started = start_faults(sim, action.method, action.path, **fault)
+    result = run(monkeypatch, sim, action.main, action.args, fault)
+    finished(started, fault)
+    tries = len(sent(sim, action.method, action.path))
+    released = deployments(settled(sim)) - before
+    if fault['action'] == 'status' and fault['status'] == 429:
+        # Refused, so not started: sent again once the pause passed.
+        assert not result['failed'], result
+        assert result['changed'] and tries == 2
+    elif not action.found_again:
+        # Whether it started is unknown and cannot be read: the task fails and says so.
+        assert result['failed'] and result['changed'] and action.says in result['msg'], result
+        assert tries == 1
+    elif fault['action'] == 'status':
+        # A 503 that started nothing: the re-read finds no new release, and none is started blindly.
+        assert result['failed'] and result['changed'] and action.says in result['msg'], result
+        assert tries == 1 and released == 0
+    else:
+        # Started, its answer lost: the re-read finds the release, which is followed to its end.
+        assert not result['failed'], result
+        assert result['changed'] and tries == 1 and released == 1
+        assert result['deployment']['status'] == 'COMPLETED'
+    if action.found_again:
+        assert released == (0 if fault['action'] == 'status' and fault['status'] != 429 else 1)
