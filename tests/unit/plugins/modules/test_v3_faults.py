@@ -19,9 +19,11 @@ __metaclass__ = type
 import os
 import re
 import sys
+import threading
 import time
 
 import pytest
+import requests
 
 from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module, resource
 from ansible_collections.runcloud.cloud.plugins.modules import (atomic_deployment, atomic_project, backup, backup_restore, git, runcloud_hub,
@@ -313,3 +315,56 @@ def test_an_action_under_a_fault_is_never_sent_twice(monkeypatch, sim, action, f
         assert result['deployment']['status'] == 'COMPLETED'
     if action.found_again:
         assert released == (0 if fault['action'] == 'status' and fault['status'] != 429 else 1)
+
+
+# -- concurrent runs -----------------------------------------------------------------------------
+
+
+def create_meanwhile(sim, path, body):
+    """Another run's create of the same object, sent while this run's create is held by the simulator
+    (a delay fault): it lands first. Returns the thread; join it."""
+    def other_run():
+        deadline = time.monotonic() + 5
+        while control(sim, 'GET', '/faults')['rules'] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        answer = requests.post(sim.url_v3 + path, json=body, headers={'Authorization': 'Bearer ' + sim.token_v3}, timeout=10)
+        assert answer.status_code == 200, answer.text
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    return thread
+
+
+def other_project(state):
+    return '/atomic', {'name': 'shop', 'webApplication': apps_named(state, 'web-01', 'app')[0]['id']}
+
+
+def other_policy(state):
+    database = next(item for item in server_named(state, 'web-01')['_databases'].values() if item['name'] == 'app_db')
+    return '/backups', {'name': 'app nightly', 'webApplicationId': apps_named(state, 'web-01', 'app')[0]['id'], 'databaseId': database['id'],
+                        'storage': 'runcloud', 'backupType': 'incremental', 'frequency': '1 day', 'retention': '1 month'}
+
+
+def other_site(state):
+    server = server_named(state, 'web-01')
+    owner = next(user['id'] for user in server['_users'].values() if user['username'] == 'app')
+    return '/servers/%s/webapps/wordpress' % server['id'], {
+        'name': 'blog', 'domainName': 'blog.example.com', 'user': owner, 'phpVersion': 'php83rc', 'stack': 'hybrid', 'siteTitle': 'Blog',
+        'adminUsername': 'editor', 'password': 'admin-Secret-Faults', 'adminEmail': 'editor@example.com', 'dbName': 'blog_db',
+        'dbUser': 'blog_user', 'dbPassword': 'db-Secret-Faults'}
+
+
+@pytest.mark.parametrize('name, other_create', [('atomic_project', other_project), ('backup', other_policy), ('wordpress', other_site)])
+def test_an_object_another_run_created_meanwhile_is_found_not_failed_nor_made_twice(monkeypatch, sim, name, other_create):
+    write = next(write for write in WRITES if write.name == name)
+    write.setup(monkeypatch, sim)
+    before = write.count(settled(sim))
+    path, body = other_create(settled(sim))
+    start_faults(sim, write.method, write.path, 'delay', delay_ms=300)
+    other = create_meanwhile(sim, path, body)
+    result = run(monkeypatch, sim, write.main, write.args)
+    other.join()
+    assert not result['failed'], result
+    assert write.count(settled(sim)) - before == 1
+    # This run's create was refused: the other run's object is the one converged.
+    assert [entry['status'] for entry in sent(sim, write.method, write.path)] == [200, 422]
