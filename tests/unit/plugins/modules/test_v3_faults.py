@@ -26,8 +26,9 @@ import pytest
 import requests
 
 from ansible_collections.runcloud.cloud.plugins.module_utils import client as client_module, resource
-from ansible_collections.runcloud.cloud.plugins.modules import (atomic_deployment, atomic_project, backup, backup_restore, git, runcloud_hub,
-                                                                system_user, web_app_clone, wordpress, wordpress_staging)
+from ansible_collections.runcloud.cloud.plugins.modules import (atomic_deployment, atomic_project, atomic_project_info, backup, backup_restore,
+                                                                git, runcloud_hub, ssh_config, system_user, web_app_clone, wordpress,
+                                                                wordpress_settings, wordpress_staging)
 from ansible_collections.runcloud.cloud.tests.unit.module_runner import run_module_against, sim_control as control
 
 SIMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator')
@@ -368,3 +369,47 @@ def test_an_object_another_run_created_meanwhile_is_found_not_failed_nor_made_tw
     assert write.count(settled(sim)) - before == 1
     # This run's create was refused: the other run's object is the one converged.
     assert [entry['status'] for entry in sent(sim, write.method, write.path)] == [200, 422]
+
+
+# -- idempotent updates and reads ------------------------------------------------------------------
+
+
+UPDATES = [
+    pytest.param(wordpress_site, wordpress_settings.main, dict(server='web-01', web_app='blog', disable_wp_cron=True, wp_debug=True),
+                 'PATCH', r'/wordpress/config$', id='wordpress_settings'),
+    pytest.param(nothing, ssh_config.main, dict(server='web-01', passwordless_login=False, use_dns=True), 'PATCH', r'/ssh/config$',
+                 id='ssh_config'),
+]
+
+
+@pytest.mark.parametrize('fault', ANY_FAULT)
+@pytest.mark.parametrize('setup, main, args, method, path', UPDATES)
+def test_an_idempotent_update_under_a_fault_is_sent_again_and_converges(monkeypatch, sim, setup, main, args, method, path, fault):
+    setup(monkeypatch, sim)
+    started = start_faults(sim, method, path, **fault)
+    result = run(monkeypatch, sim, main, args, fault)
+    finished(started, fault)
+    assert not result['failed'], result
+    assert result['changed'] and len(sent(sim, method, path)) == 2
+    settled(sim)
+    control(sim, 'DELETE', '/requests')
+    again = run(monkeypatch, sim, main, args)
+    assert not again['failed'] and again['changed'] is False, again
+    assert [entry for entry in control(sim, 'GET', '/requests')['requests'] if entry['method'] != 'GET'] == []
+
+
+@pytest.mark.parametrize('fault', [pytest.param(dict(action='status', status=503), id='503'), pytest.param(dict(action='drop'), id='dropped'),
+                                   pytest.param(dict(action='delay', delay_ms=SLOW_MS), id='slower-than-the-timeout')])
+def test_reads_under_a_fault_are_sent_again(monkeypatch, sim, fault):
+    atomic_project_of_app(monkeypatch, sim)
+    # The landing wait of a release, and the project's members an info task reads.
+    started = start_faults(sim, 'GET', r'^/atomic/\d+/deployments', **fault)
+    released = run(monkeypatch, sim, atomic_deployment.main, dict(project='shop'), fault)
+    finished(started, fault)
+    assert not released['failed'], released
+    assert released['deployed'] and len(sent(sim, 'PUT', r'/forcedeploy$')) == 1
+    start_faults(sim, 'GET', r'^/atomic/\d+/symlinks$', **fault)
+    info = run(monkeypatch, sim, atomic_project_info.main, dict(name='shop', deployments=True), fault)
+    assert not info['failed'], info
+    [project] = info['atomic_projects']
+    assert [link['link_from'] for link in project['symlinks']] == ['storage'] and len(project['deployments']) == 1
