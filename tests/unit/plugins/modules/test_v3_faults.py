@@ -355,7 +355,14 @@ def other_site(state):
         'dbUser': 'blog_user', 'dbPassword': 'db-Secret-Faults'}
 
 
-@pytest.mark.parametrize('name, other_create', [('atomic_project', other_project), ('backup', other_policy), ('wordpress', other_site)])
+def other_hub(state):
+    server = server_named(state, 'web-01')
+    return '/servers/%s/webapps/%s/runcloudhub' % (server['id'], apps_named(state, 'web-01', 'blog')[0]['id']), {
+        'cacheType': 'redis', 'cacheValidMinute': 120}
+
+
+@pytest.mark.parametrize('name, other_create', [('atomic_project', other_project), ('backup', other_policy), ('wordpress', other_site),
+                                                ('runcloud_hub', other_hub)])
 def test_an_object_another_run_created_meanwhile_is_found_not_failed_nor_made_twice(monkeypatch, sim, name, other_create):
     write = next(write for write in WRITES if write.name == name)
     write.setup(monkeypatch, sim)
