@@ -504,8 +504,9 @@ class ResourceModule(RunCloudModule):
             if created is None:
                 raise
             if not error.after_uncertain and not self.replacing:
-                # Made by the other run, not by this one: converged like a resource found.
-                self.changed = False
+                # Made by the other run, not by this one (the refused create changed nothing): converged
+                # like a resource found.
+                self.changed = self.client.wrote
                 return self.converge_existing(created)
         except RunCloudError as error:
             if error.maybe_applied and not self.resend_uncertain_create:
