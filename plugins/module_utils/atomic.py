@@ -24,6 +24,15 @@ UNKNOWN_OUTCOME = 'unknown'
 _SUCCESS_WORDS = ('COMPLETE', 'SUCCESS', 'SUCCEED', 'DONE', 'DEPLOYED', 'LIVE', 'ACTIVE', 'FINISHED')
 _FAILURE_WORDS = ('FAIL', 'ERROR', 'CANCEL', 'ABORT')
 COMMIT = re.compile(r'^[0-9a-fA-F]{7,64}$')
+# A project's pull keys (whoever has them can trigger deployments) and a config symlink's content and
+# secret key: secrets, never in a result, a diff or an export, whatever the API answers.
+PROJECT_SECRET_FIELDS = ('pullKey1', 'pullKey2')
+SYMLINK_SECRET_FIELDS = ('content', 'secretKey')
+
+
+def without(item, fields):
+    """A copy of the dict ``item`` without the keys ``fields`` (secrets)."""
+    return dict((key, value) for key, value in item.items() if key not in fields)
 
 
 def outcome(deployment):

@@ -34,17 +34,19 @@ def git_webhook_url(api_url, web_app):
     return '%s://%s/webhooks/git/%s/%s' % (parts.scheme, parts.netloc, web_app['pullKey1'], web_app['pullKey2'])
 
 
-def read_resources(client, list_path, item_id=None, field='name', value=None, search=None, description='resource'):
+def read_resources(client, list_path, item_id=None, field='name', value=None, search=None, description='resource',
+                   searchable=True):
     """The matching resources of ``list_path`` as a list: the one with ``item_id`` (read at
     ``list_path/<id>``), the one whose ``field`` is ``value`` exactly, or every item (narrowed by the API's ``search`` when given). Nothing found is an empty
-    list, not an error: an info module reports what exists."""
+    list, not an error: an info module reports what exists. Without ``searchable`` (a list whose search
+    is not documented) a name is looked for in the whole list."""
     if item_id is not None:
         try:
             return [client.get('%s/%d' % (list_path, int(item_id)))]
         except NotFoundError:
             return []
     if value is not None:
-        item = client.find_by_field(list_path, value, field, description=description)
+        item = client.find_by_field(list_path, value, field, description=description, searchable=searchable)
         return [item] if item is not None else []
     params = {'search': search} if search else None
     return client.list_all(list_path, params=params)

@@ -498,10 +498,16 @@ class ResourceModule(RunCloudModule):
             created = self.client.post(self.path(self.create_path or self.list_path or self.singleton_path), body,
                                        on_uncertain=self.find_created, resend_unconfirmed=self.resend_uncertain_create)
         except ValidationError as error:
-            # A first try that landed late makes the resend fail ("already taken"): what matters is the state.
-            created = self.find_created() if error.after_uncertain else None
+            # A first try that landed late makes the resend fail ("already taken"), and so does a run beside
+            # this one that created the resource since this one found it absent: what matters is the state.
+            created = self.find_created()
             if created is None:
                 raise
+            if not error.after_uncertain and not self.replacing:
+                # Made by the other run, not by this one (the refused create changed nothing): converged
+                # like a resource found.
+                self.changed = self.client.wrote
+                return self.converge_existing(created)
         except RunCloudError as error:
             if error.maybe_applied and not self.resend_uncertain_create:
                 self.fail('%s; %s' % (error, self.uncertain_create_hint()), **error.to_dict())

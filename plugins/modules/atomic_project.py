@@ -214,6 +214,7 @@ resolved:
   elements: dict
 '''
 
+from ansible_collections.runcloud.cloud.plugins.module_utils import atomic
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import V3_ONLY, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
 from ansible_collections.runcloud.cloud.plugins.module_utils.module import SERVER, WEB_APP, is_id
@@ -234,7 +235,7 @@ class AtomicProjectModule(ResourceModule):
     # Whether the list endpoint searches is not documented: the whole list is read.
     searchable = False
     required_for_create = ('server', 'web_app')
-    hidden_fields = ('pullKey1', 'pullKey2')
+    hidden_fields = atomic.PROJECT_SECRET_FIELDS
     fields = (
         Field('name'),
         Field('auto_deploy', kind='bool'),
@@ -336,14 +337,15 @@ class AtomicProjectModule(ResourceModule):
         return True if any(app.get('id') == ident for app in self.read_members(project, WEB_APPS)) else None
 
     def converge_symlinks(self, project):
-        current = self.read_members(project, SYMLINKS)
+        # Whatever the API may answer, a config file's content and secret key are never shown.
+        current = [atomic.without(link, atomic.SYMLINK_SECRET_FIELDS) for link in self.read_members(project, SYMLINKS)]
         by_source = dict((link.get('linkFrom'), link) for link in current)
         self.members_before['symlinks'] = current
         after, created = [], []
         for wanted in self.params['symlinks']:
             existing = by_source.get(wanted['link_from'])
             body = self.symlink_changes(wanted, existing)
-            shown = dict(existing or {}, **dict((key, value) for key, value in body.items() if key not in ('content', 'secretKey')))
+            shown = dict(existing or {}, **dict((key, value) for key, value in body.items() if key not in atomic.SYMLINK_SECRET_FIELDS))
             if 'webApplications' in shown:
                 shown['assignedWebApplicationIds'] = shown.pop('webApplications')
             after.append(shown)

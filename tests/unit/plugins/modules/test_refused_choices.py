@@ -72,6 +72,8 @@ def test_a_refused_collation_shows_the_closest_accepted_ones_first(monkeypatch):
         absence_proof('/servers/3/databases'),
         Exchange('POST', '/servers/3/databases', refused('collation', 'The selected collation is invalid.'),
                  body={'name': 'shop', 'collation': 'utf8mb4_unicod_ci'}),
+        # Not made by a run beside this one meanwhile: the refusal stands.
+        absence_proof('/servers/3/databases'),
         Exchange('GET', '/static/databases/collations', answer(200, collations)),
     ])
     assert result['failed'] is True
@@ -86,6 +88,8 @@ def test_an_unreadable_list_leaves_the_api_message_alone(monkeypatch):
         absence_proof('/servers/3/databases'),
         Exchange('POST', '/servers/3/databases', refused('collation', 'The selected collation is invalid.'),
                  body={'name': 'shop', 'collation': 'klingon_ci'}),
+        # Not made by a run beside this one meanwhile: the refusal stands.
+        absence_proof('/servers/3/databases'),
         Exchange('GET', '/static/databases/collations', answer(500, {'message': 'Server Error'})),
     ])
     assert result['failed'] is True

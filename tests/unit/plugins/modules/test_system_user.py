@@ -113,11 +113,27 @@ def test_api_validation_error_is_reported_with_fields_and_without_the_token(monk
         Exchange('GET', '/servers/3/users', listing()),
         absence_proof('/servers/3/users'),
         Exchange('POST', '/servers/3/users', answer(422, body)),
+        # A refused create re-reads the list: a run beside this one may have made the user meanwhile.
+        absence_proof('/servers/3/users'),
     ])
     assert result['failed'] is True
     assert result['status'] == 422 and result['method'] == 'POST' and result['path'] == '/servers/3/users'
     assert result['field_errors'] == body['errors']
     assert 'unit-test-token' not in repr(result)
+
+
+def test_a_user_another_run_created_meanwhile_is_converged_not_failed(monkeypatch):
+    taken = {'message': 'The given data was invalid.', 'errors': {'username': ['The username has already been taken.']}}
+    result, session = run_module(monkeypatch, system_user.main, dict(server=3, username='shop'), [
+        Exchange('GET', '/servers/3/users', listing(), query={'search': 'shop'}),
+        absence_proof('/servers/3/users'),
+        Exchange('POST', '/servers/3/users', answer(422, taken)),
+        absence_proof('/servers/3/users', USER),
+    ])
+    assert not result['failed'], result
+    # The other run made it, as this task wants it: this run changed nothing.
+    assert result['changed'] is False and result['system_user']['id'] == 7
+    session.assert_done()
 
 
 def test_lost_post_answer_is_resolved_by_reading_the_state(monkeypatch):
