@@ -79,10 +79,10 @@ SANITY_VERSIONS=" 2.16 2.22 "
 # cold install too (cold, pylint alone costs about 85 CPU seconds of the 200 of sanity-2.22).
 SANITY_LINTERS_VERSION="2.22"
 SANITY_LINTER_TESTS="pylint pep8 yamllint changelog"
-# ansible-test units on both ends of the supported range in a full run; the pytest stage runs the same
-# tests/unit with the main venv (ansible-core 2.19). `tests/run-tests.sh units-2.21` (or `units`
-# alone) runs the other versions; quick mode runs the main one. (units-2.21 in every full run cost 75
-# CPU seconds and the set-up of a lane of its own, for an ansible-core between two that are tested.)
+# ansible-test units on both ends of the supported range in a full run (the pytest stage then leaves
+# tests/unit to them: PYTEST_LEFT_TO_LANES). `tests/run-tests.sh units-2.19` (or `units` alone) runs the
+# other versions; quick mode runs the main one. (units-2.21 in every full run cost 75 CPU seconds and
+# the set-up of a lane of its own, for an ansible-core between two that are tested.)
 UNITS_VERSIONS=" 2.16 2.22 "
 # Integration costs ~0.5 s per module task per version in module processes (a target about twice its
 # time in the controller's process) and 1.6 times as much CPU on 2.22 as on 2.16; to keep the full run
@@ -102,8 +102,9 @@ UNITS_VERSIONS=" 2.16 2.22 "
 INTEGRATION_VERSIONS=" 2.16 2.22 "
 PATH_SPLIT_VERSIONS=("2.16|0" "2.22|1")
 EVERY_LANE_TARGETS=" execution_paths "
-# The inventory golden tests run ansible-inventory of the venv they run in; the final pytest covers
-# the main version, this stage the ends of the range.
+# The inventory golden tests run ansible-inventory of the venv they run in: this stage runs them on the
+# ends of the range (the pytest stage then leaves them out; `tests/run-tests.sh pytest` alone runs them
+# with the main version).
 INVENTORY_VERSIONS=" 2.16 2.22 "
 # The export round trip (~0.5 s per module task) on both ends of the range, on API v2 with the oldest
 # and on API v3 with the newest (ADOPT_API: VERSION|API|POSITION; another version: v2). When both run,
@@ -662,11 +663,18 @@ run_registered_stage() {
     done
 }
 
-# pytest_stage : plain pytest over tests/ with the main venv.
+# pytest_stage : plain pytest over tests/ with the main venv, but for what the run's ansible-core
+# lanes run already (PYTEST_LEFT_TO_LANES: tests/unit when a lane runs units, tests/inventory when
+# one runs the inventory stage); alone (`tests/run-tests.sh pytest`) over all of tests/.
+PYTEST_LEFT_TO_LANES=()
 pytest_stage() {
-    local rc
+    local rc path ignores=()
     rc_ensure_main_venv "$ROOT" || return 1
-    "$ROOT/.venv/bin/python" -m pytest tests
+    for path in "${PYTEST_LEFT_TO_LANES[@]}"; do
+        echo "pytest: $path runs in the ansible-core lanes of this run, not here"
+        ignores+=("--ignore=$path")
+    done
+    "$ROOT/.venv/bin/python" -m pytest "${ignores[@]}" tests
     rc=$?
     if [ "$rc" -eq 5 ]; then
         # pytest collected nothing: fine only if an earlier stage ran tests.
@@ -875,11 +883,7 @@ main() {
         if selected "units-$version" || { selected units && { [ "$QUICK" = 1 ] || [[ "$UNITS_VERSIONS" == *" $version "* ]] || ! selected pytest; }; }; then
             want_units=1
         elif selected units && selected pytest; then
-            if [ "$version" = "$MAIN_VERSION" ]; then
-                progress "units-$version: not run; the pytest stage runs the same tests/unit with ansible-core $version (UNITS_VERSIONS)"
-            else
-                progress "units-$version: not run in a full run (UNITS_VERSIONS: the ends of the range); tests/run-tests.sh units-$version runs it"
-            fi
+            progress "units-$version: not run in a full run (UNITS_VERSIONS: the ends of the range); tests/run-tests.sh units-$version runs it"
         fi
         if selected "integration-$version" || { selected integration && { [ "$QUICK" = 1 ] || [[ "$INTEGRATION_VERSIONS" == *" $version "* ]]; }; }; then
             want_integration=1
@@ -889,6 +893,12 @@ main() {
         fi
         [ $((want_sanity + want_units + want_integration + want_inventory)) -gt 0 ] || wants_adopt "$version" || continue
         lanes+=("$version|$python|$venv|$req|$want_sanity|$want_units|$want_integration|$want_inventory")
+        if [ "$want_units" = 1 ] && [[ " ${PYTEST_LEFT_TO_LANES[*]} " != *" tests/unit "* ]]; then
+            PYTEST_LEFT_TO_LANES+=(tests/unit)
+        fi
+        if [ "$want_inventory" = 1 ] && [[ " ${PYTEST_LEFT_TO_LANES[*]} " != *" tests/inventory "* ]]; then
+            PYTEST_LEFT_TO_LANES+=(tests/inventory)
+        fi
     done
 
     for row in "${STAGES[@]}"; do
