@@ -123,18 +123,27 @@ def test_galaxy_importer_output_decides_its_verdict(tmp_path):
         'clean|after|-|-|galaxy_importer_verdict tests/clean.log',
         'lint-timeout|after|-|-|galaxy_importer_verdict tests/timeout.log',
         'lint-missing|after|-|-|galaxy_importer_verdict tests/missing.log',
+        'lint-cut|after|-|-|galaxy_importer_verdict tests/cut.log',
+        'no-lint|after|-|-|galaxy_importer_verdict tests/no-lint.log',
+        'cut|after|-|-|galaxy_importer_verdict tests/import-cut.log',
     ])
     complete = 'Linting collection via ansible-lint 26.10.1...\n...ansible-lint run complete\nImporter processing completed successfully\n'
     (root / 'tests' / 'clean.log').write_text(complete)
     (root / 'tests' / 'timeout.log').write_text('ERROR: Timeout on call to ansible-lint\n' + complete)
     (root / 'tests' / 'missing.log').write_text('WARNING: ansible-lint not found, skipping lint of collection\n'
                                                 'Importer processing completed successfully\n')
-    out = run(root, 'clean', 'lint-timeout', 'lint-missing').stdout
+    (root / 'tests' / 'cut.log').write_text('Linting collection via ansible-lint 26.10.1...\nImporter processing completed successfully\n')
+    # The stage's own configuration: no lint (tests/galaxy-importer.cfg); the import must still end.
+    (root / 'tests' / 'no-lint.log').write_text('Loading role php_site\nImporter processing completed successfully\n')
+    (root / 'tests' / 'import-cut.log').write_text('Loading role php_site\n')
+    out = run(root, 'clean', 'lint-timeout', 'lint-missing', 'lint-cut', 'no-lint', 'cut').stdout
     assert re.search(r'^  clean +- +- +\d+s +\d+s  passed$', out, re.MULTILINE), out
-    assert re.search(r'^  lint-timeout .*FAILED', out, re.MULTILINE), out
-    assert re.search(r'^  lint-missing .*FAILED', out, re.MULTILINE), out
+    assert re.search(r'^  no-lint +- +- +\d+s +\d+s  passed$', out, re.MULTILINE), out
+    for failed in ('lint-timeout', 'lint-missing', 'lint-cut', 'cut'):
+        assert re.search(r'^  %s .*FAILED' % failed, out, re.MULTILINE), out
     assert 'ERROR: Timeout on call to ansible-lint' in out
     assert "lacks '...ansible-lint run complete'" in out
+    assert "lacks 'Importer processing completed successfully'" in out
 
 
 def test_no_selected_stage_ran_fails(repo):
