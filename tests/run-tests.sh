@@ -140,7 +140,7 @@ STAGES=(
     "awx|side2|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
     "galaxy-importer|side2|tests/requirements-docs.txt|-|galaxy_importer"
     "docs|side2|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
-    "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3 --without v2_setup"
+    "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3 --without v2_setup --daily-half"
     "pytest|side2|tests/requirements.txt|2+3|pytest_stage"
 )
 

@@ -7,7 +7,10 @@
 # Some tests run against one API version whatever --api says (pytest markers v3_only and v2_setup, see
 # pytest.ini); --without MARKER leaves them out, so that a full run has each of them once.
 #
-#   tests/examples/run-examples.sh [--core 2.22] [--api 3] [--without v3_only] [pytest args, e.g. -k laravel]
+# --daily-half runs the playbooks of examples/ and half of the README examples, the other half on the
+# next UTC day (RUNCLOUD_TEST_DATE=YYYY-MM-DD another day's): the examples-2.22 stage on API v3.
+#
+#   tests/examples/run-examples.sh [--core 2.22] [--api 3] [--without v3_only] [--daily-half] [pytest args, e.g. -k laravel]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -32,6 +35,12 @@ while [ "${1:-}" = --without ]; do
     case "${2:-}" in v3_only|v2_setup) without+=("not $2") ;; *) rc_die "--without takes v3_only or v2_setup, not '${2:-}'" ;; esac
     shift 2
 done
+if [ "${1:-}" = --daily-half ]; then
+    shift
+    RUNCLOUD_EXAMPLES_HALF=$(( $(date -u -d "${RUNCLOUD_TEST_DATE:-now}" +%s) / 86400 % 2 ))
+    export RUNCLOUD_EXAMPLES_HALF
+    rc_log "the examples/ playbooks and half $RUNCLOUD_EXAMPLES_HALF of the README examples (the other half on the next UTC day)"
+fi
 selection=()
 if [ "${#without[@]}" -gt 0 ]; then
     joined="$(printf ' and %s' "${without[@]}")"
