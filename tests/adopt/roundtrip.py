@@ -238,7 +238,11 @@ class Account:
         rng = random.Random(self.seed * 7919)
         client = self.client()
         servers = client.list_all('servers')
-        apps = [(server, app) for server in servers for app in client.list_all('servers/%d/webapps' % server['id'])]
+        # The panel changes are made to what the php_site and laravel_app roles manage (a wordpress_site entry
+        # has no memory limit or alias of its own): not to a WordPress site of the export, nor its staging copy.
+        wordpress = self.exported_wordpress_sites()
+        apps = [(server, app) for server in servers for app in client.list_all('servers/%d/webapps' % server['id'])
+                if (server['id'], app['id']) not in wordpress]
         server, app = rng.choice(apps)
         client.patch('servers/%d/webapps/%d/settings/fpmnginx' % (server['id'], app['id']), {'memoryLimit': 999})
         expected = [(server['name'], 'runcloud.cloud.web_app', app['name'])]
@@ -254,6 +258,22 @@ class Account:
         client.post('servers/%d/cronjobs' % server['id'], job)
         expected.append((server['name'], 'runcloud.cloud.cron_job', label))
         return sorted(expected)
+
+    def exported_wordpress_sites(self):
+        """(server id, web app id) of the WordPress sites the export wrote as wordpress_site entries, and of their staging copies."""
+        import yaml
+        names = set()
+        for path, text in self.exported.items():
+            if path.startswith('host_vars/'):
+                names.update(entry['name'] for entry in (yaml.safe_load(text) or {}).get('wordpress_site_sites', []))
+        found = set()
+        for server_id, server in self.sim.state['servers'].items():
+            for app in server['_webapps'].values():
+                if app['name'] in names:
+                    found.add((int(server_id), app['id']))
+                    if app.get('_staging') is not None:
+                        found.add((int(server_id), int(app['_staging'])))
+        return found
 
     def same_export(self):
         """Exporting the restored account gives the files of the first export, byte for byte."""
