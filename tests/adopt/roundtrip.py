@@ -10,10 +10,11 @@ For each account (its own simulator, seeded by ``account_generator``):
    host_vars, vault-template.yml); no secret of the API may be in it or in the run's -vvv output.
 2. ``examples/apply.yml`` on that directory: no task changed, no write request.
 3. Three changes in the panel (through the API): a web application's PHP memory limit, a deleted
-   domain name, an extra cron job.
-4. ``apply.yml --check --diff -vvv``: the changed results are exactly those three, no write, no secret
+   domain name, an extra cron job; a fourth on an account whose export has a WordPress site (API v3):
+   its WP_DEBUG turned on.
+4. ``apply.yml --check --diff -vvv``: the changed results are exactly those, no write, no secret
    in the output.
-5. ``apply.yml``: it changes exactly those three; exporting again gives the same files, byte for byte.
+5. ``apply.yml``: it changes exactly those; exporting again gives the same files, byte for byte.
 6. ``apply.yml`` once more: nothing changed, no write.
 
 With ``--api-version 3`` every step goes through the simulator's API v3 (its URL and a JWT, nothing
@@ -240,9 +241,9 @@ class Account:
         servers = client.list_all('servers')
         # The panel changes are made to what the php_site and laravel_app roles manage (a wordpress_site entry
         # has no memory limit or alias of its own): not to a WordPress site of the export, nor its staging copy.
-        wordpress = self.exported_wordpress_sites()
+        sites, copies = self.exported_wordpress_sites()
         apps = [(server, app) for server in servers for app in client.list_all('servers/%d/webapps' % server['id'])
-                if (server['id'], app['id']) not in wordpress]
+                if (server['id'], app['id']) not in sites + copies]
         server, app = rng.choice(apps)
         client.patch('servers/%d/webapps/%d/settings/fpmnginx' % (server['id'], app['id']), {'memoryLimit': 999})
         expected = [(server['name'], 'runcloud.cloud.web_app', app['name'])]
@@ -257,23 +258,28 @@ class Account:
                'month': '*', 'dayOfWeek': '*'}
         client.post('servers/%d/cronjobs' % server['id'], job)
         expected.append((server['name'], 'runcloud.cloud.cron_job', label))
+        # A WordPress site of the export: WP_DEBUG turned on in the panel.
+        for server_id, app_id in sites[:1]:
+            client.patch('servers/%d/webapps/%d/wordpress/config' % (server_id, app_id), {'wpDebug': True})
+            server = next(item for item in servers if item['id'] == server_id)
+            expected.append((server['name'], 'runcloud.cloud.wordpress_settings', None))
         return sorted(expected)
 
     def exported_wordpress_sites(self):
-        """(server id, web app id) of the WordPress sites the export wrote as wordpress_site entries, and of their staging copies."""
+        """[(server id, web app id)] of the WordPress sites the export wrote as wordpress_site entries, and of their staging copies."""
         import yaml
         names = set()
         for path, text in self.exported.items():
             if path.startswith('host_vars/'):
                 names.update(entry['name'] for entry in (yaml.safe_load(text) or {}).get('wordpress_site_sites', []))
-        found = set()
-        for server_id, server in self.sim.state['servers'].items():
-            for app in server['_webapps'].values():
+        sites, copies = [], []
+        for server_id, server in sorted(self.sim.state['servers'].items()):
+            for app in sorted(server['_webapps'].values(), key=lambda item: item['id']):
                 if app['name'] in names:
-                    found.add((int(server_id), app['id']))
+                    sites.append((int(server_id), app['id']))
                     if app.get('_staging') is not None:
-                        found.add((int(server_id), int(app['_staging'])))
-        return found
+                        copies.append((int(server_id), int(app['_staging'])))
+        return sites, copies
 
     def same_export(self):
         """Exporting the restored account gives the files of the first export, byte for byte."""
