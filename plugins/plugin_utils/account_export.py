@@ -31,7 +31,7 @@ from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign
 from ansible_collections.runcloud.cloud.plugins.module_utils.backups import covered_ids
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import RESOURCES, V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
-from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError, ValidationError
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ForbiddenError, NotFoundError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 from ansible_collections.runcloud.cloud.plugins.modules.backup import BackupModule, backup_type_option
@@ -180,16 +180,17 @@ class AccountReader:
         return data
 
     def _read_tolerantly(self, template, **ids):
-        # A read RunCloud refuses (404, or 422 for a web app that is not a WordPress site after all) is unknown.
+        # A read RunCloud refuses (404, 422 for a web app that is not a WordPress site after all, 403 for what the
+        # workspace's plan may not include) is unknown.
         try:
             return self._read(template, False, **ids)
-        except ValidationError:
+        except (ValidationError, ForbiddenError):
             return None
 
     def add_wordpress(self, data):
         """API v3: Hub, staging copy and settings of every web app whose ``type`` says WordPress, as
         ``_reads['wordpress']`` ({hub, runcache, staging, general, config}; None where unknown). Nothing on v2."""
-        if self.client.api_version != V3:
+        if getattr(self.client, 'api_version', None) != V3:
             return
         apps = [(server_id, app) for server_id, account in sorted(data.items()) for app in account['web_apps'] if is_wordpress(app)]
         jobs = [(server_id, app, kind) for server_id, app in apps for kind in sorted(WORDPRESS_READS)]

@@ -351,3 +351,38 @@ def settle_path(client, path):
         except NotFoundError:
             assert time.monotonic() < deadline
             time.sleep(0.01)
+
+
+def wordpress_account(general):
+    """One server with a WordPress site (its settings answered with ``general``) and its staging copy, read as on API v3."""
+    user = dict(id=2, username='blog')
+    copy = dict(id=8, name='blog-staging', type='wordpress', server_user_id=2, phpVersion='php83rc',
+                _reads=dict(settings={}, domains=[dict(name='staging.blog.example.com', type='primary')], ssl=None, git=None, installer=None,
+                            wordpress=dict(hub=None, runcache=None, staging=None, general={'home': 'http://staging.blog.example.com'},
+                                           config={'disableWpCron': False, 'wpDebug': False})))
+    site = dict(id=7, name='blog', type='WordPress', server_user_id=2, phpVersion='php83rc',
+                _reads=dict(settings={}, domains=[dict(name='blog.example.com', type='primary')], ssl=None, git=None,
+                            installer=dict(id=1, name='wordpress'),
+                            wordpress=dict(hub=None, runcache=None, staging=dict(id=8, name='blog-staging'), general=general,
+                                           config={'disableWpCron': True, 'wpDebug': 0})))
+    return dict(server=dict(id=1, name='web-01'), ssh={}, services={}, users=[user], ssh_keys=[], database_users=[dict(id=5, username='blog')],
+                databases=[dict(id=4, name='blog', collation='utf8mb4_unicode_ci', _grants=[dict(id=5)])], web_apps=[site, copy], firewall=[],
+                cron_jobs=[], supervisor_jobs=[])
+
+
+def test_a_wordpress_site_without_hub_exports_hub_false_and_takes_its_staging_copy():
+    variables = AccountExport().host_vars(wordpress_account({'home': 'http://blog.example.com/', 'siteurl': 'http://blog.example.com/wp'}),
+                                          'web-01', {})
+    assert variables['wordpress_site_sites'] == [dict(
+        name='blog', admin_password='{{ vault_web_01_blog_admin_password }}', database_password='{{ vault_web_01_blog_database_password }}',
+        disable_wp_cron=True, domain='blog.example.com', hub=False, php_version='php83rc', site_url='http://blog.example.com/wp',
+        staging_url='staging.blog.example.com', wp_debug=False)]
+    assert 'php_site_sites' not in variables and 'server_baseline_databases' not in variables
+
+
+def test_a_wordpress_site_whose_settings_cannot_be_read_stays_a_php_site_with_its_copy():
+    # The type says WordPress, the settings read did not answer (unknown): nothing is claimed for wordpress_site.
+    variables = AccountExport().host_vars(wordpress_account(None), 'web-01', {})
+    assert 'wordpress_site_sites' not in variables
+    assert [site['name'] for site in variables['php_site_sites']] == ['blog', 'blog-staging']
+    assert variables['php_site_sites'][0]['installer'] == 'wordpress'
