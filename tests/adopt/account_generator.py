@@ -9,7 +9,9 @@ as if connected), then through the API v2: system users (some with a deployment 
 PHP sites and Laravel applications (databases with users and grants, domain names with and without
 www and redirects, every SSL mode, git deployments of every provider, script installers, PHP-FPM and
 NGINX settings), cron and Supervisor jobs, firewall rules, stopped services and server settings.
-The same seed gives the same account. It returns the secrets it set and what it built.
+Built through API v3, an account whose seed is a multiple of 5 also gets a WordPress site on its first
+server, as the wordpress_site role builds it (RunCloud Hub or RunCache, wp-config flags, a staging copy,
+SSL on some). The same seed gives the same account. It returns the secrets it set and what it built.
 """
 
 from __future__ import absolute_import, division, print_function
