@@ -620,7 +620,6 @@ class AccountExport:
         claimed.jobs.update(jobs)
         return laravel.entry(entry)
 
-
     def as_wordpress(self, account, app, site, host):
         """API v3: the site as a wordpress_site entry when that role builds exactly it (one domain name, no git,
         no PHP-FPM or NGINX settings of its own, a Let's Encrypt certificate at most, its database and user found,
@@ -637,8 +636,8 @@ class AccountExport:
             return None
         if any(key in site for key in ('web_app_settings', 'git_repository', 'atomic', 'ssl_external_api', 'ssl_protocol_id')):
             return None
-        if any(not same_value(site.get(key), self.site.default_of(key, site)) for key in ('stack', 'stack_mode', 'timezone',
-                                                                                           'memory_limit', 'default_app')):
+        web_app_keys = ('stack', 'stack_mode', 'timezone', 'memory_limit', 'default_app')
+        if any(not same_value(site.get(key), self.site.default_of(key, site)) for key in web_app_keys):
             return None
         if site.get('ssl') and (site.get('ssl_provider'), site.get('ssl_environment'), site.get('ssl_authorization_method'),
                                 site.get('ssl_http')) != ('letsencrypt', 'live', 'http-01', False):
