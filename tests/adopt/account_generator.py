@@ -9,9 +9,9 @@ as if connected), then through the API v2: system users (some with a deployment 
 PHP sites and Laravel applications (databases with users and grants, domain names with and without
 www and redirects, every SSL mode, git deployments of every provider, script installers, PHP-FPM and
 NGINX settings), cron and Supervisor jobs, firewall rules, stopped services and server settings.
-Built through API v3, an account whose seed is a multiple of 5 also gets a WordPress site on its first
-server, as the wordpress_site role builds it (RunCloud Hub or RunCache, wp-config flags, a staging copy,
-SSL on some). The same seed gives the same account. It returns the secrets it set and what it built.
+With ``wordpress_site=True``, built through API v3, the account also gets a WordPress site on its first
+server as the wordpress_site role builds it (RunCloud Hub, or RunCache for an odd seed, wp-config flags, a
+staging copy, SSL on some). The same seed gives the same account. It returns the secrets it set and what it built.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -56,7 +56,7 @@ def control(control_url, path, body):
 
 
 class AccountBuilder:
-    def __init__(self, client, control_url, seed, size='small', prefix='web'):
+    def __init__(self, client, control_url, seed, size='small', prefix='web', wordpress_site=False):
         self.client = client
         self.control_url = control_url
         self.rng = random.Random(seed)
@@ -67,6 +67,7 @@ class AccountBuilder:
         self.counter = 0
         self.external_api_id = None
         self.turn = seed if size == 'small' else None
+        self.with_wordpress_site = wordpress_site
 
     def pick(self, choices):
         """One of ``choices``: in turn by seed for the small accounts, at random for the others."""
@@ -93,7 +94,7 @@ class AccountBuilder:
                 'secret': self.secret('cloudflare')})['id']
         for server_id in answer['servers']:
             self.build_server(server_id)
-        if getattr(self.client, 'api_version', 2) == 3 and self.seed % 5 == 0:
+        if self.with_wordpress_site and getattr(self.client, 'api_version', 2) == 3:
             self.wordpress_site('servers/%d/' % answer['servers'][0])
         return self
 
@@ -220,9 +221,9 @@ class AccountBuilder:
         return name
 
     def wordpress_site(self, path):
-        """API v3: what the wordpress_site role builds - a WordPress site with RunCloud Hub (or RunCache, every
-        other such account), wp-config flags, a staging copy and, on some, SSL with https:// addresses. Its own
-        random numbers, so that the rest of the account is the one the seed gave before."""
+        """API v3: what the wordpress_site role builds - a WordPress site with RunCloud Hub (RunCache for an odd
+        seed), wp-config flags, a staging copy and, on some, SSL with https:// addresses. Its own random numbers,
+        so that the rest of the account is the one the seed gives without it."""
         rng = random.Random(self.seed * 31)
         name = self.unique('blog')
         user = self.client.post(path + 'users', {'username': name})
@@ -233,7 +234,7 @@ class AccountBuilder:
             'password': self.secret('wpadmin', rng), 'dbName': name, 'dbUser': name, 'dbPassword': self.secret('dbpass', rng)})
         site_path = path + 'webapps/%d/' % site['id']
         self.client.post(site_path + 'runcloudhub', {'cacheType': rng.choice(['native', 'redis']), 'cacheValidMinute': rng.choice([480, 60])})
-        if self.seed // 5 % 2 == 1:
+        if self.seed % 2 == 1:
             # The upgrade needs Hub installed: RunCloud installs it shortly after it acknowledged.
             deadline = time.monotonic() + 30
             while not self.installed(site_path + 'runcloudhub'):
@@ -281,5 +282,5 @@ class AccountBuilder:
         return name
 
 
-def build_account(client, control_url, seed, size='small', prefix='web'):
-    return AccountBuilder(client, control_url, seed, size, prefix).build()
+def build_account(client, control_url, seed, size='small', prefix='web', wordpress_site=False):
+    return AccountBuilder(client, control_url, seed, size, prefix, wordpress_site).build()

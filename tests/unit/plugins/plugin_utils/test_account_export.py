@@ -254,7 +254,7 @@ def export_v3(seed, extra=None):
     changes it before the export)."""
     with Simulator(token=TOKEN, land_delay=0.01) as sim:
         client = RunCloudClient(api_url=sim.url_v3, api_token=sim.token_v3)
-        builder = account_generator.build_account(client, sim.control_url, seed, 'small')
+        builder = account_generator.build_account(client, sim.control_url, seed, 'small', wordpress_site=True)
         if extra is not None:
             extra(client, client.list_all('servers')[0]['id'])
         settle(sim)
