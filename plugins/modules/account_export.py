@@ -23,7 +23,11 @@ description:
     Every web application as an entry of C(php_site_sites) (P(runcloud.cloud.php_site#role)) - system
     user, database with its user and grant, PHP and NGINX settings, domain names, SSL, git or script
     installer - or of C(laravel_app_apps) (P(runcloud.cloud.laravel_app#role)) when that role builds
-    exactly that application, its queue worker and its scheduler.
+    exactly that application, its queue worker and its scheduler. On RunCloud API v3, a WordPress site
+    (a web application of C(type) C(wordpress) whose settings RunCloud answers) that
+    P(runcloud.cloud.wordpress_site#role) builds exactly is an entry of C(wordpress_site_sites) instead - RunCloud
+    Hub or RunCache settings, C(disable_wp_cron) and C(wp_debug), the staging copy's URL (the copy is not
+    exported on its own) - and any other WordPress site stays a C(php_site_sites) entry.
   - C(group_vars/all/main.yml) with the 3rd-party API keys of the account.
   - C(vault-template.yml) lists the secrets the files refer to. Passwords, API secrets and the private
     keys of custom certificates are never read from the API (it does not return them) and never written;
@@ -36,7 +40,8 @@ description:
   - "Requests: the server list, one request per kind per server (SSH settings, services, system users,
     SSH keys, databases, database users, web applications, cron jobs, Supervisor jobs, firewall rules),
     the grants of each database, five reads per web application (settings, domain names, SSL, git,
-    installer), and the 3rd-party API keys; run O(concurrency) at a time, pausing when the rate limit
+    installer), on API v3 four more per WordPress site (Hub, staging copy, addresses, wp-config flags;
+    RunCache where there is no Hub), and the 3rd-party API keys; run O(concurrency) at a time, pausing when the rate limit
     is reached."
 options:
   dest:

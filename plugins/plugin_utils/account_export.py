@@ -31,7 +31,7 @@ from ansible_collections.runcloud.cloud.plugins.inventory.runcloud import assign
 from ansible_collections.runcloud.cloud.plugins.module_utils.backups import covered_ids
 from ansible_collections.runcloud.cloud.plugins.module_utils.catalogue import RESOURCES, V3, path as endpoint
 from ansible_collections.runcloud.cloud.plugins.module_utils.client import map_concurrently
-from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+from ansible_collections.runcloud.cloud.plugins.module_utils.errors import ForbiddenError, NotFoundError, ValidationError
 from ansible_collections.runcloud.cloud.plugins.module_utils.firewall import canonical_address, canonical_port
 from ansible_collections.runcloud.cloud.plugins.module_utils.resource import normalize
 from ansible_collections.runcloud.cloud.plugins.modules.backup import BackupModule, backup_type_option
@@ -40,12 +40,14 @@ from ansible_collections.runcloud.cloud.plugins.modules.database import Database
 from ansible_collections.runcloud.cloud.plugins.modules.domain import DomainModule
 from ansible_collections.runcloud.cloud.plugins.modules.external_api_key import ExternalApiKeyModule
 from ansible_collections.runcloud.cloud.plugins.modules.git import GitModule, repository_path
+from ansible_collections.runcloud.cloud.plugins.modules.runcloud_hub import CACHE_TYPES, RUNCACHE_SETTINGS, HubModule, runcache_value
 from ansible_collections.runcloud.cloud.plugins.modules.script_installer import ScriptInstallerModule
 from ansible_collections.runcloud.cloud.plugins.modules.server import ServerModule
 from ansible_collections.runcloud.cloud.plugins.modules.ssh_key import SshKeyModule
 from ansible_collections.runcloud.cloud.plugins.modules.supervisor_job import SupervisorJobModule
 from ansible_collections.runcloud.cloud.plugins.modules.web_app import WebAppModule, normalize_public_path
 from ansible_collections.runcloud.cloud.plugins.modules.web_app_ssl import SslModule
+from ansible_collections.runcloud.cloud.plugins.modules.wordpress_settings import WordPressSettingsModule
 
 HEADER = '# Exported from RunCloud by runcloud.cloud.account_export. Edit freely: apply.yml converges the account to it.\n'
 ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'roles')
@@ -83,6 +85,27 @@ GRANTS_PATH = endpoint('database_grant', 'list')
 ATOMIC_PROJECTS_PATH = endpoint('atomic_project', 'list')
 ATOMIC_SYMLINKS_PATH = endpoint('atomic_symlink', 'list')
 EXTERNAL_API_PATH = endpoint('external_api_key', 'list')
+# API v3: what the export reads of a WordPress site (a web app whose ``type`` is ``wordpress``). RunCache
+# is read only where Hub's path answers 404 (a site with RunCache has no Hub).
+WORDPRESS_READS = dict(
+    hub=endpoint('runcloud_hub', 'singleton', V3),
+    staging=endpoint('wordpress_staging', 'singleton', V3),
+    general=endpoint('wordpress_settings', 'general', V3),
+    config=endpoint('wordpress_settings', 'config', V3),
+)
+RUNCACHE_PATH = endpoint('runcloud_hub', 'runcache', V3)
+# What Hub's install sets when the role does not send it (runcloud-api-v3, RunCloud Hub install example).
+HUB_INSTALL_DEFAULTS = dict(cache_type='native', cache_folder_size=50, cache_valid_minute=480)
+
+
+def is_wordpress(app):
+    """Whether a web app says it is a WordPress site (API v3 ``type``; an app without a readable type is not one)."""
+    return isinstance(app.get('type'), str) and app['type'].strip().lower() == 'wordpress'
+
+
+def present(answer):
+    """Whether a read answered with a resource (a dict with an id)."""
+    return isinstance(answer, dict) and answer.get('id') is not None
 
 
 def key_user(key, users):
@@ -152,8 +175,34 @@ class AccountReader:
             else:
                 item.setdefault('_reads', {})[kind] = answer
         self.add_atomic_projects(data)
+        self.add_wordpress(data)
         self.read_backup_policies(data)
         return data
+
+    def _read_tolerantly(self, template, **ids):
+        # A read RunCloud refuses (404, 422 for a web app that is not a WordPress site after all, 403 for what the
+        # workspace's plan may not include) is unknown.
+        try:
+            return self._read(template, False, **ids)
+        except (ValidationError, ForbiddenError):
+            return None
+
+    def add_wordpress(self, data):
+        """API v3: Hub, staging copy and settings of every web app whose ``type`` says WordPress, as
+        ``_reads['wordpress']`` ({hub, runcache, staging, general, config}; None where unknown). Nothing on v2."""
+        if getattr(self.client, 'api_version', None) != V3:
+            return
+        apps = [(server_id, app) for server_id, account in sorted(data.items()) for app in account['web_apps'] if is_wordpress(app)]
+        jobs = [(server_id, app, kind) for server_id, app in apps for kind in sorted(WORDPRESS_READS)]
+        answers = map_concurrently(lambda job: self._read_tolerantly(WORDPRESS_READS[job[2]], server_id=job[0], web_app_id=job[1]['id']),
+                                   jobs, self.concurrency)
+        for (server_id, app, kind), answer in zip(jobs, answers):
+            app.setdefault('_reads', {}).setdefault('wordpress', {})[kind] = answer if isinstance(answer, dict) else None
+        without_hub = [(server_id, app) for server_id, app in apps if not present(app['_reads']['wordpress']['hub'])]
+        answers = map_concurrently(lambda job: self._read_tolerantly(RUNCACHE_PATH, server_id=job[0], web_app_id=job[1]['id']),
+                                   without_hub, self.concurrency)
+        for (server_id, app), answer in zip(without_hub, answers):
+            app['_reads']['wordpress']['runcache'] = answer if present(answer) else None
 
     def read_backup_policies(self, data):
         """API v3: each server's backup policies (``/backups`` filtered by the server) as ``backups``."""
@@ -329,6 +378,7 @@ class AccountExport:
         self.baseline = RoleVariables('server_baseline', 'server_baseline_')
         self.site = RoleVariables('php_site', 'php_site_')
         self.laravel = RoleVariables('laravel_app', 'laravel_app_')
+        self.wordpress = RoleVariables('wordpress_site', 'wordpress_site_')
         self.vault = Vault()
 
     def files(self, data, external_api_keys):
@@ -365,10 +415,26 @@ class AccountExport:
         server = account['server']
         users = dict((user.get('id'), user) for user in account['users'])
         claimed = Claims()
-        sites, laravel_apps = [], []
+        sites, laravel_apps, wordpress_sites = [], [], []
         apps = sorted(account['web_apps'], key=lambda app: str(app.get('name')))
+        # WordPress sites first: a site the wordpress_site role builds takes its staging copy (a web app of
+        # its own) with it. A site that role cannot describe stays a php_site entry, and so does its copy.
+        staging_ids = set(wordpress_reads(app)['staging']['id'] for app in apps if present(wordpress_reads(app).get('staging')))
+        computed = {}
         for app in apps:
-            site = self.site_values(account, app, users, host, key_labels, claimed)
+            if app.get('id') in staging_ids or not wordpress_reads(app):
+                continue
+            site = computed[app.get('id')] = self.site_values(account, app, users, host, key_labels, claimed)
+            wordpress = self.as_wordpress(account, app, site, host)
+            if wordpress is not None:
+                wordpress_sites.append(wordpress)
+                claimed.web_apps.add(app.get('id'))
+                if 'staging_url' in wordpress:
+                    claimed.web_apps.add(wordpress_reads(app)['staging']['id'])
+        for app in apps:
+            if app.get('id') in claimed.web_apps:
+                continue
+            site = computed.get(app.get('id')) or self.site_values(account, app, users, host, key_labels, claimed)
             laravel = self.as_laravel(account, app, site, claimed)
             if laravel is not None:
                 laravel_apps.append(laravel)
@@ -380,6 +446,8 @@ class AccountExport:
             variables['php_site_sites'] = sites
         if laravel_apps:
             variables['laravel_app_apps'] = laravel_apps
+        if wordpress_sites:
+            variables['wordpress_site_sites'] = wordpress_sites
         return ordered(variables, ())
 
     def server_values(self, account, users, host, claimed):
@@ -552,11 +620,52 @@ class AccountExport:
         claimed.jobs.update(jobs)
         return laravel.entry(entry)
 
+    def as_wordpress(self, account, app, site, host):
+        """API v3: the site as a wordpress_site entry when that role builds exactly it (one domain name, no git,
+        no PHP-FPM or NGINX settings of its own, a Let's Encrypt certificate at most, its database and user found,
+        its settings readable), else None. Hub or RunCache, the addresses, the wp-config flags and the staging
+        copy's URL are written as the modules read them; the administrator's password is a vault reference, and
+        the title, the administrator's name and e-mail, which RunCloud never returns, are left out."""
+        reads = wordpress_reads(app)
+        if reads.get('general') is None or reads.get('config') is None:
+            return None
+        domains = site.get('domains') or []
+        if len(domains) != 1 or not isinstance(domains[0], str) or 'database_user' not in site:
+            return None
+        if site.get('deployment_key') or site.get('public_path') or site.get('installer') not in (None, 'wordpress'):
+            return None
+        if any(key in site for key in ('web_app_settings', 'git_repository', 'atomic', 'ssl_external_api', 'ssl_protocol_id')):
+            return None
+        web_app_keys = ('stack', 'stack_mode', 'timezone', 'memory_limit', 'default_app')
+        if any(not same_value(site.get(key), self.site.default_of(key, site)) for key in web_app_keys):
+            return None
+        if site.get('ssl') and (site.get('ssl_provider'), site.get('ssl_environment'), site.get('ssl_authorization_method'),
+                                site.get('ssl_http')) != ('letsencrypt', 'live', 'http-01', False):
+            return None
+        name, domain = site['name'], domains[0]
+        entry = dict(name=name, domain=domain, php_version=site.get('php_version'), ssl=bool(site.get('ssl')),
+                     ssl_enable_hsts=bool(site.get('ssl_hsts')), database_password=site['database_password'])
+        # What the role names after the site by default is left out.
+        entry.update((key, site[key]) for key in ('system_user', 'database_name', 'database_user') if site[key] != name)
+        settings = options_of(WordPressSettingsModule, {}, {'general': reads['general'], 'config': reads['config']})
+        address = ('https://' if entry['ssl'] else 'http://') + domain
+        entry.update((key, settings[key]) for key in ('home', 'site_url') if key in settings and settings[key].rstrip('/') != address)
+        entry.update((key, settings[key]) for key in ('disable_wp_cron', 'wp_debug') if key in settings)
+        entry.update(hub_of(reads))
+        staging_url = staging_url_of(account, reads.get('staging'))
+        if staging_url:
+            entry['staging_url'] = staging_url
+        entry['admin_password'] = self.vault.reference('Password of the WordPress administrator of %r on %s' % (name, host),
+                                                       host, name, 'admin_password')
+        return self.wordpress.entry(entry)
+
 
 class Claims:
     """Ids of what a site or laravel_app entry already covers, so that the server's lists skip it."""
 
     def __init__(self):
+        # Web apps a wordpress_site entry describes (the site and its staging copy).
+        self.web_apps = set()
         self.users = set()
         self.databases = set()
         self.database_users = set()
@@ -620,6 +729,47 @@ def atomic_of(app, site, project):
     if symlinks:
         values['atomic_symlinks'] = symlinks
     return values
+
+
+def wordpress_reads(app):
+    """What AccountReader.add_wordpress read of a web app ({} for one that is no WordPress site, or on API v2)."""
+    return ((app.get('_reads') or {}).get('wordpress')) or {}
+
+
+def hub_of(reads):
+    """The wordpress_site variables of the site's cache plugin: Hub's settings (those its install would not set
+    anyway), RunCache's with ``runcache``, or ``hub: false`` for neither. Hub's API keys are never read into it."""
+    if present(reads.get('hub')):
+        values = options_of(HubModule, reads['hub'])
+        if values.get('cache_type') not in CACHE_TYPES:
+            # The reference's answer shows "sr" after an install with "native": unknown, left out.
+            values.pop('cache_type', None)
+        values = dict((option, value) for option, value in values.items() if HUB_INSTALL_DEFAULTS.get(option) != value)
+        site = {}
+        if 'cache_type' in values:
+            site['hub_cache_type'] = values.pop('cache_type')
+        if values:
+            site['hub_settings'] = ordered(values, ())
+        return site
+    if present(reads.get('runcache')):
+        settings = dict(runcache=True)
+        for option, _api, where, kind in RUNCACHE_SETTINGS:
+            value = normalize(kind, runcache_value(reads['runcache'], where))
+            if value is not None:
+                settings[option] = value
+        return dict(hub_settings=ordered(settings, ('runcache',)))
+    return dict(hub=False)
+
+
+def staging_url_of(account, staging):
+    """The domain name of the site's staging copy: the primary domain of the web app the staging read names."""
+    if not present(staging):
+        return None
+    copy = next((app for app in account['web_apps'] if app.get('id') == staging['id']), None)
+    domains = domain_entries(((copy or {}).get('_reads') or {}).get('domains') or [])
+    if not domains:
+        return None
+    return domains[0]['name'] if isinstance(domains[0], dict) else domains[0]
 
 
 def backup_policy_entries(account):

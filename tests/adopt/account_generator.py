@@ -9,7 +9,9 @@ as if connected), then through the API v2: system users (some with a deployment 
 PHP sites and Laravel applications (databases with users and grants, domain names with and without
 www and redirects, every SSL mode, git deployments of every provider, script installers, PHP-FPM and
 NGINX settings), cron and Supervisor jobs, firewall rules, stopped services and server settings.
-The same seed gives the same account. It returns the secrets it set and what it built.
+With ``wordpress_site=True``, built through API v3, the account also gets a WordPress site on its first
+server as the wordpress_site role builds it (RunCloud Hub, or RunCache for an odd seed, wp-config flags, a
+staging copy, SSL on some). The same seed gives the same account. It returns the secrets it set and what it built.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,7 @@ __metaclass__ = type
 
 import json
 import random
+import time
 import urllib.request
 
 SIZES = {
@@ -53,7 +56,7 @@ def control(control_url, path, body):
 
 
 class AccountBuilder:
-    def __init__(self, client, control_url, seed, size='small', prefix='web'):
+    def __init__(self, client, control_url, seed, size='small', prefix='web', wordpress_site=False):
         self.client = client
         self.control_url = control_url
         self.rng = random.Random(seed)
@@ -64,6 +67,7 @@ class AccountBuilder:
         self.counter = 0
         self.external_api_id = None
         self.turn = seed if size == 'small' else None
+        self.with_wordpress_site = wordpress_site
 
     def pick(self, choices):
         """One of ``choices``: in turn by seed for the small accounts, at random for the others."""
@@ -75,8 +79,8 @@ class AccountBuilder:
         self.counter += 1
         return '%s%d' % (stem, self.counter)
 
-    def secret(self, stem):
-        value = 'rt-%s-%d-%08x' % (stem, self.seed, self.rng.getrandbits(32))
+    def secret(self, stem, rng=None):
+        value = 'rt-%s-%d-%08x' % (stem, self.seed, (rng or self.rng).getrandbits(32))
         self.secrets.append(value)
         return value
 
@@ -90,6 +94,8 @@ class AccountBuilder:
                 'secret': self.secret('cloudflare')})['id']
         for server_id in answer['servers']:
             self.build_server(server_id)
+        if self.with_wordpress_site and getattr(self.client, 'api_version', 2) == 3:
+            self.wordpress_site('servers/%d/' % answer['servers'][0])
         return self
 
     def build_server(self, server_id):
@@ -214,6 +220,43 @@ class AccountBuilder:
             self.client.post(path + 'webapps/%d/default' % app['id'])
         return name
 
+    def wordpress_site(self, path):
+        """API v3: what the wordpress_site role builds - a WordPress site with RunCloud Hub (RunCache for an odd
+        seed), wp-config flags, a staging copy and, on some, SSL with https:// addresses. Its own random numbers,
+        so that the rest of the account is the one the seed gives without it."""
+        rng = random.Random(self.seed * 31)
+        name = self.unique('blog')
+        user = self.client.post(path + 'users', {'username': name})
+        domain = '%s.example.org' % name
+        site = self.client.post(path + 'webapps/wordpress', {
+            'name': name, 'domainName': domain, 'user': user['id'], 'phpVersion': rng.choice(PHP_VERSIONS), 'stack': 'hybrid',
+            'stackMode': 'production', 'siteTitle': 'Blog %d' % self.seed, 'adminUsername': 'editor', 'adminEmail': 'editor@example.org',
+            'password': self.secret('wpadmin', rng), 'dbName': name, 'dbUser': name, 'dbPassword': self.secret('dbpass', rng)})
+        site_path = path + 'webapps/%d/' % site['id']
+        self.client.post(site_path + 'runcloudhub', {'cacheType': rng.choice(['native', 'redis']), 'cacheValidMinute': rng.choice([480, 60])})
+        if self.seed % 2 == 1:
+            # The upgrade needs Hub installed: RunCloud installs it shortly after it acknowledged.
+            deadline = time.monotonic() + 30
+            while not self.installed(site_path + 'runcloudhub'):
+                assert time.monotonic() < deadline, 'RunCloud Hub of %s was not installed within 30 s' % name
+                time.sleep(0.05)
+            self.client.post(site_path + 'runcache/upgrade', {})
+        self.client.patch(site_path + 'wordpress/config', {'disableWpCron': rng.random() < 0.5, 'wpDebug': False})
+        if rng.random() < 0.5:
+            self.client.post(site_path + 'ssl', {'provider': 'letsencrypt', 'environment': 'live', 'authorizationMethod': 'http-01',
+                                                 'enableHttp': False, 'enableHsts': rng.random() < 0.5})
+            self.client.patch(site_path + 'wordpress/general', {'home': 'https://' + domain, 'siteurl': 'https://' + domain})
+        self.client.post(site_path + 'wordpress/staging', {'url': 'staging.' + domain, 'enableAuth': True, 'username': 'preview',
+                                                           'password': self.secret('staging', rng), 'discourageSearchEngine': True})
+        return name
+
+    def installed(self, path):
+        from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+        try:
+            return self.client.get(path) is not None
+        except NotFoundError:
+            return False
+
     def laravel_app(self, path):
         """What the laravel_app role builds: the export must recognise it as a laravel_app entry."""
         rng = self.rng
@@ -239,5 +282,5 @@ class AccountBuilder:
         return name
 
 
-def build_account(client, control_url, seed, size='small', prefix='web'):
-    return AccountBuilder(client, control_url, seed, size, prefix).build()
+def build_account(client, control_url, seed, size='small', prefix='web', wordpress_site=False):
+    return AccountBuilder(client, control_url, seed, size, prefix, wordpress_site).build()

@@ -10,10 +10,11 @@ For each account (its own simulator, seeded by ``account_generator``):
    host_vars, vault-template.yml); no secret of the API may be in it or in the run's -vvv output.
 2. ``examples/apply.yml`` on that directory: no task changed, no write request.
 3. Three changes in the panel (through the API): a web application's PHP memory limit, a deleted
-   domain name, an extra cron job.
-4. ``apply.yml --check --diff -vvv``: the changed results are exactly those three, no write, no secret
+   domain name, an extra cron job; a fourth on an account whose export has a WordPress site (API v3):
+   its WP_DEBUG turned on.
+4. ``apply.yml --check --diff -vvv``: the changed results are exactly those, no write, no secret
    in the output.
-5. ``apply.yml``: it changes exactly those three; exporting again gives the same files, byte for byte.
+5. ``apply.yml``: it changes exactly those; exporting again gives the same files, byte for byte.
 6. ``apply.yml`` once more: nothing changed, no write.
 
 With ``--api-version 3`` every step goes through the simulator's API v3 (its URL and a JWT, nothing
@@ -48,6 +49,9 @@ import account_generator  # noqa: E402
 
 # Short enough for CI, long enough that a write which only acknowledged is read before it lands.
 LAND_DELAY_V3 = 0.3
+# On API v3 every third account (0, 3, 6, 9) has a WordPress site as the wordpress_site role builds it: any
+# three accounts in a row - the share of a lane in a run - hold one.
+WORDPRESS_SITE_EVERY = 3
 SECRET_KEYS = ('pullKey1', 'pullKey2', 'privateKey', '_agentToken', '_password', 'secret')
 
 
@@ -150,7 +154,7 @@ class Account:
         self.sim.start()
         try:
             self.builder = account_generator.build_account(self.client(), self.sim.control_url, self.seed, self.size,
-                                                           prefix='a%02d-web' % self.index)
+                                                           prefix='a%02d-web' % self.index, wordpress_site=self.index % WORDPRESS_SITE_EVERY == 0)
             self.settle()
             self.export()
             self.converged('apply')
@@ -238,7 +242,11 @@ class Account:
         rng = random.Random(self.seed * 7919)
         client = self.client()
         servers = client.list_all('servers')
-        apps = [(server, app) for server in servers for app in client.list_all('servers/%d/webapps' % server['id'])]
+        # The panel changes are made to what the php_site and laravel_app roles manage (a wordpress_site entry
+        # has no memory limit or alias of its own): not to a WordPress site of the export, nor its staging copy.
+        sites, copies = self.exported_wordpress_sites()
+        apps = [(server, app) for server in servers for app in client.list_all('servers/%d/webapps' % server['id'])
+                if (server['id'], app['id']) not in sites + copies]
         server, app = rng.choice(apps)
         client.patch('servers/%d/webapps/%d/settings/fpmnginx' % (server['id'], app['id']), {'memoryLimit': 999})
         expected = [(server['name'], 'runcloud.cloud.web_app', app['name'])]
@@ -253,7 +261,28 @@ class Account:
                'month': '*', 'dayOfWeek': '*'}
         client.post('servers/%d/cronjobs' % server['id'], job)
         expected.append((server['name'], 'runcloud.cloud.cron_job', label))
+        # A WordPress site of the export: WP_DEBUG turned on in the panel.
+        for server_id, app_id in sites[:1]:
+            client.patch('servers/%d/webapps/%d/wordpress/config' % (server_id, app_id), {'wpDebug': True})
+            server = next(item for item in servers if item['id'] == server_id)
+            expected.append((server['name'], 'runcloud.cloud.wordpress_settings', None))
         return sorted(expected)
+
+    def exported_wordpress_sites(self):
+        """[(server id, web app id)] of the WordPress sites the export wrote as wordpress_site entries, and of their staging copies."""
+        import yaml
+        names = set()
+        for path, text in self.exported.items():
+            if path.startswith('host_vars/'):
+                names.update(entry['name'] for entry in (yaml.safe_load(text) or {}).get('wordpress_site_sites', []))
+        sites, copies = [], []
+        for server_id, server in sorted(self.sim.state['servers'].items()):
+            for app in sorted(server['_webapps'].values(), key=lambda item: item['id']):
+                if app['name'] in names:
+                    sites.append((int(server_id), app['id']))
+                    if app.get('_staging') is not None:
+                        copies.append((int(server_id), int(app['_staging'])))
+        return sites, copies
 
     def same_export(self):
         """Exporting the restored account gives the files of the first export, byte for byte."""

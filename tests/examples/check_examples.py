@@ -96,6 +96,7 @@ def test_an_example_runs_as_written_and_check_mode_predicts_its_changes(simulato
 # on a server the account has (web-01). The second run must also send no write.
 EXAMPLES_V3 = {
     'wordpress_site': first_yaml_block('roles/wordpress_site/README.md'),
+    'wordpress_site-several-sites': first_yaml_block('roles/wordpress_site/README.md', '## Several sites'),
     'examples-wordpress': os.path.join(ROOT, 'examples', 'wordpress.yml'),
 }
 

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 import os
 import sys
+import time
 
 import pytest
 import requests
@@ -246,3 +247,142 @@ def test_api_v3_exports_backup_policies_by_what_they_cover():
     policies = [policy for variables in host_vars for policy in variables.get('server_baseline_backups', [])]
     assert policies == [dict(name='nightly', web_app=app['name'], storage='runcloud', frequency='1 day', backup_type='incremental')]
     assert 'server_baseline_backups' in role_options('server_baseline')
+
+
+def export_v3(seed, extra=None):
+    """Files and state of a small seeded account built and exported through API v3 (``extra(client, server_id)``
+    changes it before the export)."""
+    with Simulator(token=TOKEN, land_delay=0.01) as sim:
+        client = RunCloudClient(api_url=sim.url_v3, api_token=sim.token_v3)
+        builder = account_generator.build_account(client, sim.control_url, seed, 'small', wordpress_site=True)
+        if extra is not None:
+            extra(client, client.list_all('servers')[0]['id'])
+        settle(sim)
+        reader = AccountReader(client, 2)
+        files = AccountExport().files(reader.read(reader.servers()), reader.external_api_keys())
+        v2_reader = AccountReader(RunCloudClient(api_url=sim.url, api_token=TOKEN), 2)
+        v2_files = AccountExport().files(v2_reader.read(v2_reader.servers()), v2_reader.external_api_keys())
+        return dict(files=files, v2_files=v2_files, state=sim.state, builder=builder)
+
+
+def settle(sim):
+    deadline = time.monotonic() + 30
+    while sim.landings.pending():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def host_variables(files):
+    return [yaml.safe_load(text) for name, text in sorted(files.items()) if name.startswith('host_vars/')]
+
+
+def test_api_v3_exports_a_wordpress_site_with_hub_and_staging_as_a_wordpress_site_entry():
+    exported = export_v3(1000)
+    state = exported['state']
+    server = list(state['servers'].values())[0]
+    site = next(app for app in server['_webapps'].values() if app['name'].startswith('blog'))
+    copy = server['_webapps'][str(site['_staging'])]
+    variables = host_variables(exported['files'])[0]
+    entries = variables['wordpress_site_sites']
+    assert len(entries) == 1
+    entry = entries[0]
+    expected = dict(name=site['name'], domain='%s.example.org' % site['name'], php_version=site['phpVersion'],
+                    staging_url='staging.%s.example.org' % site['name'], disable_wp_cron=site['_wordpress']['disableWpCron'],
+                    wp_debug=False, database_password='{{ vault_%s_%s_database_password }}' % (server['name'].replace('-', '_'), site['name']),
+                    admin_password='{{ vault_%s_%s_admin_password }}' % (server['name'].replace('-', '_'), site['name']))
+    if site['_hub']['nginxCacheType'] != 'native':
+        expected['hub_cache_type'] = site['_hub']['nginxCacheType']
+    if site['_hub']['cacheValidMinute'] != 480:
+        expected['hub_settings'] = dict(cache_valid_minute=site['_hub']['cacheValidMinute'])
+    certificates = list(site['_ssl'].values())
+    if certificates:
+        expected['ssl'] = True
+        if certificates[0]['enableHsts']:
+            expected['ssl_enable_hsts'] = True
+    assert entry == expected
+    assert set(entry) <= set(name[len('wordpress_site_'):] for name in role_options('wordpress_site'))
+    # Neither the site nor its staging copy is also a php_site entry, and the site's user and database are its own.
+    others = [item['name'] for item in variables.get('php_site_sites', []) + variables.get('laravel_app_apps', [])]
+    assert site['name'] not in others and copy['name'] not in others
+    assert site['name'] not in [user['username'] for user in variables.get('server_baseline_system_users', [])]
+    assert site['name'] not in [database['name'] for database in variables.get('server_baseline_databases', [])]
+    # No secret: passwords, Hub's keys.
+    text = ''.join(exported['files'].values())
+    secrets = set(exported['builder'].secrets) | set([site['_hub']['apiKey'], site['_hub']['apiSecret']])
+    assert [secret for secret in secrets if secret in text] == []
+    assert 'vault_%s_%s_admin_password' % (server['name'].replace('-', '_'), site['name']) in exported['files']['vault-template.yml']
+    # API v2 knows no WordPress sites: the same account exports them as PHP sites, as before.
+    v2 = host_variables(exported['v2_files'])[0]
+    assert 'wordpress_site_sites' not in v2
+    assert site['name'] in [item['name'] for item in v2['php_site_sites']] and copy['name'] in [item['name'] for item in v2['php_site_sites']]
+
+
+def test_api_v3_exports_runcache_settings_and_keeps_a_site_the_role_cannot_describe_a_php_site():
+    def second_domain(client, server_id):
+        sites = [app for app in client.list_all('servers/%d/webapps' % server_id) if app['type'] == 'wordpress']
+        site = next(app for app in sites if app['name'].startswith('blog'))
+        path = 'servers/%d/webapps/%d/' % (server_id, site['id'])
+        settle_path(client, path + 'runcache')
+        client.patch(path + 'runcache', {'cdnEnabled': True})
+        other = client.post('servers/%d/webapps/wordpress' % server_id, {
+            'name': 'magazine', 'domainName': 'magazine.example.org', 'user': site['server_user_id'], 'stack': 'hybrid', 'phpVersion': 'php82rc',
+            'siteTitle': 'Magazine', 'adminUsername': 'editor', 'adminEmail': 'editor@example.org', 'password': 'magazine-admin-pass',
+            'dbName': 'magazine', 'dbUser': 'magazine', 'dbPassword': 'magazine-db-pass'})
+        client.post('servers/%d/webapps/%d/domains' % (server_id, other['id']), {'name': 'www.magazine.example.org'})
+
+    exported = export_v3(1005, second_domain)
+    variables = host_variables(exported['files'])[0]
+    entry = variables['wordpress_site_sites'][0]
+    assert entry['hub_settings'] == dict(runcache=True, page_cache_enabled=True, page_cache_type='runcloud-native', cdn_enabled=True,
+                                         object_cache_enabled=False)
+    assert 'hub' not in entry and 'hub_cache_type' not in entry
+    # Two domain names: the role has one; the site stays a php_site entry with its installer.
+    magazine = next(item for item in variables['php_site_sites'] if item['name'] == 'magazine')
+    assert magazine['installer'] == 'wordpress' and len(magazine['domains']) == 2
+    assert 'magazine' not in [item['name'] for item in variables['wordpress_site_sites']]
+
+
+def settle_path(client, path):
+    from ansible_collections.runcloud.cloud.plugins.module_utils.errors import NotFoundError
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return client.get(path)
+        except NotFoundError:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+
+def wordpress_account(general):
+    """One server with a WordPress site (its settings answered with ``general``) and its staging copy, read as on API v3."""
+    user = dict(id=2, username='blog')
+    copy = dict(id=8, name='blog-staging', type='wordpress', server_user_id=2, phpVersion='php83rc',
+                _reads=dict(settings={}, domains=[dict(name='staging.blog.example.com', type='primary')], ssl=None, git=None, installer=None,
+                            wordpress=dict(hub=None, runcache=None, staging=None, general={'home': 'http://staging.blog.example.com'},
+                                           config={'disableWpCron': False, 'wpDebug': False})))
+    site = dict(id=7, name='blog', type='WordPress', server_user_id=2, phpVersion='php83rc',
+                _reads=dict(settings={}, domains=[dict(name='blog.example.com', type='primary')], ssl=None, git=None,
+                            installer=dict(id=1, name='wordpress'),
+                            wordpress=dict(hub=None, runcache=None, staging=dict(id=8, name='blog-staging'), general=general,
+                                           config={'disableWpCron': True, 'wpDebug': 0})))
+    return dict(server=dict(id=1, name='web-01'), ssh={}, services={}, users=[user], ssh_keys=[], database_users=[dict(id=5, username='blog')],
+                databases=[dict(id=4, name='blog', collation='utf8mb4_unicode_ci', _grants=[dict(id=5)])], web_apps=[site, copy], firewall=[],
+                cron_jobs=[], supervisor_jobs=[])
+
+
+def test_a_wordpress_site_without_hub_exports_hub_false_and_takes_its_staging_copy():
+    variables = AccountExport().host_vars(wordpress_account({'home': 'http://blog.example.com/', 'siteurl': 'http://blog.example.com/wp'}),
+                                          'web-01', {})
+    assert variables['wordpress_site_sites'] == [dict(
+        name='blog', admin_password='{{ vault_web_01_blog_admin_password }}', database_password='{{ vault_web_01_blog_database_password }}',
+        disable_wp_cron=True, domain='blog.example.com', hub=False, php_version='php83rc', site_url='http://blog.example.com/wp',
+        staging_url='staging.blog.example.com', wp_debug=False)]
+    assert 'php_site_sites' not in variables and 'server_baseline_databases' not in variables
+
+
+def test_a_wordpress_site_whose_settings_cannot_be_read_stays_a_php_site_with_its_copy():
+    # The type says WordPress, the settings read did not answer (unknown): nothing is claimed for wordpress_site.
+    variables = AccountExport().host_vars(wordpress_account(None), 'web-01', {})
+    assert 'wordpress_site_sites' not in variables
+    assert [site['name'] for site in variables['php_site_sites']] == ['blog', 'blog-staging']
+    assert variables['php_site_sites'][0]['installer'] == 'wordpress'
