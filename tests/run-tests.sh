@@ -122,8 +122,9 @@ ADOPT_RUN_ACCOUNTS=6
 
 # The stages outside the ansible-core lanes, one line each:  NAME|PLACE|REQUIREMENTS|API|COMMAND
 #   PLACE         side or side2: in that side lane, next to the ansible-core lanes (two, so that these
-#                 stages end about when the ansible-core lanes do: about 13 minutes of them on 2
-#                 cores, which one lane ran after the others had ended); after: once the lanes ended.
+#                 stages end about when the ansible-core lanes do; in a quiet 2-core run of 16.5
+#                 minutes side ended after 12, side2 after 16.5 with pytest, which now closes side,
+#                 and the 2.22 lane after 16); after: once the lanes ended.
 #                 A stage whose venv an ansible-core lane makes (examples-2.22) comes late in its lane.
 #   REQUIREMENTS  the requirements file whose ansible-core pin the summary shows for the stage
 #   API           the RunCloud API version(s) the stage runs against, as the summary shows it
@@ -137,11 +138,11 @@ STAGES=(
     "variants|side|tests/requirements.txt|2+3|bash tests/variants/run-variants.sh"
     "eda|side|tests/requirements-eda.txt|2+3|bash tests/eda/run-eda.sh"
     "lint|side|tests/requirements-lint.txt|-|ansible_lint"
+    "pytest|side|tests/requirements.txt|2+3|pytest_stage"
     "awx|side2|tests/requirements-awx.txt|2+3|bash tests/awx/run-awx-job.sh"
     "galaxy-importer|side2|tests/requirements-docs.txt|-|galaxy_importer"
     "docs|side2|tests/requirements-docs.txt|-|bash tests/docs-site.sh"
     "examples-2.22|side2|tests/requirements-2.22.txt|3|bash tests/examples/run-examples.sh --core 2.22 --api 3 --without v2_setup --daily-half"
-    "pytest|side2|tests/requirements.txt|2+3|pytest_stage"
 )
 
 usage() {
