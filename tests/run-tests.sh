@@ -685,6 +685,20 @@ pytest_stage() {
     return "$rc"
 }
 
+# ensure_ansible_test_ssh_key : the SSH key pair that ansible-test integration makes on its first run
+# (~/.ansible/test/id_rsa, as ansible-test writes it), made once before the lanes start: two lanes that
+# start integration at the same moment in a fresh HOME both found it missing, and the second
+# ssh-keygen stopped at its "Overwrite (y/n)?" question, failing that lane's whole stage.
+ensure_ansible_test_ssh_key() {
+    local key="$HOME/.ansible/test/id_rsa"
+    [ -f "$key" ] && [ -f "$key.pub" ] && return 0
+    mkdir -p "$(dirname "$key")" || return 1
+    rm -f "$key" "$key.pub"
+    ssh-keygen -m PEM -q -t rsa -N '' -f "$key" || return 1
+    # What ansible-test does to it as well: paramiko does not read newer ssh-keygen's PEM header.
+    sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$key"
+}
+
 # start_lane NAME LOG COMMAND... : runs a lane in the background, what its stages do not log into LOG.
 start_lane() {
     local name="$1" log="$2"
@@ -858,6 +872,15 @@ main() {
                 if ! run_setup shellcheck ensure_shellcheck && [ "$CI_MODE" = 1 ]; then
                     record_stage shellcheck-install "-" "-" 0 0 "FAILED (shellcheck sanity test would be skipped)" "$LOG_DIR/setup-shellcheck.log"
                 fi
+                break
+                ;;
+        esac
+    done
+
+    for s in "${SELECTED[@]}"; do
+        case "$s" in
+            integration|integration-*)
+                run_setup ansible-test-ssh-key ensure_ansible_test_ssh_key
                 break
                 ;;
         esac

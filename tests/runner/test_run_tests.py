@@ -279,3 +279,17 @@ def test_the_lane_copy_gets_the_split_that_setup_simulator_reads(tmp_path):
         value = subprocess.run(['awk', '-v', 'target=%s' % name, reader.group(1), str(tmp_path / 'run_on_controller')],
                                stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout.strip()
         assert value == ('false' if path == 'module-process' else 'true')
+
+
+def test_the_ansible_test_ssh_key_is_made_once_before_the_lanes_start(repo, tmp_path):
+    # Two lanes starting integration at once in a fresh HOME both made this key; the second ssh-keygen
+    # stopped at its overwrite question and failed that lane's stage.
+    home = tmp_path / 'home'
+    home.mkdir()
+    run(repo, 'integration-9.9', HOME=str(home))
+    key = home / '.ansible' / 'test' / 'id_rsa'
+    assert key.is_file() and (home / '.ansible' / 'test' / 'id_rsa.pub').is_file()
+    assert key.read_text().startswith('-----BEGIN RSA PRIVATE KEY-----'), key.read_text()[:60]
+    made = key.read_text()
+    run(repo, 'integration-9.9', HOME=str(home))
+    assert key.read_text() == made, 'a second run made the key again'
