@@ -596,9 +596,10 @@ inventory_golden() {
 
 # galaxy_importer : Galaxy's import checks (metadata, ansible-doc; tests/galaxy-importer.cfg) on the
 # tarball with the documentation site's guide pages, as it is published. Its ansible-lint call is
-# off there: the lint stage runs ansible-lint over all the tarball holds with the production profile
-# and no rule skipped, a superset of the importer's call (which skips yaml, var-naming and four more),
-# without the importer's fixed 180 s limit that a loaded 2-core machine outlasts.
+# off there (tests/galaxy-importer.cfg says why): the lint stage runs ansible-lint over what the
+# tarball holds with the production profile and no rule skipped, a superset of the importer's call
+# (which skips yaml, var-naming and four more), without the importer's fixed 180 s limit that a
+# loaded 2-core machine outlasts.
 # galaxy-importer exits 0 even when a check did not run: its log decides.
 galaxy_importer() {
     local out="$TMP_ROOT/galaxy-importer" rc
