@@ -208,6 +208,9 @@ RUNCACHE_SETTINGS = (
     ('object_cache_enabled', 'objectCacheEnabled', ('object_cache_settings', 'enable'), 'bool'),
 )
 CACHE_TYPES = ['native', 'redis']
+# What RunCloud sets on install for the options not sent (runcloud-api-v3, RunCloud Hub install example):
+# the install sends the cache type anyway; the account export leaves all three out of what it writes.
+INSTALL_DEFAULTS = dict(cache_type='native', cache_folder_size=50, cache_valid_minute=480)
 
 
 def same_cache_type(wanted, current):
@@ -243,7 +246,7 @@ class HubModule(ResourceModule):
     created_defaults = {'web_application_id': None, 'nginxCacheType': None, 'cacheFolderPath': None, 'cacheFolderSize': None,
                         'cacheHeaderName': None, 'cacheValidMinute': None, 'status': None, 'created_at': None, 'updated_at': None}
     fields = (
-        Field('cache_type', api='nginxCacheType', create_api='cacheType', update='hub', create_default='native', matches=same_cache_type),
+        Field('cache_type', api='nginxCacheType', create_api='cacheType', update='hub', create_default=INSTALL_DEFAULTS['cache_type'], matches=same_cache_type),
         Field('redis_object_cache', kind='bool', update='hub'),
         Field('cache_folder_size', kind='int', update='hub'),
         Field('cache_valid_minute', kind='int', update='hub'),

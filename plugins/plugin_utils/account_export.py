@@ -40,7 +40,7 @@ from ansible_collections.runcloud.cloud.plugins.modules.database import Database
 from ansible_collections.runcloud.cloud.plugins.modules.domain import DomainModule
 from ansible_collections.runcloud.cloud.plugins.modules.external_api_key import ExternalApiKeyModule
 from ansible_collections.runcloud.cloud.plugins.modules.git import GitModule, repository_path
-from ansible_collections.runcloud.cloud.plugins.modules.runcloud_hub import CACHE_TYPES, RUNCACHE_SETTINGS, HubModule, runcache_value
+from ansible_collections.runcloud.cloud.plugins.modules.runcloud_hub import CACHE_TYPES, INSTALL_DEFAULTS, RUNCACHE_SETTINGS, HubModule, runcache_value
 from ansible_collections.runcloud.cloud.plugins.modules.script_installer import ScriptInstallerModule
 from ansible_collections.runcloud.cloud.plugins.modules.server import ServerModule
 from ansible_collections.runcloud.cloud.plugins.modules.ssh_key import SshKeyModule
@@ -94,8 +94,6 @@ WORDPRESS_READS = dict(
     config=endpoint('wordpress_settings', 'config', V3),
 )
 RUNCACHE_PATH = endpoint('runcloud_hub', 'runcache', V3)
-# What Hub's install sets when the role does not send it (runcloud-api-v3, RunCloud Hub install example).
-HUB_INSTALL_DEFAULTS = dict(cache_type='native', cache_folder_size=50, cache_valid_minute=480)
 
 
 def is_wordpress(app):
@@ -744,7 +742,7 @@ def hub_of(reads):
         if values.get('cache_type') not in CACHE_TYPES:
             # The reference's answer shows "sr" after an install with "native": unknown, left out.
             values.pop('cache_type', None)
-        values = dict((option, value) for option, value in values.items() if HUB_INSTALL_DEFAULTS.get(option) != value)
+        values = dict((option, value) for option, value in values.items() if INSTALL_DEFAULTS.get(option) != value)
         site = {}
         if 'cache_type' in values:
             site['hub_cache_type'] = values.pop('cache_type')
